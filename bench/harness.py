@@ -1,0 +1,43 @@
+"""Shared timing helpers: medians over repeated batches, printed with ratios
+against the peer measured in the same run."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+ROW = "{:<58} {:>12} {:>12} {:>9} {:>8}"
+
+
+def median_ns(fn: Callable[[], object], *, number: int, repeat: int = 15) -> float:
+    """Median time of one call, in nanoseconds, over ``repeat`` batches of ``number``."""
+    fn()  # warm up caches and lazy imports
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter_ns()
+        for _ in range(number):
+            fn()
+        samples.append((time.perf_counter_ns() - start) / number)
+    return statistics.median(samples)
+
+
+def fmt_ns(ns: float) -> str:
+    if ns >= 1e6:
+        return f"{ns / 1e6:.2f} ms"
+    if ns >= 1e3:
+        return f"{ns / 1e3:.2f} µs"
+    return f"{ns:.0f} ns"
+
+
+def header() -> None:
+    print(ROW.format("benchmark", "httpseal", "peer", "ratio", "target"))
+    print(ROW.format("-" * 58, "-" * 12, "-" * 12, "-" * 9, "-" * 8))
+
+
+def compare(name: str, ours_ns: float, peer_ns: float, target: float | None = None) -> float:
+    """Prints one row; ratio > 1 means httpseal is faster."""
+    ratio = peer_ns / ours_ns
+    verdict = "" if target is None else (f"≥{target:g}x " + ("ok" if ratio >= target else "MISS"))
+    print(ROW.format(name, fmt_ns(ours_ns), fmt_ns(peer_ns), f"{ratio:.2f}x", verdict))
+    return ratio

@@ -1,0 +1,90 @@
+"""httpseal demo: real servers on loopback, a real HTTP client, signed and
+tampered requests, and a table of what each server accepted or rejected."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import requests
+
+import httpseal
+from examples.servers import flask_hmac_app, serve
+
+ROW = "{:<12} {:<44} {:>6}  {}"
+
+
+@dataclass
+class Outcome:
+    scheme: str
+    case: str
+    status: int
+    reason: str
+
+
+class ReasonCollector(logging.Handler):
+    """Keeps the last refusal reason httpseal logged, to show beside the status."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.last = ""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # "<scheme> refused <request>: <reason>" -> "<reason>"
+        self.last = record.getMessage().rpartition(": ")[2]
+
+
+def flask_hmac_cases(base: str) -> Iterator[tuple[str, Callable[[], requests.Response]]]:
+    key, path = "demo-shared-secret", "/api/orders"
+    good = httpseal.render_hmac(key, path)
+    yield "signed GET", lambda: requests.get(base + path, headers={"HMAC": good}, timeout=5)
+    yield "signed POST", lambda: requests.post(base + path, headers={"HMAC": good}, timeout=5)
+    yield "no HMAC header", lambda: requests.get(base + path, timeout=5)
+    yield (
+        "token for another path",
+        lambda: requests.get(
+            base + path, headers={"HMAC": httpseal.render_hmac(key, "/api/admin")}, timeout=5
+        ),
+    )
+    yield (
+        "token signed with the wrong key",
+        lambda: requests.get(
+            base + path, headers={"HMAC": httpseal.render_hmac("guess", path)}, timeout=5
+        ),
+    )
+    yield (
+        "padded token (one '=' added)",
+        lambda: requests.get(base + path, headers={"HMAC": good + "="}, timeout=5),
+    )
+    yield "garbage token", lambda: requests.get(base + path, headers={"HMAC": "%%%"}, timeout=5)
+
+
+def run_scheme(scheme: str, app, cases, collector: ReasonCollector) -> list[Outcome]:
+    outcomes = []
+    with serve(app) as base:
+        for case, send in cases(base):
+            collector.last = ""
+            response = send()
+            reason = "accepted" if response.status_code < 400 else collector.last or "refused"
+            outcomes.append(Outcome(scheme, case, response.status_code, reason))
+    return outcomes
+
+
+def main() -> None:
+    collector = ReasonCollector()
+    logging.getLogger("httpseal").addHandler(collector)
+    logging.getLogger("httpseal").setLevel(logging.INFO)
+    logging.getLogger("httpseal").propagate = False
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    outcomes = run_scheme("Flask-HMAC", flask_hmac_app(), flask_hmac_cases, collector)
+    print(ROW.format("scheme", "request", "status", "why"))
+    print(ROW.format("-" * 12, "-" * 44, "-" * 6, "-" * 40))
+    for o in outcomes:
+        print(ROW.format(o.scheme, o.case, o.status, o.reason))
+    accepted = sum(o.status < 400 for o in outcomes)
+    print(f"\n{accepted} accepted, {len(outcomes) - accepted} rejected")
+
+
+if __name__ == "__main__":
+    main()

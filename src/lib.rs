@@ -1,0 +1,23 @@
+//! httpseal: HMAC request signing for Python web frameworks.
+//!
+//! The scheme modules are plain Rust; `python` holds all of the PyO3 glue and
+//! this file only declares the extension module's export list.
+
+pub mod error;
+pub mod mac;
+pub mod token;
+
+mod python;
+
+use pyo3::prelude::*;
+
+#[pymodule(gil_used = false)]
+mod _native {
+    #[pymodule_export]
+    use crate::python::{compare_hmacs, render_hmac, verify_hmac_token, HmacKey};
+
+    #[pymodule_init]
+    fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {
+        crate::python::register_exceptions(m)
+    }
+}

@@ -1,0 +1,386 @@
+//! Keyed MACs, plain digests, encodings and the constant-time compare that
+//! every scheme builds on.
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use sha1::Sha1;
+use sha2::{Digest as _, Sha224, Sha256, Sha384, Sha512};
+use subtle::ConstantTimeEq;
+
+/// Hash functions an HMAC can be built on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Algorithm {
+    Sha1,
+    Sha224,
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl Algorithm {
+    pub const ALL: [Algorithm; 5] = [
+        Algorithm::Sha1,
+        Algorithm::Sha224,
+        Algorithm::Sha256,
+        Algorithm::Sha384,
+        Algorithm::Sha512,
+    ];
+
+    /// Parses `sha256`, `SHA256`, `sha-256` alike, without allocating.
+    pub fn from_name(name: &str) -> Option<Self> {
+        let bare = match name.get(..4) {
+            Some(prefix) if prefix.eq_ignore_ascii_case("sha-") => &name[4..],
+            _ => name
+                .get(3..)
+                .filter(|_| name[..3].eq_ignore_ascii_case("sha"))?,
+        };
+        match bare {
+            "1" => Some(Algorithm::Sha1),
+            "224" => Some(Algorithm::Sha224),
+            "256" => Some(Algorithm::Sha256),
+            "384" => Some(Algorithm::Sha384),
+            "512" => Some(Algorithm::Sha512),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::Sha1 => "sha1",
+            Algorithm::Sha224 => "sha224",
+            Algorithm::Sha256 => "sha256",
+            Algorithm::Sha384 => "sha384",
+            Algorithm::Sha512 => "sha512",
+        }
+    }
+
+    pub fn output_len(self) -> usize {
+        match self {
+            Algorithm::Sha1 => 20,
+            Algorithm::Sha224 => 28,
+            Algorithm::Sha256 => 32,
+            Algorithm::Sha384 => 48,
+            Algorithm::Sha512 => 64,
+        }
+    }
+}
+
+/// Text forms of a MAC on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// URL-safe base64 without `=` padding (Flask-HMAC).
+    Base64Url,
+    /// Standard base64 with padding.
+    Base64,
+    /// Lowercase hexadecimal.
+    Hex,
+}
+
+impl Encoding {
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            ("base64url", Encoding::Base64Url),
+            ("base64", Encoding::Base64),
+            ("hex", Encoding::Hex),
+        ]
+        .into_iter()
+        .find(|(known, _)| name.eq_ignore_ascii_case(known))
+        .map(|(_, encoding)| encoding)
+    }
+
+    pub fn encode(self, bytes: &[u8]) -> String {
+        match self {
+            Encoding::Base64Url => URL_SAFE_NO_PAD.encode(bytes),
+            Encoding::Base64 => STANDARD.encode(bytes),
+            Encoding::Hex => hex_encode(bytes),
+        }
+    }
+}
+
+pub fn hex_encode(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 0xf) as usize] as char);
+    }
+    out
+}
+
+/// Strict hex decoding (either case); `None` on odd length or a non-hex digit.
+pub fn hex_decode(text: &str) -> Option<Vec<u8>> {
+    fn nibble(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            b'A'..=b'F' => Some(c - b'A' + 10),
+            _ => None,
+        }
+    }
+    let bytes = text.as_bytes();
+    if bytes.len() % 2 != 0 {
+        return None;
+    }
+    bytes
+        .chunks_exact(2)
+        .map(|pair| Some(nibble(pair[0])? << 4 | nibble(pair[1])?))
+        .collect()
+}
+
+/// Standard base64 decoding; `None` for anything that is not canonical base64.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    STANDARD.decode(text).ok()
+}
+
+pub fn base64_encode(bytes: &[u8]) -> String {
+    STANDARD.encode(bytes)
+}
+
+/// Constant-time equality. The length of a MAC is public, so only the
+/// contents are compared in constant time.
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}
+
+/// An HMAC key with its inner and outer pads already absorbed, so a server
+/// that verifies many requests pays for the key schedule once.
+#[derive(Clone)]
+pub struct Key {
+    state: KeyState,
+}
+
+#[derive(Clone)]
+enum KeyState {
+    Sha1(Hmac<Sha1>),
+    Sha224(Hmac<Sha224>),
+    Sha256(Hmac<Sha256>),
+    Sha384(Hmac<Sha384>),
+    Sha512(Hmac<Sha512>),
+}
+
+macro_rules! with_state {
+    ($state:expr, $mac:ident => $body:expr) => {
+        match $state {
+            KeyState::Sha1($mac) => $body,
+            KeyState::Sha224($mac) => $body,
+            KeyState::Sha256($mac) => $body,
+            KeyState::Sha384($mac) => $body,
+            KeyState::Sha512($mac) => $body,
+        }
+    };
+}
+
+impl Key {
+    pub fn new(algorithm: Algorithm, secret: &[u8]) -> Self {
+        // HMAC accepts keys of any length, so `new_from_slice` cannot fail.
+        let state = match algorithm {
+            Algorithm::Sha1 => {
+                KeyState::Sha1(Hmac::new_from_slice(secret).expect("any key length"))
+            }
+            Algorithm::Sha224 => {
+                KeyState::Sha224(Hmac::new_from_slice(secret).expect("any key length"))
+            }
+            Algorithm::Sha256 => {
+                KeyState::Sha256(Hmac::new_from_slice(secret).expect("any key length"))
+            }
+            Algorithm::Sha384 => {
+                KeyState::Sha384(Hmac::new_from_slice(secret).expect("any key length"))
+            }
+            Algorithm::Sha512 => {
+                KeyState::Sha512(Hmac::new_from_slice(secret).expect("any key length"))
+            }
+        };
+        Key { state }
+    }
+
+    pub fn algorithm(&self) -> Algorithm {
+        match self.state {
+            KeyState::Sha1(_) => Algorithm::Sha1,
+            KeyState::Sha224(_) => Algorithm::Sha224,
+            KeyState::Sha256(_) => Algorithm::Sha256,
+            KeyState::Sha384(_) => Algorithm::Sha384,
+            KeyState::Sha512(_) => Algorithm::Sha512,
+        }
+    }
+
+    /// MAC over the concatenation of `parts`, so callers need not build one buffer.
+    pub fn sign_parts(&self, parts: &[&[u8]]) -> Vec<u8> {
+        with_state!(&self.state, mac => {
+            let mut mac = mac.clone();
+            for part in parts {
+                mac.update(part);
+            }
+            mac.finalize().into_bytes().to_vec()
+        })
+    }
+
+    pub fn sign(&self, data: &[u8]) -> Vec<u8> {
+        self.sign_parts(&[data])
+    }
+
+    /// Renders the MAC of `data` and compares it with `token` in constant time.
+    pub fn verify_token(&self, data: &[u8], token: &[u8], encoding: Encoding) -> bool {
+        let expected = encoding.encode(&self.sign(data));
+        if encoding == Encoding::Hex {
+            // Hex is case-insensitive on the wire; lowering the token leaks nothing.
+            return ct_eq(expected.as_bytes(), &token.to_ascii_lowercase());
+        }
+        ct_eq(expected.as_bytes(), token)
+    }
+}
+
+/// Hashes for the HTTP `Digest` header (RFC 3230), including the legacy ones
+/// that a server must opt into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyDigest {
+    Md5,
+    Sha1,
+    Sha224,
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl BodyDigest {
+    /// Parses the RFC 3230 names (`SHA-256`, case-insensitive).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name.to_ascii_uppercase().as_str() {
+            "MD5" => Some(BodyDigest::Md5),
+            "SHA" | "SHA-1" => Some(BodyDigest::Sha1),
+            "SHA-224" => Some(BodyDigest::Sha224),
+            "SHA-256" => Some(BodyDigest::Sha256),
+            "SHA-384" => Some(BodyDigest::Sha384),
+            "SHA-512" => Some(BodyDigest::Sha512),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            BodyDigest::Md5 => "MD5",
+            BodyDigest::Sha1 => "SHA-1",
+            BodyDigest::Sha224 => "SHA-224",
+            BodyDigest::Sha256 => "SHA-256",
+            BodyDigest::Sha384 => "SHA-384",
+            BodyDigest::Sha512 => "SHA-512",
+        }
+    }
+
+    /// MD5 and SHA-1 are broken for collision resistance.
+    pub fn is_legacy(self) -> bool {
+        matches!(self, BodyDigest::Md5 | BodyDigest::Sha1)
+    }
+
+    pub fn hash(self, body: &[u8]) -> Vec<u8> {
+        match self {
+            BodyDigest::Md5 => md5::Md5::digest(body).to_vec(),
+            BodyDigest::Sha1 => Sha1::digest(body).to_vec(),
+            BodyDigest::Sha224 => Sha224::digest(body).to_vec(),
+            BodyDigest::Sha256 => Sha256::digest(body).to_vec(),
+            BodyDigest::Sha384 => Sha384::digest(body).to_vec(),
+            BodyDigest::Sha512 => Sha512::digest(body).to_vec(),
+        }
+    }
+
+    /// The header value `SHA-256=<base64>` for `body`.
+    pub fn header_value(self, body: &[u8]) -> String {
+        format!("{}={}", self.name(), base64_encode(&self.hash(body)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc4231_case_2() {
+        let key = Key::new(Algorithm::Sha256, b"Jefe");
+        let mac = key.sign(b"what do ya want for nothing?");
+        assert_eq!(
+            hex_encode(&mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn flask_hmac_vector() {
+        let key = Key::new(
+            Algorithm::Sha256,
+            b"2a21c5b3bff0299c0161470468f355e5b4afcf17a5f593ab68394e",
+        );
+        let token = Encoding::Base64Url.encode(&key.sign(b"/path/to/api/endpoint"));
+        assert_eq!(token, "V87ZoYtZYe_wuLLKUL9HFir-k0mVlV_b60WdfRJUSRI");
+        assert!(key.verify_token(
+            b"/path/to/api/endpoint",
+            token.as_bytes(),
+            Encoding::Base64Url
+        ));
+    }
+
+    #[test]
+    fn parts_equal_whole() {
+        for alg in Algorithm::ALL {
+            let key = Key::new(alg, b"k");
+            assert_eq!(key.sign(b"abcdef"), key.sign_parts(&[b"ab", b"", b"cdef"]));
+            assert_eq!(key.sign(b"x").len(), alg.output_len());
+        }
+    }
+
+    #[test]
+    fn names_parse_without_surprises() {
+        for (name, alg) in [
+            ("sha1", Algorithm::Sha1),
+            ("SHA-256", Algorithm::Sha256),
+            ("Sha512", Algorithm::Sha512),
+        ] {
+            assert_eq!(Algorithm::from_name(name), Some(alg));
+        }
+        for bad in ["", "sh", "sha", "sha-", "md5", "sha2566", "shaé", "é"] {
+            assert_eq!(Algorithm::from_name(bad), None, "{bad}");
+        }
+        assert_eq!(Encoding::from_name("HEX"), Some(Encoding::Hex));
+        assert_eq!(Encoding::from_name("base32"), None);
+    }
+
+    #[test]
+    fn hex_round_trip_and_rejects() {
+        assert_eq!(hex_decode("00ffA0").unwrap(), vec![0, 255, 160]);
+        assert!(hex_decode("0").is_none());
+        assert!(hex_decode("zz").is_none());
+        assert_eq!(hex_encode(&[0, 255, 160]), "00ffa0");
+    }
+
+    #[test]
+    fn hex_tokens_ignore_case() {
+        let key = Key::new(Algorithm::Sha1, b"k");
+        let upper = Encoding::Hex.encode(&key.sign(b"d")).to_ascii_uppercase();
+        assert!(key.verify_token(b"d", upper.as_bytes(), Encoding::Hex));
+    }
+
+    #[test]
+    fn tokens_of_any_shape_are_refused() {
+        let key = Key::new(Algorithm::Sha256, b"k");
+        let good = Encoding::Base64Url.encode(&key.sign(b"/p"));
+        for bad in [
+            String::new(),
+            format!("{good}="),
+            good[1..].to_string(),
+            "\u{e9}".repeat(50),
+            "A".repeat(1 << 20),
+        ] {
+            assert!(!key.verify_token(b"/p", bad.as_bytes(), Encoding::Base64Url));
+        }
+    }
+
+    #[test]
+    fn body_digest_names() {
+        assert_eq!(BodyDigest::from_name("sha-256"), Some(BodyDigest::Sha256));
+        assert_eq!(BodyDigest::from_name("SHA"), Some(BodyDigest::Sha1));
+        assert_eq!(BodyDigest::from_name("crc32"), None);
+        assert_eq!(
+            BodyDigest::Sha256.header_value(b""),
+            "SHA-256=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+        );
+    }
+}

@@ -10,7 +10,7 @@ import threading
 import time
 
 import httpseal
-from bench.harness import compare, header, median_ns
+from bench.harness import compare, median_ns
 
 KEY = b"2a21c5b3bff0299c0161470468f355e5b4afcf17a5f593ab68394e"
 PATH = b"/path/to/api/endpoint"
@@ -45,7 +45,6 @@ def threaded_throughput(threads: int, per_thread: int) -> float:
 
 
 def main() -> None:
-    header()
     assert python_compare(KEY, PATH, TOKEN) and httpseal.compare_hmacs(KEY, PATH, TOKEN)
     compare(
         "compare_hmacs, typical path vs hmac.digest+b64+compare",

@@ -1,11 +1,19 @@
 """Runs every benchmark in one process: python -m bench.run"""
 
-from bench import bench_core
+import logging
+import warnings
+
+from bench import bench_cavage, bench_core
+from bench.harness import header
 
 
 def main() -> None:
-    print("# core (Flask-HMAC scheme)")
+    # The legacy peers log and warn on every request; keep the table readable.
+    logging.disable(logging.WARNING)
+    warnings.simplefilter("ignore", DeprecationWarning)
+    header()
     bench_core.main()
+    bench_cavage.main()
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ tampered requests, and a table of what each server accepted or rejected."""
 
 from __future__ import annotations
 
+import email.utils
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -10,7 +11,8 @@ from dataclasses import dataclass
 import requests
 
 import httpseal
-from examples.servers import flask_hmac_app, serve
+from examples.servers import flask_cavage_app, flask_hmac_app, serve
+from httpseal.client import CavageSignedRequestAuth
 
 ROW = "{:<12} {:<44} {:>6}  {}"
 
@@ -27,7 +29,7 @@ class ReasonCollector(logging.Handler):
     """Keeps the last refusal reason httpseal logged, to show beside the status."""
 
     def __init__(self) -> None:
-        super().__init__(logging.INFO)
+        super().__init__(logging.DEBUG)
         self.last = ""
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -60,6 +62,51 @@ def flask_hmac_cases(base: str) -> Iterator[tuple[str, Callable[[], requests.Res
     yield "garbage token", lambda: requests.get(base + path, headers={"HMAC": "%%%"}, timeout=5)
 
 
+def flask_cavage_cases(base: str) -> Iterator[tuple[str, Callable[[], requests.Response]]]:
+    url = base + "/hello_world_private"
+    auth = CavageSignedRequestAuth("access_key_1", "123456789")
+
+    def headers(**extra: str) -> dict[str, str]:
+        return {
+            "date": email.utils.formatdate(usegmt=True),
+            "content-type": "application/json",
+            **extra,
+        }
+
+    yield "signed GET", lambda: requests.get(url, auth=auth, headers=headers(), json={}, timeout=5)
+    yield (
+        "signed POST with Digest",
+        lambda: requests.post(url, auth=auth, headers=headers(), json={"a": 1}, timeout=5),
+    )
+    yield (
+        "wrong secret",
+        lambda: requests.get(
+            url, auth=CavageSignedRequestAuth("access_key_1", "guess"), headers=headers(), timeout=5
+        ),
+    )
+    yield (
+        "Date from 2014 (replayed)",
+        lambda: requests.get(
+            url, auth=auth, headers=headers(date="Mon, 06 Jan 2014 10:00:00 GMT"), timeout=5
+        ),
+    )
+
+    def tampered_body() -> requests.Response:
+        prepared = requests.Request("POST", url, auth=auth, headers=headers(), json={"a": 1})
+        request = prepared.prepare()
+        request.body = b'{"a": 2}'
+        return requests.Session().send(request, timeout=5)
+
+    yield "body changed after signing", tampered_body
+    yield (
+        "unknown keyId",
+        lambda: requests.get(
+            url, auth=CavageSignedRequestAuth("nobody", "x"), headers=headers(), timeout=5
+        ),
+    )
+    yield "no signature", lambda: requests.get(url, timeout=5)
+
+
 def run_scheme(scheme: str, app, cases, collector: ReasonCollector) -> list[Outcome]:
     outcomes = []
     with serve(app) as base:
@@ -74,10 +121,11 @@ def run_scheme(scheme: str, app, cases, collector: ReasonCollector) -> list[Outc
 def main() -> None:
     collector = ReasonCollector()
     logging.getLogger("httpseal").addHandler(collector)
-    logging.getLogger("httpseal").setLevel(logging.INFO)
+    logging.getLogger("httpseal").setLevel(logging.DEBUG)
     logging.getLogger("httpseal").propagate = False
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     outcomes = run_scheme("Flask-HMAC", flask_hmac_app(), flask_hmac_cases, collector)
+    outcomes += run_scheme("Flask-Cavage", flask_cavage_app(), flask_cavage_cases, collector)
     print(ROW.format("scheme", "request", "status", "why"))
     print(ROW.format("-" * 12, "-" * 44, "-" * 6, "-" * 40))
     for o in outcomes:

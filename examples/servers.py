@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from flask import Flask
 from werkzeug.serving import make_server
 
-from httpseal.flask import Hmac
+from httpseal.flask import CavageSignature, Hmac, require_apikey_authentication
 
 
 @contextmanager
@@ -34,5 +34,25 @@ def flask_hmac_app() -> Flask:
     @hm.check_hmac
     def orders():
         return {"orders": []}
+
+    return app
+
+
+CAVAGE_KEYS = {"access_key_1": "123456789", "access_key_2": "4381326329"}
+
+
+def flask_cavage_app() -> Flask:
+    """Flask-Cavage's quick start, on httpseal."""
+    app = Flask("flask_cavage_demo")
+    cavage_signature = CavageSignature(app)
+
+    @cavage_signature.secret_loader
+    def load_secret(access_key):
+        return CAVAGE_KEYS.get(access_key)
+
+    @app.route("/hello_world_private", methods=["GET", "POST"])
+    @require_apikey_authentication
+    def hello_world_private():
+        return "<Whisper> Hello, world!"
 
     return app

@@ -3,8 +3,11 @@
 //! The scheme modules are plain Rust; `python` holds all of the PyO3 glue and
 //! this file only declares the extension module's export list.
 
+pub mod cavage;
 pub mod error;
 pub mod mac;
+pub mod request;
+pub mod time;
 pub mod token;
 
 mod python;
@@ -14,7 +17,10 @@ use pyo3::prelude::*;
 #[pymodule(gil_used = false)]
 mod _native {
     #[pymodule_export]
-    use crate::python::{compare_hmacs, render_hmac, verify_hmac_token, HmacKey};
+    use crate::python::{
+        body_digest, compare_hmacs, render_hmac, sign_cavage, verify_cavage, verify_hmac_token,
+        CavageVerifier, HmacKey, Verified,
+    };
 
     #[pymodule_init]
     fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {

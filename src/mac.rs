@@ -143,6 +143,38 @@ pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && bool::from(a.ct_eq(b))
 }
 
+/// A MAC or digest of up to 64 bytes, kept on the stack.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Output {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl Output {
+    fn new(bytes: &[u8]) -> Self {
+        let mut buf = [0u8; 64];
+        buf[..bytes.len()].copy_from_slice(bytes);
+        Output {
+            buf,
+            len: bytes.len(),
+        }
+    }
+}
+
+impl std::ops::Deref for Output {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl std::fmt::Debug for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A MAC is as sensitive as what it protects; never print it.
+        write!(f, "Output({} bytes)", self.len)
+    }
+}
+
 /// An HMAC key with its inner and outer pads already absorbed, so a server
 /// that verifies many requests pays for the key schedule once.
 #[derive(Clone)]
@@ -205,17 +237,17 @@ impl Key {
     }
 
     /// MAC over the concatenation of `parts`, so callers need not build one buffer.
-    pub fn sign_parts(&self, parts: &[&[u8]]) -> Vec<u8> {
+    pub fn sign_parts(&self, parts: &[&[u8]]) -> Output {
         with_state!(&self.state, mac => {
             let mut mac = mac.clone();
             for part in parts {
                 mac.update(part);
             }
-            mac.finalize().into_bytes().to_vec()
+            Output::new(&mac.finalize().into_bytes())
         })
     }
 
-    pub fn sign(&self, data: &[u8]) -> Vec<u8> {
+    pub fn sign(&self, data: &[u8]) -> Output {
         self.sign_parts(&[data])
     }
 
@@ -272,14 +304,14 @@ impl BodyDigest {
         matches!(self, BodyDigest::Md5 | BodyDigest::Sha1)
     }
 
-    pub fn hash(self, body: &[u8]) -> Vec<u8> {
+    pub fn hash(self, body: &[u8]) -> Output {
         match self {
-            BodyDigest::Md5 => md5::Md5::digest(body).to_vec(),
-            BodyDigest::Sha1 => Sha1::digest(body).to_vec(),
-            BodyDigest::Sha224 => Sha224::digest(body).to_vec(),
-            BodyDigest::Sha256 => Sha256::digest(body).to_vec(),
-            BodyDigest::Sha384 => Sha384::digest(body).to_vec(),
-            BodyDigest::Sha512 => Sha512::digest(body).to_vec(),
+            BodyDigest::Md5 => Output::new(&md5::Md5::digest(body)),
+            BodyDigest::Sha1 => Output::new(&Sha1::digest(body)),
+            BodyDigest::Sha224 => Output::new(&Sha224::digest(body)),
+            BodyDigest::Sha256 => Output::new(&Sha256::digest(body)),
+            BodyDigest::Sha384 => Output::new(&Sha384::digest(body)),
+            BodyDigest::Sha512 => Output::new(&Sha512::digest(body)),
         }
     }
 

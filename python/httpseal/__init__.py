@@ -7,6 +7,7 @@ and the client signers (``httpseal.client``).
 
 from httpseal._native import (
     BadSignature,
+    CavageVerifier,
     DigestMismatch,
     DisallowedAlgorithm,
     ExpiredURL,
@@ -20,14 +21,19 @@ from httpseal._native import (
     StaleTimestamp,
     UnknownAlgorithm,
     UnknownKey,
+    Verified,
+    body_digest,
     compare_hmacs,
     render_hmac,
+    sign_cavage,
+    verify_cavage,
     verify_hmac_token,
 )
 from httpseal.errors import ImproperlyConfigured
 
 __all__ = [
     "BadSignature",
+    "CavageVerifier",
     "DigestMismatch",
     "DisallowedAlgorithm",
     "ExpiredURL",
@@ -42,7 +48,11 @@ __all__ = [
     "StaleTimestamp",
     "UnknownAlgorithm",
     "UnknownKey",
+    "Verified",
+    "body_digest",
     "compare_hmacs",
     "render_hmac",
+    "sign_cavage",
+    "verify_cavage",
     "verify_hmac_token",
 ]

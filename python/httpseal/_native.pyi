@@ -1,7 +1,7 @@
 """Type stubs for httpseal's native core."""
 
-from collections.abc import Sequence
-from typing import ClassVar, Literal, Union
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import ClassVar, Literal, Optional, Union
 
 _Bytes = Union[str, bytes, bytearray]
 Digest = Literal["sha1", "sha224", "sha256", "sha384", "sha512"]
@@ -112,3 +112,106 @@ def verify_hmac_token(
     Returns the index of the key that verified it. Raises ``MalformedSignature``
     for an empty or missing token and ``BadSignature`` when no key matches.
     """
+
+_Headers = Union[Mapping[str, str], Iterable[tuple[str, str]]]
+_Body = Union[bytes, bytearray, str, None]
+_Loaded = Union[_Bytes, HmacKey, Sequence[Union[_Bytes, HmacKey]], None]
+CavageAlgorithm = Literal["hmac-sha1", "hmac-sha256", "hmac-sha512"]
+
+class Verified:
+    """What a successful verification established."""
+
+    @property
+    def key_id(self) -> str:
+        """The key id the client named."""
+
+    @property
+    def algorithm(self) -> str:
+        """The signature algorithm, e.g. ``"hmac-sha256"``."""
+
+    @property
+    def secret_index(self) -> int:
+        """Which of the secrets the loader returned verified the request (rotation)."""
+
+    @property
+    def headers(self) -> list[str]:
+        """The signed header names, lowercase, in signing order."""
+
+class CavageVerifier:
+    """A draft-cavage HTTP Signatures verifier, configured once per server.
+
+    ``secret_loader(key_id)`` returns the secret (``str``/``bytes``), an
+    ``HmacKey`` (pinning the key to that hash), a list of them (rotation), or
+    ``None`` for an unknown key. ``required_headers`` is a list of header names
+    every signature must cover, or a dict of lowercase method to such a list
+    (methods it lacks use its ``"get"`` entry). ``algorithms`` restricts the
+    accepted algorithms (all three by default). A signed ``Date`` must lie
+    within ``max_skew`` seconds of now (``None`` switches the check off).
+    ``legacy_digests`` accepts MD5 and SHA-1 in the ``Digest`` header.
+    """
+
+    def __init__(
+        self,
+        *,
+        secret_loader: Callable[[str], _Loaded],
+        required_headers: Union[Sequence[str], Mapping[str, Sequence[str]], None] = None,
+        algorithms: Optional[Sequence[CavageAlgorithm]] = None,
+        max_skew: Optional[float] = 300,
+        legacy_digests: bool = False,
+    ) -> None: ...
+    def verify(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: _Headers,
+        body: _Body = None,
+        *,
+        now: Optional[float] = None,
+    ) -> Verified:
+        """Verifies one request in one native call.
+
+        ``path`` is the path as sent (percent-encoding intact) and ``query`` the
+        query string without ``?``; the query is part of ``(request-target)``
+        for GET, HEAD and DELETE only. Reads the signature from
+        ``Authorization: Signature …`` or a ``Signature`` header. Raises a
+        ``SignatureError`` subclass: ``MalformedSignature``, ``UnknownAlgorithm``,
+        ``DisallowedAlgorithm``, ``HeaderNotSigned``, ``MissingHeader``,
+        ``UnknownKey``, ``BadSignature``, ``DigestMismatch``, ``StaleTimestamp``
+        or ``FutureTimestamp``.
+        """
+
+def verify_cavage(
+    method: str,
+    path: str,
+    query: str,
+    headers: _Headers,
+    body: _Body = None,
+    *,
+    secret_loader: Callable[[str], _Loaded],
+    required_headers: Sequence[str] = ("date",),
+    algorithms: Optional[Sequence[CavageAlgorithm]] = None,
+    max_skew: Optional[float] = 300,
+    legacy_digests: bool = False,
+    now: Optional[float] = None,
+) -> Verified:
+    """One-off form of ``CavageVerifier(...).verify(...)``."""
+
+def sign_cavage(
+    key_id: str,
+    secret: Union[_Bytes, HmacKey],
+    method: str,
+    path: str,
+    query: str,
+    headers: _Headers,
+    *,
+    algorithm: CavageAlgorithm = "hmac-sha256",
+    signed_headers: Sequence[str] = ("date",),
+    sign_header: Literal["authorization", "signature"] = "authorization",
+) -> str:
+    """Signs ``signed_headers`` of a request and returns the header value:
+    ``Signature keyId=…`` for ``Authorization``, or the bare parameters for a
+    ``Signature`` header. Raises ``ValueError`` when a header to sign is absent."""
+
+def body_digest(body: _Body, algorithm: str = "SHA-256") -> str:
+    """The ``Digest`` header value for ``body``, e.g. ``"SHA-256=…"``."""

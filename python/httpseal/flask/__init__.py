@@ -1,8 +1,12 @@
-"""Flask extensions, drop-in for Flask-HMAC (``Hmac``) and Flask-Cavage.
+"""Flask extensions, drop-in for Flask-HMAC and Flask-Cavage.
 
-``from flask_hmac import Hmac`` becomes ``from httpseal.flask import Hmac``.
+``from flask_hmac import Hmac`` becomes ``from httpseal.flask import Hmac``;
+``from flask_cavage import CavageSignature, require_apikey_authentication``
+becomes ``from httpseal.flask import ...``.
 """
 
+from httpseal.cavage import HeadersMap
+from httpseal.flask.cavage import CavageSignature, require_apikey_authentication
 from httpseal.flask.hmac_token import Hmac
 
-__all__ = ["Hmac"]
+__all__ = ["CavageSignature", "HeadersMap", "Hmac", "require_apikey_authentication"]

@@ -1,0 +1,105 @@
+"""Signs outgoing requests with draft-cavage HTTP Signatures (HMAC)."""
+
+from __future__ import annotations
+
+import email.utils
+from collections.abc import Iterable, MutableMapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from httpseal._native import body_digest, sign_cavage
+from httpseal.cavage import HeadersMap, required_headers
+
+try:
+    import requests.auth
+
+    _RequestsAuthBase: Any = requests.auth.AuthBase
+except ImportError:  # pragma: no cover - requests is optional
+    _RequestsAuthBase = object
+
+try:
+    import httpx
+
+    _HttpxAuthBase: Any = httpx.Auth
+except ImportError:  # pragma: no cover - httpx is optional
+    _HttpxAuthBase = object
+
+
+class _CavageSigner:
+    """Adds ``Date``, ``Host`` and ``Digest`` as needed, then the signature."""
+
+    def __init__(
+        self,
+        key_id: str,
+        secret: Any,
+        algorithm: str = "hmac-sha256",
+        headers: Iterable[str] | None = None,
+        *,
+        sign_header: str = "authorization",
+    ) -> None:
+        if not isinstance(key_id, str) or not key_id:
+            raise ValueError("key_id must be a non-empty str")
+        self.key_id = key_id
+        self._secret = secret
+        self.algorithm = algorithm
+        self.headers = None if headers is None else [h.lower() for h in headers]
+        self.sign_header = sign_header
+        # Fails now, not on the first request, for a bad secret or algorithm.
+        sign_cavage(key_id, secret, "GET", "/", "", [("date", "-")], algorithm=algorithm)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(key_id={self.key_id!r}, algorithm={self.algorithm!r})"
+
+    def sign(
+        self, method: str, url: str, headers: MutableMapping[str, str], body: bytes | None
+    ) -> None:
+        names = self.headers or required_headers(HeadersMap, method)
+        parts = urlsplit(url)
+        if "date" not in headers:
+            headers["Date"] = email.utils.formatdate(usegmt=True)
+        if "host" not in headers:
+            headers["Host"] = parts.netloc.rpartition("@")[2]
+        if body or "digest" in names:
+            headers["Digest"] = body_digest(body or b"")
+        value = sign_cavage(
+            self.key_id,
+            self._secret,
+            method,
+            parts.path or "/",
+            parts.query,
+            list(headers.items()),
+            algorithm=self.algorithm,
+            signed_headers=names,
+            sign_header=self.sign_header,
+        )
+        headers["Authorization" if self.sign_header == "authorization" else "Signature"] = value
+
+
+def _as_bytes(body: Any) -> bytes | None:
+    if body is None or isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    raise TypeError("only bytes or str request bodies can be signed, not streams")
+
+
+class CavageSignedRequestAuth(_CavageSigner, _RequestsAuthBase):
+    """``requests`` auth: ``requests.get(url, auth=CavageSignedRequestAuth(key_id, secret))``.
+
+    Signs the headers the default ``HeadersMap`` requires for the method (or
+    ``headers``), adding ``Date`` when absent, ``Host``, and ``Digest`` for a body.
+    """
+
+    def __call__(self, r: Any) -> Any:
+        self.sign(r.method, r.url, r.headers, _as_bytes(r.body))
+        return r
+
+
+class CavageHttpxAuth(_CavageSigner, _HttpxAuthBase):
+    """``httpx`` auth with the same behaviour as ``CavageSignedRequestAuth``."""
+
+    requires_request_body = True
+
+    def auth_flow(self, request: Any) -> Any:
+        self.sign(request.method, str(request.url), request.headers, request.content)
+        yield request

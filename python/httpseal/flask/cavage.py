@@ -1,0 +1,162 @@
+"""Flask-Cavage's API over httpseal's native draft-cavage verifier."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from flask import Flask, Request, current_app, g, jsonify, request
+
+from httpseal._native import CavageVerifier, ReplayedRequest, SignatureError
+from httpseal.cavage import ALGORITHMS, HeadersMap, required_headers, requirements_by_method
+from httpseal.errors import ImproperlyConfigured
+
+logger = logging.getLogger("httpseal.flask")
+
+EXTENSION_KEY = "httpseal"
+
+
+def request_target(req: Request) -> tuple[str, str]:
+    """The path (percent-encoding intact) and query string as the client sent them."""
+    query = req.query_string.decode("latin-1")
+    raw = req.environ.get("RAW_URI") or req.environ.get("REQUEST_URI")
+    if not raw:
+        return quote(req.path, safe="/:@!$&'()*+,;=~"), query
+    if "://" in raw:
+        return urlsplit(raw).path or "/", query
+    return raw.partition("?")[0], query
+
+
+class CavageSignature:
+    """Verifies draft-cavage HTTP Signatures before each request.
+
+    Sets ``g.cavage_verified``, ``g.cavage_key_id`` and ``g.cavage_context``;
+    protect views with ``require_apikey_authentication``.
+
+    Config: ``CAVAGE_MAX_SKEW`` (300 s; ``None`` switches the Date check off),
+    ``CAVAGE_ALGORITHMS`` (all of hmac-sha1, hmac-sha256, hmac-sha512),
+    ``CAVAGE_LEGACY_DIGESTS`` (accept MD5 and SHA-1 in ``Digest``; off).
+    """
+
+    def __init__(self, app: Flask | None = None, headers_map: Any = None) -> None:
+        self.headers_map = headers_map or HeadersMap
+        self.secret_loader_callback: Callable[[str], Any] | None = None
+        self.context_loader_callback: Callable[[str], Any] | None = None
+        self.replay_checker_callback: Callable[[Any], bool] | None = None
+        self._verifier: tuple[tuple[Any, ...], CavageVerifier] | None = None
+        if app is not None:
+            self.init_app(app, headers_map)
+
+    def init_app(self, app: Flask, headers_map: Any = None) -> CavageSignature:
+        if headers_map is not None:
+            self.headers_map = headers_map
+        algorithms = list(app.config.get("CAVAGE_ALGORITHMS", ALGORITHMS))
+        unknown = [a for a in algorithms if str(a).lower() not in ALGORITHMS]
+        if unknown or not algorithms:
+            raise ImproperlyConfigured(
+                f"CAVAGE_ALGORITHMS must be a non-empty list drawn from {', '.join(ALGORITHMS)}"
+            )
+        app.extensions.setdefault(EXTENSION_KEY, {})["cavage"] = self
+        app.before_request(self._verify_request)
+        return self
+
+    # -- callbacks, as Flask-Cavage registers them -------------------------
+
+    @staticmethod
+    def _callable(callback: Any, what: str) -> None:
+        if not callable(callback):
+            raise TypeError(f"{what} must be callable")
+
+    def secret_loader(self, callback: Callable[[str], Any]) -> Callable[[str], Any]:
+        """Registers ``callback(key_id)`` returning the secret (``str``/``bytes``),
+        an ``HmacKey`` pinned to one algorithm, a list of them (rotation), or ``None``."""
+        self._callable(callback, "the secret loader")
+        self.secret_loader_callback = callback
+        return callback
+
+    def context_loader(self, callback: Callable[[str], Any]) -> Callable[[str], Any]:
+        """Registers ``callback(key_id)``; its result becomes ``g.cavage_context``."""
+        self._callable(callback, "the context loader")
+        self.context_loader_callback = callback
+        return callback
+
+    def replay_checker(self, callback: Callable[[Any], bool]) -> Callable[[Any], bool]:
+        """Registers ``callback(headers)`` returning ``False`` to refuse a replay."""
+        self._callable(callback, "the replay checker")
+        self.replay_checker_callback = callback
+        return callback
+
+    # -- verification ------------------------------------------------------
+
+    def _verifier_for(self, config: Any) -> CavageVerifier:
+        """The native verifier for the current settings, rebuilt when they change."""
+        settings = (
+            self.secret_loader_callback,
+            self.headers_map,
+            tuple(config.get("CAVAGE_ALGORITHMS", ALGORITHMS)),
+            config.get("CAVAGE_MAX_SKEW", 300),
+            bool(config.get("CAVAGE_LEGACY_DIGESTS", False)),
+        )
+        if self._verifier is None or self._verifier[0] != settings:
+            loader, headers_map, algorithms, max_skew, legacy = settings
+            verifier = CavageVerifier(
+                secret_loader=loader,
+                required_headers=requirements_by_method(headers_map),
+                algorithms=list(algorithms),
+                max_skew=max_skew,
+                legacy_digests=legacy,
+            )
+            self._verifier = (settings, verifier)
+        return self._verifier[1]
+
+    def _verify_request(self) -> None:
+        g.cavage_verified = False
+        if "Authorization" not in request.headers and "Signature" not in request.headers:
+            logger.debug(
+                "Cavage signature absent on %s %r: no signature", request.method, request.path
+            )
+            return
+        if self.secret_loader_callback is None:
+            logger.error("Cavage signature not checked: no secret loader is registered")
+            return
+        path, query = request_target(request)
+        try:
+            verified = self._verifier_for(current_app.config).verify(
+                request.method, path, query, request.headers, request.get_data(cache=True)
+            )
+            if self.replay_checker_callback and not self.replay_checker_callback(request.headers):
+                raise ReplayedRequest("request refused by the replay check")
+        except SignatureError as exc:
+            logger.warning("Cavage signature refused %s %r: %s", request.method, request.path, exc)
+            return
+        g.cavage_key_id = verified.key_id
+        g.cavage_verified = True
+        if self.context_loader_callback is not None:
+            g.cavage_context = self.context_loader_callback(verified.key_id)
+
+
+def _challenge(method: str) -> str:
+    ext = current_app.extensions.get(EXTENSION_KEY, {}).get("cavage")
+    headers_map = ext.headers_map if ext is not None else HeadersMap
+    return " ".join(required_headers(headers_map, method))
+
+
+def require_apikey_authentication(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator: 401 with a ``WWW-Authenticate: Signature`` challenge unless
+    the request's signature verified."""
+
+    @wraps(view)
+    def protected(*args: Any, **kwargs: Any) -> Any:
+        if not g.get("cavage_verified", False):
+            response = jsonify(message="Access Denied")
+            response.status_code = 401
+            response.headers["WWW-Authenticate"] = (
+                f'Signature realm="HTTP-Signatures",headers="{_challenge(request.method)}"'
+            )
+            return response
+        return current_app.ensure_sync(view)(*args, **kwargs)
+
+    return protected

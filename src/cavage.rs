@@ -1,0 +1,733 @@
+//! draft-cavage HTTP Signatures with HMAC, as httpsig 1.3 and Flask-Cavage
+//! speak them: parameter parsing, the signing string, the MAC and the
+//! `Digest` header of the body.
+
+use std::borrow::Cow;
+
+use crate::error::{quoted, Error, Result};
+use crate::mac::{base64_decode, base64_encode, ct_eq, Algorithm, BodyDigest, Key};
+use crate::request::Request;
+use crate::time;
+
+pub const REQUEST_TARGET: &str = "(request-target)";
+
+/// The HMAC algorithms of the draft.
+pub const ALGORITHMS: [(&str, Algorithm); 3] = [
+    ("hmac-sha1", Algorithm::Sha1),
+    ("hmac-sha256", Algorithm::Sha256),
+    ("hmac-sha512", Algorithm::Sha512),
+];
+
+pub fn algorithm_from_name(name: &str) -> Result<Algorithm> {
+    ALGORITHMS
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, a)| *a)
+        .ok_or_else(|| Error::UnknownAlgorithm(name.to_owned()))
+}
+
+pub fn algorithm_name(algorithm: Algorithm) -> Result<&'static str> {
+    ALGORITHMS
+        .iter()
+        .find(|(_, a)| *a == algorithm)
+        .map(|(n, _)| *n)
+        .ok_or_else(|| Error::UnknownAlgorithm(format!("hmac-{}", algorithm.name())))
+}
+
+/// The parameters of one signature, borrowed from the header where possible.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Params<'a> {
+    pub key_id: Cow<'a, str>,
+    pub algorithm: Option<Cow<'a, str>>,
+    /// Lowercased, space-separated header names in signing order; `date` when absent.
+    headers: Cow<'a, str>,
+    pub signature: Cow<'a, str>,
+}
+
+impl Params<'_> {
+    /// The same parameters, no longer borrowing from the header.
+    pub fn into_owned(self) -> Params<'static> {
+        Params {
+            key_id: Cow::Owned(self.key_id.into_owned()),
+            algorithm: self.algorithm.map(|a| Cow::Owned(a.into_owned())),
+            headers: Cow::Owned(self.headers.into_owned()),
+            signature: Cow::Owned(self.signature.into_owned()),
+        }
+    }
+
+    /// The signed header names, lowercase, in signing order.
+    pub fn headers(&self) -> impl Iterator<Item = &str> + Clone {
+        self.headers.split_ascii_whitespace()
+    }
+}
+
+/// Parses `name="value", name=token, ...`. Values may be quoted strings with
+/// backslash escapes; unknown parameters are ignored, duplicates refused.
+pub fn parse_params(text: &str) -> Result<Params<'_>> {
+    const KNOWN: [&str; 4] = ["keyid", "algorithm", "headers", "signature"];
+    let mut known: [Option<Cow<'_, str>>; 4] = [None, None, None, None];
+    let mut unknown: Vec<&str> = Vec::new();
+    let mut rest = text.trim_start();
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix(',') {
+            rest = after.trim_start();
+            continue;
+        }
+        let name_len = rest
+            .bytes()
+            .position(|b| b == b'=' || b == b',' || b.is_ascii_whitespace())
+            .unwrap_or(rest.len());
+        let name = &rest[..name_len];
+        rest = rest[name_len..].trim_start();
+        rest = rest
+            .strip_prefix('=')
+            .ok_or_else(|| Error::malformed(format!("parameter {} has no value", quoted(name))))?
+            .trim_start();
+        if name.is_empty() {
+            return Err(Error::malformed("parameter without a name"));
+        }
+        let (value, after) = parse_value(rest)?;
+        rest = after.trim_start();
+        if !(rest.is_empty() || rest.starts_with(',')) {
+            return Err(Error::malformed("parameters must be separated by commas"));
+        }
+        let duplicated = match KNOWN.iter().position(|k| k.eq_ignore_ascii_case(name)) {
+            Some(slot) => known[slot].replace(value).is_some(),
+            None if unknown.iter().any(|u| u.eq_ignore_ascii_case(name)) => true,
+            None => {
+                unknown.push(name);
+                false
+            }
+        };
+        if duplicated {
+            return Err(Error::malformed(format!(
+                "parameter {} is duplicated",
+                quoted(name)
+            )));
+        }
+    }
+    let [key_id, algorithm, headers, signature] = known;
+    let key_id = key_id.ok_or_else(|| Error::malformed("keyId parameter is missing"))?;
+    if key_id.is_empty() {
+        return Err(Error::malformed("keyId is empty"));
+    }
+    let signature = signature.ok_or_else(|| Error::malformed("signature parameter is missing"))?;
+    let headers = match headers {
+        None => Cow::Borrowed("date"),
+        Some(list) if list.trim().is_empty() => {
+            return Err(Error::malformed("headers parameter is empty"));
+        }
+        Some(list) if list.bytes().any(|b| b.is_ascii_uppercase()) => {
+            Cow::Owned(list.to_ascii_lowercase())
+        }
+        Some(list) => list,
+    };
+    Ok(Params {
+        key_id,
+        algorithm,
+        headers,
+        signature,
+    })
+}
+
+/// One parameter value and the text after it.
+fn parse_value(text: &str) -> Result<(Cow<'_, str>, &str)> {
+    let Some(body) = text.strip_prefix('"') else {
+        let end = text
+            .bytes()
+            .position(|b| b == b',' || b.is_ascii_whitespace())
+            .unwrap_or(text.len());
+        if text[..end].contains('"') {
+            return Err(Error::malformed("stray quote in parameter value"));
+        }
+        return Ok((Cow::Borrowed(&text[..end]), &text[end..]));
+    };
+    let end = body
+        .bytes()
+        .position(|b| b == b'"' || b == b'\\')
+        .ok_or_else(|| Error::malformed("unterminated quoted string"))?;
+    if body.as_bytes()[end] == b'"' {
+        return Ok((Cow::Borrowed(&body[..end]), &body[end + 1..]));
+    }
+    // Escapes present: unescape from here on.
+    let mut value = String::from(&body[..end]);
+    let mut chars = body[end..].char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Ok((Cow::Owned(value), &body[end + i + 1..])),
+            '\\' => match chars.next() {
+                Some((_, escaped)) => value.push(escaped),
+                None => break,
+            },
+            _ => value.push(c),
+        }
+    }
+    Err(Error::malformed("unterminated quoted string"))
+}
+
+/// Finds the signature in `Authorization: Signature ...` or, failing that,
+/// in a `Signature:` header.
+pub fn find_params<'a>(req: &Request<'a>) -> Result<Params<'a>> {
+    if let Some(auth) = req.single_header("authorization")? {
+        let (scheme, rest) = auth.split_once(' ').unwrap_or((auth, ""));
+        if scheme.eq_ignore_ascii_case("signature") {
+            return parse_params(rest);
+        }
+    }
+    match req.single_header("signature")? {
+        Some(value) => parse_params(value),
+        None => Err(Error::MissingHeader("authorization".to_owned())),
+    }
+}
+
+/// Appends the request target as Flask-Cavage verifies it: the query string
+/// is part of it for GET, HEAD and DELETE only.
+fn push_request_target(out: &mut String, req: &Request<'_>) {
+    let start = out.len();
+    out.push_str(req.method);
+    out[start..].make_ascii_lowercase();
+    out.push(' ');
+    out.push_str(req.path);
+    let with_query = ["get", "head", "delete"]
+        .iter()
+        .any(|m| m.eq_ignore_ascii_case(req.method));
+    if with_query && !req.query.is_empty() {
+        out.push('?');
+        out.push_str(req.query);
+    }
+}
+
+pub fn request_target(req: &Request<'_>) -> String {
+    let mut out = String::new();
+    push_request_target(&mut out, req);
+    out
+}
+
+/// The signing string: `name: value` per listed header, joined by `\n`.
+pub fn signing_string<'n>(
+    names: impl IntoIterator<Item = &'n str>,
+    req: &Request<'_>,
+) -> Result<String> {
+    let mut out = String::with_capacity(256);
+    for (i, name) in names.into_iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(name);
+        out.push_str(": ");
+        if name == REQUEST_TARGET {
+            push_request_target(&mut out, req);
+        } else if name.starts_with('(') {
+            return Err(Error::malformed(format!(
+                "unsupported pseudo-header {}",
+                quoted(name)
+            )));
+        } else {
+            out.push_str(
+                &req.header(name)
+                    .ok_or_else(|| Error::MissingHeader(name.to_owned()))?,
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// A secret the key store returned: raw, usable with any allowed algorithm, or
+/// a key pinned to one hash function.
+// A few of these live for one request; boxing the key would cost an
+// allocation per pinned secret for nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum Secret {
+    Raw(Vec<u8>),
+    Pinned(Key),
+}
+
+/// What a server demands of every signature.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Headers that must be signed (lowercase).
+    pub required: Vec<String>,
+    pub allowed: Vec<Algorithm>,
+    /// Freshness window for a signed `Date`; `None` disables the check.
+    pub max_skew: Option<u64>,
+    /// Accept MD5 and SHA-1 in the `Digest` header.
+    pub legacy_digests: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            required: vec!["date".to_owned()],
+            allowed: ALGORITHMS.iter().map(|(_, a)| *a).collect(),
+            max_skew: Some(300),
+            legacy_digests: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub key_id: String,
+    pub algorithm: &'static str,
+    /// Which of the returned secrets verified it (rotation).
+    pub secret_index: usize,
+    /// The signed header names, lowercase, space-separated.
+    pub headers: String,
+}
+
+/// Verifies parsed `params` against the request, the secrets the key store
+/// returned for `params.key_id` and the server's policy.
+pub fn verify(
+    params: Params<'_>,
+    req: &Request<'_>,
+    secrets: &[Secret],
+    policy: &Policy,
+    now: i64,
+) -> Result<Verified> {
+    if secrets.is_empty() {
+        return Err(Error::UnknownKey);
+    }
+    let algorithm = match &params.algorithm {
+        Some(name) => algorithm_from_name(name)?,
+        None => match secrets {
+            [Secret::Pinned(key), ..] => key.algorithm(),
+            _ => return Err(Error::malformed("algorithm parameter is missing")),
+        },
+    };
+    if !policy.allowed.contains(&algorithm) {
+        return Err(Error::DisallowedAlgorithm(
+            algorithm_name(algorithm)?.to_owned(),
+        ));
+    }
+    let signed = params.headers();
+    if let Some(missing) = policy
+        .required
+        .iter()
+        .find(|r| !signed.clone().any(|h| h == *r))
+    {
+        return Err(Error::HeaderNotSigned(missing.clone()));
+    }
+    let signing = signing_string(signed.clone(), req)?;
+    let claimed = base64_decode(params.signature.trim())
+        .ok_or_else(|| Error::malformed("signature is not base64"))?;
+
+    let mut candidates = 0;
+    let mut matched = None;
+    for (index, secret) in secrets.iter().enumerate() {
+        let mac = match secret {
+            Secret::Pinned(key) if key.algorithm() == algorithm => key.sign(signing.as_bytes()),
+            Secret::Pinned(_) => continue,
+            Secret::Raw(raw) => Key::new(algorithm, raw).sign(signing.as_bytes()),
+        };
+        candidates += 1;
+        if ct_eq(&mac, &claimed) && matched.is_none() {
+            matched = Some(index);
+        }
+    }
+    if candidates == 0 {
+        return Err(Error::DisallowedAlgorithm(
+            algorithm_name(algorithm)?.to_owned(),
+        ));
+    }
+    let secret_index = matched.ok_or(Error::BadSignature)?;
+
+    if let Some(max_skew) = policy.max_skew {
+        if signed.clone().any(|h| h == "date") {
+            let date = req
+                .header("date")
+                .ok_or_else(|| Error::MissingHeader("date".into()))?;
+            let stamp = time::parse_http_date(&date).ok_or_else(|| {
+                Error::malformed(format!("date {} is not an HTTP date", quoted(&date)))
+            })?;
+            time::check_fresh(stamp, now, max_skew, &date)?;
+        }
+    }
+    if signed
+        .clone()
+        .chain(policy.required.iter().map(String::as_str))
+        .any(|h| h == "digest")
+    {
+        let digest = req
+            .header("digest")
+            .ok_or_else(|| Error::MissingHeader("digest".into()))?;
+        check_digest(&digest, req.body, policy.legacy_digests)?;
+    }
+    let headers = signed.collect::<Vec<_>>().join(" ");
+    Ok(Verified {
+        key_id: params.key_id.into_owned(),
+        algorithm: algorithm_name(algorithm)?,
+        secret_index,
+        headers,
+    })
+}
+
+/// Checks a `Digest: SHA-256=<base64>[, ...]` header against the body. Every
+/// acceptable entry must match, and there must be at least one.
+pub fn check_digest(header: &str, body: &[u8], legacy: bool) -> Result<()> {
+    let mut checked = 0;
+    let mut unsupported = None;
+    for entry in header.split(',') {
+        let entry = entry.trim();
+        let Some((name, value)) = entry.split_once('=') else {
+            return Err(Error::malformed("Digest entry without '='"));
+        };
+        match BodyDigest::from_name(name.trim()) {
+            Some(d) if legacy || !d.is_legacy() => {
+                let claimed = base64_decode(value.trim())
+                    .ok_or_else(|| Error::malformed("Digest value is not base64"))?;
+                if !ct_eq(&d.hash(body), &claimed) {
+                    return Err(Error::DigestMismatch(format!(
+                        "{} of the body does not match",
+                        d.name()
+                    )));
+                }
+                checked += 1;
+            }
+            _ => unsupported = Some(name.trim().to_owned()),
+        }
+    }
+    if checked == 0 {
+        return Err(Error::UnknownAlgorithm(unsupported.unwrap_or_default()));
+    }
+    Ok(())
+}
+
+/// Signs `names` of the request and returns the parameter list
+/// `keyId="…",algorithm="…",headers="…",signature="…"`.
+pub fn sign(key_id: &str, key: &Key, names: &[String], req: &Request<'_>) -> Result<String> {
+    if key_id.is_empty() {
+        return Err(Error::malformed("keyId is empty"));
+    }
+    let algorithm = algorithm_name(key.algorithm())?;
+    let names: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+    if names.is_empty() {
+        return Err(Error::malformed("no headers to sign"));
+    }
+    let signing = signing_string(names.iter().map(String::as_str), req)?;
+    let signature = base64_encode(&key.sign(signing.as_bytes()));
+    Ok(format!(
+        "keyId=\"{}\",algorithm=\"{algorithm}\",headers=\"{}\",signature=\"{signature}\"",
+        escape(key_id),
+        names.join(" ")
+    ))
+}
+
+fn escape(value: &str) -> String {
+    value.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::{headers_from as headers, Header};
+    use proptest::prelude::*;
+
+    const DATE: &str = "Sun, 06 Nov 1994 08:49:37 GMT";
+    const NOW: i64 = 784_111_777;
+
+    fn names(list: &str) -> Vec<String> {
+        list.split(' ').map(String::from).collect()
+    }
+
+    #[test]
+    fn parses_quoted_escaped_and_unknown_params() {
+        let p = parse_params(
+            r#"keyId="my-key \"1\"", algorithm="hmac-sha256" ,headers="(request-target) Host date",extra=x, signature="c2ln""#,
+        )
+        .unwrap();
+        assert_eq!(p.key_id, "my-key \"1\"");
+        assert_eq!(p.algorithm.as_deref(), Some("hmac-sha256"));
+        assert_eq!(
+            p.headers().collect::<Vec<_>>(),
+            names("(request-target) host date")
+        );
+        assert_eq!(p.signature, "c2ln");
+    }
+
+    #[test]
+    fn commas_inside_quotes_are_values() {
+        let p = parse_params(r#"keyId="a,b",signature="x,y""#).unwrap();
+        assert_eq!((p.key_id.as_ref(), p.signature.as_ref()), ("a,b", "x,y"));
+        assert_eq!(p.headers().collect::<Vec<_>>(), vec!["date"]);
+    }
+
+    #[test]
+    fn rejects_malformed_params() {
+        for bad in [
+            "",
+            "keyId",
+            r#"keyId="a"#,
+            r#"keyId="a",keyid="b",signature="s""#,
+            r#"signature="s""#,
+            r#"keyId="",signature="s""#,
+            r#"keyId="a" signature="s""#,
+            r#"keyId="a",headers="",signature="s""#,
+            r#"keyId=a"b,signature=s"#,
+            "=x",
+        ] {
+            let err = parse_params(bad).unwrap_err();
+            assert_eq!(err.code(), "malformed", "{bad}: {err}");
+        }
+    }
+
+    fn request<'a>(
+        method: &'a str,
+        query: &'a str,
+        h: &'a [Header<'a>],
+        body: &'a [u8],
+    ) -> Request<'a> {
+        Request {
+            method,
+            path: "/foo",
+            query,
+            headers: h,
+            body,
+        }
+    }
+
+    #[test]
+    fn request_target_carries_query_only_for_safe_methods() {
+        let h = headers(&[]);
+        assert_eq!(
+            request_target(&request("GET", "a=1", &h, b"")),
+            "get /foo?a=1"
+        );
+        assert_eq!(
+            request_target(&request("DELETE", "a=1", &h, b"")),
+            "delete /foo?a=1"
+        );
+        assert_eq!(
+            request_target(&request("POST", "a=1", &h, b"")),
+            "post /foo"
+        );
+        assert_eq!(request_target(&request("GET", "", &h, b"")), "get /foo");
+    }
+
+    fn signed(
+        method: &str,
+        list: &str,
+        h: &mut Vec<Header<'static>>,
+        body: &[u8],
+    ) -> Params<'static> {
+        let key = Key::new(Algorithm::Sha256, b"secret");
+        let value = sign(
+            "key-1",
+            &key,
+            &names(list),
+            &request(method, "q=1", h, body),
+        )
+        .unwrap();
+        h.push(("Authorization".into(), format!("Signature {value}").into()));
+        find_params(&request(method, "q=1", h, body))
+            .unwrap()
+            .into_owned()
+    }
+
+    fn policy(required: &str) -> Policy {
+        Policy {
+            required: names(required),
+            ..Policy::default()
+        }
+    }
+
+    #[test]
+    fn sign_then_verify_round_trip() {
+        let body = br#"{"a":1}"#;
+        let mut h = headers(&[
+            ("Host", "example.com"),
+            ("Date", DATE),
+            ("Content-Type", "application/json"),
+            ("Content-Length", "7"),
+            ("Digest", &BodyDigest::Sha256.header_value(body)),
+        ]);
+        let list = "(request-target) host date content-length content-type digest";
+        let params = signed("POST", list, &mut h, body);
+        let req = request("POST", "q=1", &h, body);
+        let ok = verify(
+            params.clone(),
+            &req,
+            &[Secret::Raw(b"secret".to_vec())],
+            &policy(list),
+            NOW,
+        )
+        .unwrap();
+        assert_eq!((ok.key_id.as_str(), ok.algorithm), ("key-1", "hmac-sha256"));
+
+        let wrong = verify(
+            params.clone(),
+            &req,
+            &[Secret::Raw(b"other".to_vec())],
+            &policy(list),
+            NOW,
+        );
+        assert_eq!(wrong.unwrap_err(), Error::BadSignature);
+
+        let tampered = request("POST", "q=1", &h, br#"{"a":2}"#);
+        let err = verify(
+            params.clone(),
+            &tampered,
+            &[Secret::Raw(b"secret".to_vec())],
+            &policy(list),
+            NOW,
+        );
+        assert_eq!(err.unwrap_err().code(), "digest_mismatch");
+
+        let put = request("PUT", "q=1", &h, body);
+        let err = verify(
+            params.clone(),
+            &put,
+            &[Secret::Raw(b"secret".to_vec())],
+            &policy(list),
+            NOW,
+        );
+        assert_eq!(err.unwrap_err(), Error::BadSignature);
+    }
+
+    #[test]
+    fn policy_failures_have_their_codes() {
+        let mut h = headers(&[("Host", "h"), ("Date", DATE)]);
+        let params = signed("GET", "date", &mut h, b"");
+        let req = request("GET", "q=1", &h, b"");
+        let raw = [Secret::Raw(b"secret".to_vec())];
+        let code = |p: &Policy, secrets: &[Secret], now: i64| {
+            verify(params.clone(), &req, secrets, p, now)
+                .unwrap_err()
+                .code()
+        };
+        assert_eq!(
+            code(&policy("(request-target) host date"), &raw, NOW),
+            "header_not_signed"
+        );
+        assert_eq!(code(&policy("date"), &raw, NOW + 301), "stale");
+        assert_eq!(code(&policy("date"), &raw, NOW - 301), "future");
+        assert_eq!(code(&policy("date"), &[], NOW), "unknown_key");
+        let only_sha1 = Policy {
+            allowed: vec![Algorithm::Sha1],
+            ..policy("date")
+        };
+        assert_eq!(code(&only_sha1, &raw, NOW), "disallowed_algorithm");
+        let pinned = [Secret::Pinned(Key::new(Algorithm::Sha512, b"secret"))];
+        assert_eq!(code(&policy("date"), &pinned, NOW), "disallowed_algorithm");
+        let no_skew = Policy {
+            max_skew: None,
+            ..policy("date")
+        };
+        assert!(verify(params.clone(), &req, &raw, &no_skew, 0).is_ok());
+        let rotated = [
+            Secret::Raw(b"new".to_vec()),
+            Secret::Raw(b"secret".to_vec()),
+        ];
+        assert_eq!(
+            verify(params.clone(), &req, &rotated, &policy("date"), NOW)
+                .unwrap()
+                .secret_index,
+            1
+        );
+    }
+
+    #[test]
+    fn missing_signed_header_and_unknown_algorithm() {
+        let h = headers(&[(
+            "Authorization",
+            r#"Signature keyId="k",algorithm="rsa-sha256",headers="date x-missing",signature="AA==""#,
+        )]);
+        let req = request("GET", "", &h, b"");
+        let params = find_params(&req).unwrap();
+        let raw = [Secret::Raw(b"s".to_vec())];
+        assert_eq!(
+            verify(params.clone(), &req, &raw, &policy("date"), NOW)
+                .unwrap_err()
+                .code(),
+            "unknown_algorithm"
+        );
+        let params = Params {
+            algorithm: Some("hmac-sha1".into()),
+            ..params
+        };
+        assert_eq!(
+            verify(params.clone(), &req, &raw, &policy("date"), NOW)
+                .unwrap_err()
+                .code(),
+            "missing_header"
+        );
+    }
+
+    #[test]
+    fn signature_header_form_and_duplicate_authorization() {
+        let h = headers(&[("Signature", r#"keyId="k",signature="AA==""#)]);
+        assert_eq!(
+            find_params(&request("GET", "", &h, b"")).unwrap().key_id,
+            "k"
+        );
+        let h = headers(&[("Authorization", "Bearer x")]);
+        assert_eq!(
+            find_params(&request("GET", "", &h, b""))
+                .unwrap_err()
+                .code(),
+            "missing_header"
+        );
+        let h = headers(&[
+            ("Authorization", "Signature a=b"),
+            ("authorization", "Signature c=d"),
+        ]);
+        assert_eq!(
+            find_params(&request("GET", "", &h, b""))
+                .unwrap_err()
+                .code(),
+            "malformed"
+        );
+    }
+
+    #[test]
+    fn digest_header_rules() {
+        let body = b"hello";
+        let sha256 = BodyDigest::Sha256.header_value(body);
+        let md5 = BodyDigest::Md5.header_value(body);
+        assert!(check_digest(&sha256, body, false).is_ok());
+        assert!(check_digest(&format!("{md5}, {sha256}"), body, false).is_ok());
+        assert_eq!(
+            check_digest(&md5, body, false).unwrap_err().code(),
+            "unknown_algorithm"
+        );
+        assert!(check_digest(&md5, body, true).is_ok());
+        assert_eq!(
+            check_digest("CRC32=AAAA", body, false).unwrap_err().code(),
+            "unknown_algorithm"
+        );
+        assert_eq!(
+            check_digest(&sha256, b"other", false).unwrap_err().code(),
+            "digest_mismatch"
+        );
+        assert_eq!(
+            check_digest("SHA-256", body, false).unwrap_err().code(),
+            "malformed"
+        );
+        assert_eq!(
+            check_digest("SHA-256=%%%", body, false).unwrap_err().code(),
+            "malformed"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn parser_never_panics(text in ".{0,300}") {
+            let _ = parse_params(&text);
+        }
+
+        #[test]
+        fn parser_never_panics_on_param_like_input(
+            parts in proptest::collection::vec(("[a-zA-Z]{0,8}", "[\"\\\\,= a-z]{0,12}"), 0..8)
+        ) {
+            let text: Vec<String> = parts.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            let _ = parse_params(&text.join(","));
+        }
+
+        #[test]
+        fn any_key_id_round_trips(key_id in "[ -~]{1,40}") {
+            let h = headers(&[("Date", DATE)]);
+            let req = request("GET", "", &h, b"");
+            let value = sign(&key_id, &Key::new(Algorithm::Sha1, b"s"), &["date".into()], &req).unwrap();
+            prop_assert_eq!(parse_params(&value).unwrap().key_id, key_id);
+        }
+    }
+}

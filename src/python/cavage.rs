@@ -1,0 +1,374 @@
+//! Bindings for draft-cavage HTTP Signatures: one call verifies a request.
+
+use std::borrow::Cow;
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
+
+use super::convert::{
+    body_arg, borrow_headers, bytes_arg, headers_arg, maybe_detach, now_arg, text_arg, window_arg,
+};
+use super::hmac::HmacKey;
+use crate::cavage::{self, Policy, Secret};
+use crate::mac::{Algorithm, BodyDigest, Key};
+use crate::request::Request;
+
+/// The outcome of a successful verification.
+#[pyclass(module = "httpseal", frozen)]
+pub struct Verified {
+    /// The key id the client named.
+    #[pyo3(get)]
+    pub key_id: String,
+    /// The signature algorithm, e.g. `"hmac-sha256"`.
+    #[pyo3(get)]
+    pub algorithm: String,
+    /// Index of the secret that verified the request, among those the loader returned.
+    #[pyo3(get)]
+    pub secret_index: usize,
+    /// The signed header names, space-separated, in signing order.
+    pub signed: String,
+}
+
+#[pymethods]
+impl Verified {
+    /// The signed header names, in signing order.
+    #[getter]
+    fn headers(&self) -> Vec<&str> {
+        self.signed.split(' ').filter(|h| !h.is_empty()).collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Verified(key_id={:?}, algorithm={:?}, secret_index={}, headers={:?})",
+            self.key_id,
+            self.algorithm,
+            self.secret_index,
+            self.headers()
+        )
+    }
+}
+
+/// What a secret loader returned, as secrets: `None`/empty means unknown key.
+fn secrets_from(loaded: &Bound<'_, PyAny>) -> PyResult<Vec<Secret>> {
+    let one = |item: &Bound<'_, PyAny>| -> PyResult<Option<Secret>> {
+        if item.is_none() {
+            return Ok(None);
+        }
+        if let Ok(key) = item.cast::<HmacKey>() {
+            return Ok(Some(Secret::Pinned(key.get().key.clone())));
+        }
+        let raw = bytes_arg(item, "a secret")?;
+        Ok((!raw.is_empty()).then(|| Secret::Raw(raw.into_owned())))
+    };
+    if loaded.is_instance_of::<PyList>() || loaded.is_instance_of::<PyTuple>() {
+        let mut secrets = Vec::new();
+        for item in loaded.try_iter()? {
+            secrets.extend(one(&item?)?);
+        }
+        return Ok(secrets);
+    }
+    Ok(one(loaded)?.into_iter().collect())
+}
+
+fn allowed_from(algorithms: Option<Vec<String>>) -> PyResult<Vec<Algorithm>> {
+    let allowed: Vec<Algorithm> = match algorithms {
+        None => Policy::default().allowed,
+        Some(names) => names
+            .iter()
+            .map(|n| {
+                cavage::algorithm_from_name(n).map_err(|e| PyValueError::new_err(e.to_string()))
+            })
+            .collect::<PyResult<_>>()?,
+    };
+    if allowed.is_empty() {
+        return Err(PyValueError::new_err("algorithms must not be empty"));
+    }
+    Ok(allowed)
+}
+
+fn lowercase(names: Vec<String>) -> Vec<String> {
+    names.into_iter().map(|n| n.to_ascii_lowercase()).collect()
+}
+
+/// The policy per lowercase method; `fallback` serves the others.
+struct Policies {
+    per_method: Vec<(String, Policy)>,
+    fallback: Policy,
+}
+
+impl Policies {
+    /// `required` is a sequence (every method) or a mapping of method to
+    /// sequence, where methods it does not name use its `get` entry.
+    fn from_py(required: Option<&Bound<'_, PyAny>>, base: Policy) -> PyResult<Self> {
+        let with = |names: Vec<String>| Policy {
+            required: lowercase(names),
+            ..base.clone()
+        };
+        let Some(obj) = required else {
+            return Ok(Policies {
+                per_method: Vec::new(),
+                fallback: base,
+            });
+        };
+        if let Ok(map) = obj.cast::<PyDict>() {
+            let mut per_method = Vec::new();
+            for (method, names) in map.iter() {
+                let method: String = method.extract()?;
+                per_method.push((method.to_ascii_lowercase(), with(names.extract()?)));
+            }
+            let fallback = per_method
+                .iter()
+                .find(|(m, _)| m == "get")
+                .map(|(_, p)| p.clone())
+                .unwrap_or(base);
+            return Ok(Policies {
+                per_method,
+                fallback,
+            });
+        }
+        if obj.is_instance_of::<pyo3::types::PyString>() {
+            return Err(PyTypeError::new_err(
+                "required_headers must be a list of names, not a str",
+            ));
+        }
+        Ok(Policies {
+            per_method: Vec::new(),
+            fallback: with(obj.extract()?),
+        })
+    }
+
+    fn for_method(&self, method: &str) -> &Policy {
+        self.per_method
+            .iter()
+            .find(|(m, _)| m.eq_ignore_ascii_case(method))
+            .map_or(&self.fallback, |(_, policy)| policy)
+    }
+}
+
+/// A verifier configured once (key store, policy) and used for many requests.
+#[pyclass(module = "httpseal", frozen)]
+pub struct CavageVerifier {
+    secret_loader: Py<PyAny>,
+    policies: Policies,
+}
+
+#[pymethods]
+impl CavageVerifier {
+    #[new]
+    #[pyo3(signature = (*, secret_loader, required_headers=None, algorithms=None, max_skew=Some(300.0), legacy_digests=false))]
+    fn new(
+        secret_loader: &Bound<'_, PyAny>,
+        required_headers: Option<&Bound<'_, PyAny>>,
+        algorithms: Option<Vec<String>>,
+        max_skew: Option<f64>,
+        legacy_digests: bool,
+    ) -> PyResult<Self> {
+        if !secret_loader.is_callable() {
+            return Err(PyTypeError::new_err("secret_loader must be callable"));
+        }
+        let base = Policy {
+            required: vec!["date".to_owned()],
+            allowed: allowed_from(algorithms)?,
+            max_skew: window_arg(max_skew, "max_skew")?,
+            legacy_digests,
+        };
+        Ok(CavageVerifier {
+            secret_loader: secret_loader.clone().unbind(),
+            policies: Policies::from_py(required_headers, base)?,
+        })
+    }
+
+    /// Verifies one request; raises a `SignatureError` subclass when it fails.
+    #[pyo3(signature = (method, path, query, headers, body=None, *, now=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn verify(
+        &self,
+        py: Python<'_>,
+        method: &Bound<'_, PyAny>,
+        path: &Bound<'_, PyAny>,
+        query: &Bound<'_, PyAny>,
+        headers: &Bound<'_, PyAny>,
+        body: Option<&Bound<'_, PyAny>>,
+        now: Option<f64>,
+    ) -> PyResult<Verified> {
+        let method = text_arg(method, "method")?;
+        let policy = self.policies.for_method(&method);
+        run(
+            py,
+            self.secret_loader.bind(py),
+            policy,
+            &method,
+            path,
+            query,
+            headers,
+            body,
+            now,
+        )
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "CavageVerifier(max_skew={:?}, legacy_digests={})",
+            self.policies.fallback.max_skew, self.policies.fallback.legacy_digests
+        )
+    }
+}
+
+/// Verifies a draft-cavage HMAC signature in one call. `secret_loader(key_id)`
+/// returns the secret(s) for the key id, or `None`; it is called once, during
+/// this call. Servers verifying many requests use `CavageVerifier`.
+#[pyfunction]
+#[pyo3(signature = (
+    method, path, query, headers, body=None, *, secret_loader,
+    required_headers=vec!["date".to_owned()], algorithms=None, max_skew=Some(300.0),
+    legacy_digests=false, now=None,
+))]
+#[allow(clippy::too_many_arguments)]
+pub fn verify_cavage(
+    py: Python<'_>,
+    method: &Bound<'_, PyAny>,
+    path: &Bound<'_, PyAny>,
+    query: &Bound<'_, PyAny>,
+    headers: &Bound<'_, PyAny>,
+    body: Option<&Bound<'_, PyAny>>,
+    secret_loader: &Bound<'_, PyAny>,
+    required_headers: Vec<String>,
+    algorithms: Option<Vec<String>>,
+    max_skew: Option<f64>,
+    legacy_digests: bool,
+    now: Option<f64>,
+) -> PyResult<Verified> {
+    if !secret_loader.is_callable() {
+        return Err(PyTypeError::new_err("secret_loader must be callable"));
+    }
+    let policy = Policy {
+        required: lowercase(required_headers),
+        allowed: allowed_from(algorithms)?,
+        max_skew: window_arg(max_skew, "max_skew")?,
+        legacy_digests,
+    };
+    let method = text_arg(method, "method")?;
+    run(
+        py,
+        secret_loader,
+        &policy,
+        &method,
+        path,
+        query,
+        headers,
+        body,
+        now,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run(
+    py: Python<'_>,
+    secret_loader: &Bound<'_, PyAny>,
+    policy: &Policy,
+    method: &str,
+    path: &Bound<'_, PyAny>,
+    query: &Bound<'_, PyAny>,
+    headers: &Bound<'_, PyAny>,
+    body: Option<&Bound<'_, PyAny>>,
+    now: Option<f64>,
+) -> PyResult<Verified> {
+    let now = now_arg(now)?;
+    let (path, query) = (text_arg(path, "path")?, text_arg(query, "query")?);
+    let header_objects = headers_arg(headers)?;
+    let headers = borrow_headers(&header_objects);
+    let body = match body {
+        Some(obj) => body_arg(obj)?,
+        None => Cow::Borrowed(&b""[..]),
+    };
+    let req = Request {
+        method,
+        path: &path,
+        query: &query,
+        headers: &headers,
+        body: &body,
+    };
+
+    let params = cavage::find_params(&req)?;
+    let secrets = secrets_from(&secret_loader.call1((params.key_id.as_ref(),))?)?;
+    let verified = maybe_detach(py, body.len(), || {
+        cavage::verify(params, &req, &secrets, policy, now)
+    })?;
+    Ok(Verified {
+        key_id: verified.key_id,
+        algorithm: verified.algorithm.to_owned(),
+        secret_index: verified.secret_index,
+        signed: verified.headers,
+    })
+}
+
+/// Signs the named headers of a request; returns the value for the
+/// `Authorization` header (`Signature keyId=…`) or, with
+/// `sign_header="signature"`, for a `Signature` header.
+#[pyfunction]
+#[pyo3(signature = (
+    key_id, secret, method, path, query, headers, *,
+    algorithm="hmac-sha256", signed_headers=vec!["date".to_owned()], sign_header="authorization",
+))]
+#[allow(clippy::too_many_arguments)]
+pub fn sign_cavage(
+    key_id: &str,
+    secret: &Bound<'_, PyAny>,
+    method: &Bound<'_, PyAny>,
+    path: &Bound<'_, PyAny>,
+    query: &Bound<'_, PyAny>,
+    headers: &Bound<'_, PyAny>,
+    algorithm: &str,
+    signed_headers: Vec<String>,
+    sign_header: &str,
+) -> PyResult<String> {
+    let algorithm =
+        cavage::algorithm_from_name(algorithm).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let key = match secret.cast::<HmacKey>() {
+        Ok(pinned) if pinned.get().key.algorithm() != algorithm => {
+            return Err(PyValueError::new_err(
+                "the HmacKey's digest does not match algorithm",
+            ))
+        }
+        Ok(pinned) => pinned.get().key.clone(),
+        Err(_) => Key::new(algorithm, &bytes_arg(secret, "secret")?),
+    };
+    let (method, path, query) = (
+        text_arg(method, "method")?,
+        text_arg(path, "path")?,
+        text_arg(query, "query")?,
+    );
+    let header_objects = headers_arg(headers)?;
+    let headers = borrow_headers(&header_objects);
+    let req = Request {
+        method: &method,
+        path: &path,
+        query: &query,
+        headers: &headers,
+        body: b"",
+    };
+    let params = cavage::sign(key_id, &key, &signed_headers, &req)
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    match sign_header.to_ascii_lowercase().as_str() {
+        "authorization" => Ok(format!("Signature {params}")),
+        "signature" => Ok(params),
+        _ => Err(PyValueError::new_err(
+            "sign_header must be 'authorization' or 'signature'",
+        )),
+    }
+}
+
+/// The `Digest` header value for a body, e.g. `"SHA-256=…"`.
+#[pyfunction]
+#[pyo3(signature = (body, algorithm="SHA-256"))]
+pub fn body_digest(py: Python<'_>, body: &Bound<'_, PyAny>, algorithm: &str) -> PyResult<String> {
+    let digest = BodyDigest::from_name(algorithm).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "unknown Digest algorithm {}",
+            crate::error::quoted(algorithm)
+        ))
+    })?;
+    let body = body_arg(body)?;
+    Ok(maybe_detach(py, body.len(), || digest.header_value(&body)))
+}

@@ -1,0 +1,187 @@
+//! Conversion of Python arguments into plain Rust data.
+
+use std::borrow::Cow;
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString};
+
+use crate::mac::{Algorithm, Encoding};
+use crate::request::Header;
+
+/// Inputs at least this large are hashed with the GIL released; below it the
+/// release costs more than it gives.
+const DETACH_THRESHOLD: usize = 16 * 1024;
+
+/// Bytes of a `str` (UTF-8), `bytes` or `bytearray` argument.
+pub(crate) fn bytes_arg<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<Cow<'a, [u8]>> {
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(Cow::Borrowed(b.as_bytes()));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return match s.to_cow()? {
+            Cow::Borrowed(text) => Ok(Cow::Borrowed(text.as_bytes())),
+            Cow::Owned(text) => Ok(Cow::Owned(text.into_bytes())),
+        };
+    }
+    if let Ok(b) = obj.cast::<PyByteArray>() {
+        return Ok(Cow::Owned(b.to_vec()));
+    }
+    Err(PyTypeError::new_err(format!(
+        "{what} must be str, bytes or bytearray, not {}",
+        type_name(obj)
+    )))
+}
+
+/// Like `bytes_arg`, for values that come off the wire: `None` and text that
+/// cannot be encoded come back as `None` instead of an exception.
+pub(crate) fn wire_bytes<'a>(
+    obj: &'a Bound<'_, PyAny>,
+    what: &str,
+) -> PyResult<Option<Cow<'a, [u8]>>> {
+    if obj.is_none() {
+        return Ok(None);
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(s.to_cow().ok().map(|text| match text {
+            Cow::Borrowed(t) => Cow::Borrowed(t.as_bytes()),
+            Cow::Owned(t) => Cow::Owned(t.into_bytes()),
+        }));
+    }
+    bytes_arg(obj, what).map(Some)
+}
+
+pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "object".to_owned())
+}
+
+pub(crate) fn algorithm_arg(name: &str) -> PyResult<Algorithm> {
+    Algorithm::from_name(name).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "unknown digest {}; expected one of sha1, sha224, sha256, sha384, sha512",
+            crate::error::quoted(name)
+        ))
+    })
+}
+
+pub(crate) fn encoding_arg(name: &str) -> PyResult<Encoding> {
+    Encoding::from_name(name).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "unknown encoding {}; expected one of base64url, base64, hex",
+            crate::error::quoted(name)
+        ))
+    })
+}
+
+/// Runs `work` with the GIL released when the input is large enough to matter.
+pub(crate) fn maybe_detach<T: Send>(
+    py: Python<'_>,
+    size: usize,
+    work: impl FnOnce() -> T + Send,
+) -> T {
+    if size >= DETACH_THRESHOLD {
+        py.detach(work)
+    } else {
+        work()
+    }
+}
+
+/// A `str` argument that came off the wire; unencodable characters are
+/// replaced rather than raised, so hostile input stays an auth failure.
+pub(crate) fn text_arg<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<Cow<'a, str>> {
+    match obj.cast::<PyString>() {
+        Ok(s) => match s.to_str() {
+            Ok(text) => Ok(Cow::Borrowed(text)),
+            Err(_) => Ok(Cow::Owned(s.to_string_lossy().into_owned())),
+        },
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "{what} must be str, not {}",
+            type_name(obj)
+        ))),
+    }
+}
+
+/// Request headers from a mapping or any iterable of `(name, value)` pairs of
+/// `str`, kept as Python objects so their text can be borrowed.
+pub(crate) fn headers_arg<'py>(
+    obj: &Bound<'py, PyAny>,
+) -> PyResult<Vec<(Bound<'py, PyString>, Bound<'py, PyString>)>> {
+    let not_pairs = || {
+        PyTypeError::new_err(format!(
+            "headers must be a mapping or an iterable of (name, value) pairs, not {}",
+            type_name(obj)
+        ))
+    };
+    let pair = |name: Bound<'py, PyAny>, value: Bound<'py, PyAny>| match (
+        name.cast_into::<PyString>(),
+        value.cast_into::<PyString>(),
+    ) {
+        (Ok(n), Ok(v)) => Ok((n, v)),
+        _ => Err(PyTypeError::new_err("header names and values must be str")),
+    };
+    if let Ok(dict) = obj.cast::<PyDict>() {
+        return dict.iter().map(|(n, v)| pair(n, v)).collect();
+    }
+    let items = if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
+        return Err(not_pairs());
+    } else if obj.hasattr(intern!(obj.py(), "items"))? {
+        obj.call_method0(intern!(obj.py(), "items"))?
+    } else {
+        obj.clone()
+    };
+    let mut headers = Vec::new();
+    for item in items.try_iter().map_err(|_| not_pairs())? {
+        let (name, value): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item?
+            .extract()
+            .map_err(|_| PyTypeError::new_err("each header must be a (name, value) pair of str"))?;
+        headers.push(pair(name, value)?);
+    }
+    Ok(headers)
+}
+
+/// Borrows the text of converted headers; unencodable characters are replaced.
+pub(crate) fn borrow_headers<'a>(
+    headers: &'a [(Bound<'_, PyString>, Bound<'_, PyString>)],
+) -> Vec<Header<'a>> {
+    let text = |s: &'a Bound<'_, PyString>| -> Cow<'a, str> {
+        match s.to_str() {
+            Ok(borrowed) => Cow::Borrowed(borrowed),
+            Err(_) => Cow::Owned(s.to_string_lossy().into_owned()),
+        }
+    };
+    headers.iter().map(|(n, v)| (text(n), text(v))).collect()
+}
+
+/// A body: `bytes`, `bytearray`, `str` (UTF-8) or `None` (empty).
+pub(crate) fn body_arg<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
+    if obj.is_none() {
+        return Ok(Cow::Borrowed(b""));
+    }
+    bytes_arg(obj, "body")
+}
+
+/// A window in seconds; `None` switches the check off.
+pub(crate) fn window_arg(seconds: Option<f64>, what: &str) -> PyResult<Option<u64>> {
+    match seconds {
+        None => Ok(None),
+        Some(s) if s.is_finite() && s >= 0.0 => Ok(Some(s as u64)),
+        Some(_) => Err(PyValueError::new_err(format!(
+            "{what} must be a non-negative number of seconds or None"
+        ))),
+    }
+}
+
+/// `now` for tests and replays of recorded traffic; the system clock otherwise.
+pub(crate) fn now_arg(now: Option<f64>) -> PyResult<i64> {
+    match now {
+        None => Ok(crate::time::now()),
+        Some(n) if n.is_finite() => Ok(n.floor() as i64),
+        Some(_) => Err(PyValueError::new_err(
+            "now must be a finite number of seconds",
+        )),
+    }
+}

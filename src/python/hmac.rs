@@ -1,0 +1,144 @@
+//! The core MAC API and Flask-HMAC's token scheme.
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyAny, PyBytes};
+
+use super::convert::{algorithm_arg, bytes_arg, encoding_arg, maybe_detach, wire_bytes};
+use crate::mac::Key;
+use crate::token;
+
+/// A reusable HMAC key whose key schedule is computed once.
+#[pyclass(module = "httpseal", frozen)]
+pub struct HmacKey {
+    pub(crate) key: Key,
+}
+
+#[pymethods]
+impl HmacKey {
+    #[new]
+    #[pyo3(signature = (secret, *, digest = "sha256"))]
+    fn new(secret: &Bound<'_, PyAny>, digest: &str) -> PyResult<Self> {
+        let algorithm = algorithm_arg(digest)?;
+        let secret = bytes_arg(secret, "secret")?;
+        Ok(HmacKey {
+            key: Key::new(algorithm, &secret),
+        })
+    }
+
+    /// The hash function's name, e.g. `"sha256"`.
+    #[getter]
+    fn digest(&self) -> &'static str {
+        self.key.algorithm().name()
+    }
+
+    /// The raw MAC of `data`.
+    fn sign<'py>(
+        &self,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let data = bytes_arg(data, "data")?;
+        let mac = maybe_detach(py, data.len(), || self.key.sign(&data));
+        Ok(PyBytes::new(py, &mac))
+    }
+
+    /// The MAC of `data` as text in `encoding`.
+    #[pyo3(signature = (data, *, encoding = "base64url"))]
+    fn render(&self, py: Python<'_>, data: &Bound<'_, PyAny>, encoding: &str) -> PyResult<String> {
+        let encoding = encoding_arg(encoding)?;
+        let data = bytes_arg(data, "data")?;
+        Ok(maybe_detach(py, data.len(), || {
+            token::render(&self.key, &data, encoding)
+        }))
+    }
+
+    /// Constant-time check of `token` against the MAC of `data`; never raises for a bad token.
+    #[pyo3(signature = (data, token, *, encoding = "base64url"))]
+    fn compare(
+        &self,
+        py: Python<'_>,
+        data: &Bound<'_, PyAny>,
+        token: &Bound<'_, PyAny>,
+        encoding: &str,
+    ) -> PyResult<bool> {
+        let encoding = encoding_arg(encoding)?;
+        let data = bytes_arg(data, "data")?;
+        let Some(token) = wire_bytes(token, "token")? else {
+            return Ok(false);
+        };
+        Ok(maybe_detach(py, data.len(), || {
+            self.key.verify_token(&data, &token, encoding)
+        }))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("HmacKey(digest='{}', secret=<hidden>)", self.digest())
+    }
+}
+
+/// The MAC of `data` under `secret`, as text.
+#[pyfunction]
+#[pyo3(signature = (secret, data, *, digest = "sha256", encoding = "base64url"))]
+pub fn render_hmac(
+    py: Python<'_>,
+    secret: &Bound<'_, PyAny>,
+    data: &Bound<'_, PyAny>,
+    digest: &str,
+    encoding: &str,
+) -> PyResult<String> {
+    let algorithm = algorithm_arg(digest)?;
+    let encoding = encoding_arg(encoding)?;
+    let secret = bytes_arg(secret, "secret")?;
+    let data = bytes_arg(data, "data")?;
+    Ok(maybe_detach(py, data.len(), || {
+        token::render(&Key::new(algorithm, &secret), &data, encoding)
+    }))
+}
+
+/// Constant-time comparison of `token` with the MAC of `data`; `False` for a
+/// token of any shape that does not match.
+#[pyfunction]
+#[pyo3(signature = (secret, data, token, *, digest = "sha256", encoding = "base64url"))]
+pub fn compare_hmacs(
+    py: Python<'_>,
+    secret: &Bound<'_, PyAny>,
+    data: &Bound<'_, PyAny>,
+    token: &Bound<'_, PyAny>,
+    digest: &str,
+    encoding: &str,
+) -> PyResult<bool> {
+    let algorithm = algorithm_arg(digest)?;
+    let encoding = encoding_arg(encoding)?;
+    let secret = bytes_arg(secret, "secret")?;
+    let data = bytes_arg(data, "data")?;
+    let Some(token) = wire_bytes(token, "token")? else {
+        return Ok(false);
+    };
+    Ok(maybe_detach(py, data.len(), || {
+        Key::new(algorithm, &secret).verify_token(&data, &token, encoding)
+    }))
+}
+
+/// Verifies a Flask-HMAC token against several keys (rotation) in one call.
+/// Returns the index of the key that matched; raises a `SignatureError` otherwise.
+#[pyfunction]
+#[pyo3(signature = (keys, data, token, *, encoding = "base64url"))]
+pub fn verify_hmac_token(
+    py: Python<'_>,
+    keys: Vec<PyRef<'_, HmacKey>>,
+    data: &Bound<'_, PyAny>,
+    token: &Bound<'_, PyAny>,
+    encoding: &str,
+) -> PyResult<usize> {
+    let encoding = encoding_arg(encoding)?;
+    let data = bytes_arg(data, "data")?;
+    let token = wire_bytes(token, "token")?.unwrap_or_default();
+    let keys: Vec<Key> = keys.iter().map(|k| k.key.clone()).collect();
+    if keys.is_empty() {
+        return Err(PyValueError::new_err("keys must not be empty"));
+    }
+    Ok(maybe_detach(py, data.len(), || {
+        token::verify(&keys, &data, &token, encoding)
+    })?)
+}

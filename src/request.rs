@@ -1,0 +1,90 @@
+//! The parts of an HTTP request that the schemes sign, as plain data.
+
+use std::borrow::Cow;
+
+use crate::error::{Error, Result};
+
+/// One header as `(name, value)`, borrowed from the caller where it can be.
+pub type Header<'a> = (Cow<'a, str>, Cow<'a, str>);
+
+/// Owned headers from string pairs, for tests and Rust callers.
+pub fn headers_from(pairs: &[(&str, &str)]) -> Vec<Header<'static>> {
+    pairs
+        .iter()
+        .map(|(n, v)| (Cow::Owned(n.to_string()), Cow::Owned(v.to_string())))
+        .collect()
+}
+
+/// A request as the adapter saw it: header names in any case, duplicates kept
+/// in arrival order.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    pub method: &'a str,
+    /// The path as sent, percent-encoding intact, without the query string.
+    pub path: &'a str,
+    /// The query string as sent, without the `?`; empty when there is none.
+    pub query: &'a str,
+    pub headers: &'a [Header<'a>],
+    pub body: &'a [u8],
+}
+
+impl<'a> Request<'a> {
+    pub fn header_values<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'a str> + 's {
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_ref())
+    }
+
+    /// All values of a header joined with `", "`, as HTTP allows for lists.
+    pub fn header(&self, name: &str) -> Option<Cow<'a, str>> {
+        let mut values = self.header_values(name);
+        let first = values.next()?;
+        match values.next() {
+            None => Some(Cow::Borrowed(first.trim())),
+            Some(second) => {
+                let mut joined = format!("{}, {}", first.trim(), second.trim());
+                for v in values {
+                    joined.push_str(", ");
+                    joined.push_str(v.trim());
+                }
+                Some(Cow::Owned(joined))
+            }
+        }
+    }
+
+    /// A header that must occur at most once (credentials, timestamps).
+    pub fn single_header(&self, name: &str) -> Result<Option<&'a str>> {
+        let mut values = self.header_values(name);
+        let first = values.next();
+        if values.next().is_some() {
+            return Err(Error::malformed(format!(
+                "header {} occurs more than once",
+                crate::error::quoted(name)
+            )));
+        }
+        Ok(first.map(str::trim))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups_ignore_case_and_join_duplicates() {
+        let h = headers_from(&[("X-A", " 1 "), ("x-a", "2"), ("Date", "d")]);
+        let req = Request {
+            method: "GET",
+            path: "/",
+            query: "",
+            headers: &h,
+            body: b"",
+        };
+        assert_eq!(req.header("x-A").unwrap(), "1, 2");
+        assert_eq!(req.header("DATE").unwrap(), "d");
+        assert!(req.header("missing").is_none());
+        assert_eq!(req.single_header("date").unwrap(), Some("d"));
+        assert_eq!(req.single_header("x-a").unwrap_err().code(), "malformed");
+    }
+}

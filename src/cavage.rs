@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use crate::error::{quoted, Error, Result};
-use crate::mac::{base64_decode, base64_encode, ct_eq, Algorithm, BodyDigest, Key};
+use crate::mac::{base64_decode, base64_encode, ct_eq, Algorithm, BodyDigest, Key, KeyCache};
 use crate::request::Request;
 use crate::time;
 
@@ -283,6 +283,7 @@ pub fn verify(
     secrets: &[Secret],
     policy: &Policy,
     now: i64,
+    keys: &KeyCache,
 ) -> Result<Verified> {
     if secrets.is_empty() {
         return Err(Error::UnknownKey);
@@ -317,7 +318,7 @@ pub fn verify(
         let mac = match secret {
             Secret::Pinned(key) if key.algorithm() == algorithm => key.sign(signing.as_bytes()),
             Secret::Pinned(_) => continue,
-            Secret::Raw(raw) => Key::new(algorithm, raw).sign(signing.as_bytes()),
+            Secret::Raw(raw) => keys.get(algorithm, raw).sign(signing.as_bytes()),
         };
         candidates += 1;
         if ct_eq(&mac, &claimed) && matched.is_none() {
@@ -421,6 +422,16 @@ mod tests {
     use super::*;
     use crate::request::{headers_from as headers, Header};
     use proptest::prelude::*;
+
+    fn check(
+        params: Params<'_>,
+        req: &Request<'_>,
+        secrets: &[Secret],
+        policy: &Policy,
+        now: i64,
+    ) -> Result<Verified> {
+        verify(params, req, secrets, policy, now, &KeyCache::new(4))
+    }
 
     const DATE: &str = "Sun, 06 Nov 1994 08:49:37 GMT";
     const NOW: i64 = 784_111_777;
@@ -543,7 +554,7 @@ mod tests {
         let list = "(request-target) host date content-length content-type digest";
         let params = signed("POST", list, &mut h, body);
         let req = request("POST", "q=1", &h, body);
-        let ok = verify(
+        let ok = check(
             params.clone(),
             &req,
             &[Secret::Raw(b"secret".to_vec())],
@@ -553,7 +564,7 @@ mod tests {
         .unwrap();
         assert_eq!((ok.key_id.as_str(), ok.algorithm), ("key-1", "hmac-sha256"));
 
-        let wrong = verify(
+        let wrong = check(
             params.clone(),
             &req,
             &[Secret::Raw(b"other".to_vec())],
@@ -563,7 +574,7 @@ mod tests {
         assert_eq!(wrong.unwrap_err(), Error::BadSignature);
 
         let tampered = request("POST", "q=1", &h, br#"{"a":2}"#);
-        let err = verify(
+        let err = check(
             params.clone(),
             &tampered,
             &[Secret::Raw(b"secret".to_vec())],
@@ -573,7 +584,7 @@ mod tests {
         assert_eq!(err.unwrap_err().code(), "digest_mismatch");
 
         let put = request("PUT", "q=1", &h, body);
-        let err = verify(
+        let err = check(
             params.clone(),
             &put,
             &[Secret::Raw(b"secret".to_vec())],
@@ -590,7 +601,7 @@ mod tests {
         let req = request("GET", "q=1", &h, b"");
         let raw = [Secret::Raw(b"secret".to_vec())];
         let code = |p: &Policy, secrets: &[Secret], now: i64| {
-            verify(params.clone(), &req, secrets, p, now)
+            check(params.clone(), &req, secrets, p, now)
                 .unwrap_err()
                 .code()
         };
@@ -612,13 +623,13 @@ mod tests {
             max_skew: None,
             ..policy("date")
         };
-        assert!(verify(params.clone(), &req, &raw, &no_skew, 0).is_ok());
+        assert!(check(params.clone(), &req, &raw, &no_skew, 0).is_ok());
         let rotated = [
             Secret::Raw(b"new".to_vec()),
             Secret::Raw(b"secret".to_vec()),
         ];
         assert_eq!(
-            verify(params.clone(), &req, &rotated, &policy("date"), NOW)
+            check(params.clone(), &req, &rotated, &policy("date"), NOW)
                 .unwrap()
                 .secret_index,
             1
@@ -635,7 +646,7 @@ mod tests {
         let params = find_params(&req).unwrap();
         let raw = [Secret::Raw(b"s".to_vec())];
         assert_eq!(
-            verify(params.clone(), &req, &raw, &policy("date"), NOW)
+            check(params.clone(), &req, &raw, &policy("date"), NOW)
                 .unwrap_err()
                 .code(),
             "unknown_algorithm"
@@ -645,7 +656,7 @@ mod tests {
             ..params
         };
         assert_eq!(
-            verify(params.clone(), &req, &raw, &policy("date"), NOW)
+            check(params.clone(), &req, &raw, &policy("date"), NOW)
                 .unwrap_err()
                 .code(),
             "missing_header"

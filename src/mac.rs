@@ -6,6 +6,8 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use sha2::{Digest as _, Sha224, Sha256, Sha384, Sha512};
+use std::collections::HashMap;
+use std::sync::Mutex;
 use subtle::ConstantTimeEq;
 
 /// Hash functions an HMAC can be built on.
@@ -262,6 +264,42 @@ impl Key {
     }
 }
 
+/// Keys derived from raw secrets, so a server that is handed the same secret
+/// on every request pays for the key schedule once. Bounded: when full it
+/// starts over, so a key store that rotates secrets cannot grow it.
+pub struct KeyCache {
+    keys: Mutex<HashMap<Vec<u8>, [Option<Key>; 5]>>,
+    capacity: usize,
+}
+
+impl KeyCache {
+    pub fn new(capacity: usize) -> Self {
+        KeyCache {
+            keys: Mutex::new(HashMap::new()),
+            capacity,
+        }
+    }
+
+    pub fn get(&self, algorithm: Algorithm, secret: &[u8]) -> Key {
+        let slot = algorithm as usize;
+        // A poisoned lock only means another thread panicked mid-insert; the
+        // map is still a valid cache.
+        let mut keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(key) = keys.get(secret).and_then(|per_alg| per_alg[slot].as_ref()) {
+            return key.clone();
+        }
+        let key = Key::new(algorithm, secret);
+        if self.capacity == 0 {
+            return key;
+        }
+        if keys.len() >= self.capacity && !keys.contains_key(secret) {
+            keys.clear();
+        }
+        keys.entry(secret.to_vec()).or_default()[slot] = Some(key.clone());
+        key
+    }
+}
+
 /// Hashes for the HTTP `Digest` header (RFC 3230), including the legacy ones
 /// that a server must opt into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -373,6 +411,24 @@ mod tests {
         }
         assert_eq!(Encoding::from_name("HEX"), Some(Encoding::Hex));
         assert_eq!(Encoding::from_name("base32"), None);
+    }
+
+    #[test]
+    fn key_cache_matches_fresh_keys_and_stays_bounded() {
+        let cache = KeyCache::new(2);
+        for round in 0..3 {
+            for secret in [&b"a"[..], b"b", b"c"] {
+                for alg in Algorithm::ALL {
+                    let cached = cache.get(alg, secret).sign(b"data");
+                    assert_eq!(cached, Key::new(alg, secret).sign(b"data"), "{round}");
+                }
+                assert!(cache.keys.lock().unwrap().len() <= 2);
+            }
+        }
+        assert_eq!(
+            KeyCache::new(0).get(Algorithm::Sha1, b"k").sign(b""),
+            Key::new(Algorithm::Sha1, b"k").sign(b"")
+        );
     }
 
     #[test]

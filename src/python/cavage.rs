@@ -11,7 +11,10 @@ use super::convert::{
 };
 use super::hmac::HmacKey;
 use crate::cavage::{self, Policy, Secret};
-use crate::mac::{Algorithm, BodyDigest, Key};
+use crate::mac::{Algorithm, BodyDigest, Key, KeyCache};
+
+/// Distinct secrets whose key schedules a verifier keeps.
+const KEY_CACHE_SIZE: usize = 1024;
 use crate::request::Request;
 
 /// The outcome of a successful verification.
@@ -151,6 +154,7 @@ impl Policies {
 pub struct CavageVerifier {
     secret_loader: Py<PyAny>,
     policies: Policies,
+    keys: KeyCache,
 }
 
 #[pymethods]
@@ -176,6 +180,7 @@ impl CavageVerifier {
         Ok(CavageVerifier {
             secret_loader: secret_loader.clone().unbind(),
             policies: Policies::from_py(required_headers, base)?,
+            keys: KeyCache::new(KEY_CACHE_SIZE),
         })
     }
 
@@ -198,6 +203,7 @@ impl CavageVerifier {
             py,
             self.secret_loader.bind(py),
             policy,
+            &self.keys,
             &method,
             path,
             query,
@@ -253,6 +259,7 @@ pub fn verify_cavage(
         py,
         secret_loader,
         &policy,
+        &KeyCache::new(0),
         &method,
         path,
         query,
@@ -267,6 +274,7 @@ fn run(
     py: Python<'_>,
     secret_loader: &Bound<'_, PyAny>,
     policy: &Policy,
+    keys: &KeyCache,
     method: &str,
     path: &Bound<'_, PyAny>,
     query: &Bound<'_, PyAny>,
@@ -293,7 +301,7 @@ fn run(
     let params = cavage::find_params(&req)?;
     let secrets = secrets_from(&secret_loader.call1((params.key_id.as_ref(),))?)?;
     let verified = maybe_detach(py, body.len(), || {
-        cavage::verify(params, &req, &secrets, policy, now)
+        cavage::verify(params, &req, &secrets, policy, now, keys)
     })?;
     Ok(Verified {
         key_id: verified.key_id,

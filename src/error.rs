@@ -64,7 +64,7 @@ impl fmt::Display for Error {
             Error::Malformed(m) => write!(f, "malformed signature: {m}"),
             Error::UnknownAlgorithm(a) => write!(f, "unknown algorithm {}", quoted(a)),
             Error::DisallowedAlgorithm(a) => write!(f, "algorithm {} is not allowed", quoted(a)),
-            Error::MissingHeader(h) => write!(f, "header {} is signed but missing", quoted(h)),
+            Error::MissingHeader(h) => write!(f, "header {} is missing", quoted(h)),
             Error::HeaderNotSigned(h) => {
                 write!(f, "header {} is required but not signed", quoted(h))
             }

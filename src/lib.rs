@@ -4,7 +4,9 @@
 //! this file only declares the extension module's export list.
 
 pub mod cavage;
+pub mod drf;
 pub mod error;
+pub mod fost;
 pub mod mac;
 pub mod request;
 pub mod time;
@@ -18,8 +20,13 @@ use pyo3::prelude::*;
 mod _native {
     #[pymodule_export]
     use crate::python::{
-        body_digest, compare_hmacs, render_hmac, sign_cavage, verify_cavage, verify_hmac_token,
-        CavageVerifier, HmacKey, Verified,
+        body_digest, compare_hmacs, render_hmac, sign_cavage, sign_drf, verify_cavage, verify_drf,
+        verify_hmac_token, CavageVerifier, HmacKey, Verified,
+    };
+    #[pymodule_export]
+    use crate::python::{
+        filter_query_string, fost_hmac_request_signature, fost_hmac_request_signature_with_headers,
+        fost_hmac_url_signature, verify_fost_request, verify_fost_url, FostVerified,
     };
 
     #[pymodule_init]

@@ -4,9 +4,16 @@
 
 mod cavage;
 mod convert;
+mod drf;
 mod errors;
+mod fost;
 mod hmac;
 
 pub use cavage::{body_digest, sign_cavage, verify_cavage, CavageVerifier, Verified};
+pub use drf::{sign_drf, verify_drf};
 pub use errors::register_exceptions;
+pub use fost::{
+    filter_query_string, fost_hmac_request_signature, fost_hmac_request_signature_with_headers,
+    fost_hmac_url_signature, verify_fost_request, verify_fost_url, FostVerified,
+};
 pub use hmac::{compare_hmacs, render_hmac, verify_hmac_token, HmacKey};

@@ -9,6 +9,7 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 USE_TZ = True
 ROOT_URLCONF = "tests.django_project.urls"
+STATIC_URL = "static/"
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 INSTALLED_APPS = [
@@ -18,13 +19,22 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.admin",
     "rest_framework",
+    "httpseal.django",
 ]
 
 MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "httpseal.django.fost.FostMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "httpseal.django.fost.FostBackend",
+]
+
+REST_FRAMEWORK = {"UNAUTHENTICATED_USER": None}
 
 TEMPLATES = [
     {
@@ -58,3 +68,6 @@ def _database(url: str | None) -> dict:
 
 
 DATABASES = {"default": _database(os.environ.get("DATABASE_URL"))}
+
+# The original's default is 0.5 s; the tests check it separately.
+FOST_AUTHN_MISSIGNED_SLEEP_TIME = 0

@@ -1,1 +1,11 @@
-urlpatterns: list = []
+from django.contrib import admin
+from django.urls import path
+
+from tests.django_project import views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("notes/", views.Notes.as_view()),
+    path("fost/notes/", views.FostNotes.as_view()),
+    path("whoami/", views.whoami),
+]

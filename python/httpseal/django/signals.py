@@ -1,0 +1,17 @@
+"""Creates an ``HMACKey`` for each new user when ``HTTPSEAL["AUTO_CREATE_KEYS"]``
+is on, as django-rest-framework-hmac's README does with ``post_save``."""
+
+from django.conf import settings
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from httpseal.django.conf import setting
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="httpseal.create_hmac_key")
+def create_hmac_key(sender, instance=None, created=False, raw=False, **kwargs):
+    """Receiver: a key for every newly created user (not for fixtures loading)."""
+    if created and not raw and setting("AUTO_CREATE_KEYS"):
+        from httpseal.django.models import HMACKey
+
+        HMACKey.objects.get_or_create(user=instance)

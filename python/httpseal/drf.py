@@ -1,0 +1,170 @@
+"""Django REST framework authentication classes.
+
+``HMACAuthentication`` speaks django-rest-framework-hmac's wire format (``Key``,
+``Signature``, ``Timestamp`` headers) and needs ``"httpseal.django"`` in
+``INSTALLED_APPS`` for its ``HMACKey`` model.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.core.exceptions import DisallowedHost
+from django.http.request import RawPostDataException
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication
+
+from httpseal._native import SignatureError, verify_drf
+from httpseal.django.conf import setting
+
+logger = logging.getLogger("httpseal.drf")
+
+# META names of the three headers: as real HTTP delivers them, then the bare
+# names django-rest-framework-hmac's own tests put into the test client.
+HEADER_NAMES = {
+    "key": ("HTTP_KEY", "Key"),
+    "signature": ("HTTP_SIGNATURE", "Signature"),
+    "timestamp": ("HTTP_TIMESTAMP", "Timestamp"),
+}
+
+
+def _header(meta: dict, field: str) -> str | None:
+    for name in HEADER_NAMES[field]:
+        value = meta.get(name)
+        if value is not None:
+            return value.decode("latin-1") if isinstance(value, (bytes, bytearray)) else str(value)
+    return None
+
+
+class HMACAuthentication(BaseAuthentication):
+    """Authenticates requests signed as django-rest-framework-hmac's ``HMACSigner``
+    signs them; returns ``(user, hmac_key)``.
+
+    Returns ``None`` (so other authenticators can try) when the request carries
+    none of the three headers; raises ``AuthenticationFailed`` (401) for any
+    other problem, with the reason logged on ``httpseal.drf``.
+    """
+
+    www_authenticate_realm = "api"
+
+    def authenticate_header(self, request) -> str:
+        return f'HMAC realm="{self.www_authenticate_realm}"'
+
+    def _fail(
+        self, request, reason: str, key: str | None = None
+    ) -> exceptions.AuthenticationFailed:
+        logger.warning(
+            "HMAC authentication refused %s %r (key %r): %s",
+            request.method,
+            request.META.get("PATH_INFO", ""),
+            (key or "")[:64],
+            reason,
+        )
+        return exceptions.AuthenticationFailed("Invalid HMAC signature.")
+
+    def authenticate(self, request) -> tuple[Any, Any] | None:
+        meta = request.META
+        key, signature, timestamp = (_header(meta, f) for f in ("key", "signature", "timestamp"))
+        if key is None and signature is None and timestamp is None:
+            return None
+        if not key or not signature or not timestamp:
+            raise self._fail(
+                request, "the Key, Signature and Timestamp headers are all required", key
+            )
+        hmac_key = self.get_hmac_key(key)
+        if hmac_key is None:
+            raise self._fail(request, "unknown key", key)
+        user = hmac_key.user
+        if not getattr(user, "is_active", True):
+            raise self._fail(request, "inactive user", key)
+        try:
+            verify_drf(
+                hmac_key.secret,
+                request.method,
+                self.get_hostname(request),
+                meta.get("PATH_INFO", ""),
+                timestamp,
+                signature,
+                self.get_signed_data(request),
+                max_skew=setting("DRF_HMAC_MAX_SKEW"),
+            )
+        except SignatureError as exc:
+            raise self._fail(request, str(exc), key) from None
+        except _UnsignableData as exc:
+            raise self._fail(request, str(exc), key) from None
+        return user, hmac_key
+
+    @staticmethod
+    def get_hmac_key(key: str):
+        """The ``HMACKey`` for a key id, or ``None``. Override for another key store."""
+        from httpseal.django.models import HMACKey
+
+        if len(key) > 40:
+            return None
+        try:
+            return HMACKey.objects.select_related("user").get(key=key)
+        except HMACKey.DoesNotExist:
+            return None
+
+    @staticmethod
+    def get_hostname(request) -> str:
+        """``REMOTE_ADDR``, as the original signs, or the request's host."""
+        if setting("DRF_HMAC_HOST") == "host":
+            try:
+                return request._request.get_host()
+            except DisallowedHost:
+                raise _UnsignableData("the Host header is not allowed") from None
+        return request.META.get("REMOTE_ADDR", "")
+
+    @staticmethod
+    def get_signed_data(request) -> bytes:
+        """The bytes after the timestamp line: the raw body, or (as the
+        original) ``request.data`` re-serialized as compact JSON when it is truthy."""
+        if setting("DRF_HMAC_BODY") == "raw":
+            try:
+                return request.body
+            except RawPostDataException:
+                raise _UnsignableData("the body was consumed before authentication") from None
+        try:
+            data = request.data
+        except exceptions.ParseError as exc:
+            raise _UnsignableData(f"unparseable body: {exc.detail}") from None
+        if not data:
+            return b""
+        try:
+            return json.dumps(data, separators=(",", ":")).encode()
+        except (TypeError, ValueError):
+            raise _UnsignableData("request data cannot be serialized as JSON") from None
+
+
+class _UnsignableData(Exception):
+    """The request's data cannot be turned into the bytes the client signed."""
+
+
+class FostAuthentication(BaseAuthentication):
+    """FOST request signatures (``Authorization: FOST key:signature``) and
+    signed URLs (``_k``, ``_e``, ``_s``) for DRF; returns ``(user, signed)``
+    where ``signed`` is the dict of signed headers.
+
+    Uses the same settings as ``httpseal.django.fost`` (``FOST_AUTHN_*``),
+    including the missigned sleep. Returns ``None`` for requests signed neither way.
+    """
+
+    www_authenticate_realm = "api"
+
+    def authenticate_header(self, request) -> str:
+        return f'FOST realm="{self.www_authenticate_realm}"'
+
+    def authenticate(self, request) -> tuple[Any, Any] | None:
+        from httpseal.django import fost
+
+        django_request = request._request
+        if not (fost.is_fost_authorization(django_request) or fost.is_signed_url(django_request)):
+            return None
+        found = fost.authenticated_user(django_request)
+        if found is None:
+            raise exceptions.AuthenticationFailed("Invalid FOST signature.")
+        user, verified = found
+        return user, verified.signed

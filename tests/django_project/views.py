@@ -1,0 +1,41 @@
+from django.http import JsonResponse
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from httpseal.drf import FostAuthentication, HMACAuthentication
+
+
+class Notes(APIView):
+    authentication_classes = [HMACAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        return Response({"user": request.user.username, "key": request.auth.key})
+
+    def post(self, request):
+        return Response({"user": request.user.username, "data": request.data}, status=201)
+
+    put = post
+
+
+class FostNotes(APIView):
+    authentication_classes = [FostAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        return Response({"user": request.user.username, "signed": request.auth})
+
+    def post(self, request):
+        return Response({"user": request.user.username, "signed": request.auth})
+
+
+def whoami(request):
+    """A plain Django view behind the FOST middleware."""
+    user = request.user
+    return JsonResponse(
+        {
+            "user": user.username if user.is_authenticated else None,
+            "signed": getattr(request, "SIGNED", None),
+        }
+    )

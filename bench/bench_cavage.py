@@ -14,6 +14,7 @@ from flask import Flask
 
 import httpseal
 import httpseal.flask
+
 from bench.harness import compare, median_ns
 
 KEYS = {"access_key_1": "123456789"}

@@ -10,6 +10,7 @@ import threading
 import time
 
 import httpseal
+
 from bench.harness import compare, median_ns
 
 KEY = b"2a21c5b3bff0299c0161470468f355e5b4afcf17a5f593ab68394e"

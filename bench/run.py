@@ -1,9 +1,12 @@
 """Runs every benchmark in one process: python -m bench.run"""
 
 import logging
+import os
 import warnings
 
-from bench import bench_cavage, bench_core
+import django
+
+from bench import bench_cavage, bench_core, bench_drf, bench_fost
 from bench.harness import header
 
 
@@ -11,9 +14,13 @@ def main() -> None:
     # The legacy peers log and warn on every request; keep the table readable.
     logging.disable(logging.WARNING)
     warnings.simplefilter("ignore", DeprecationWarning)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.django_settings")
+    django.setup()
     header()
     bench_core.main()
     bench_cavage.main()
+    bench_drf.main()
+    bench_fost.main()
 
 
 if __name__ == "__main__":

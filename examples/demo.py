@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import requests
 
 import httpseal
-from examples.servers import flask_cavage_app, flask_hmac_app, serve
 from httpseal.client import CavageSignedRequestAuth
+
+from examples.servers import flask_cavage_app, flask_hmac_app, serve
 
 ROW = "{:<12} {:<44} {:>6}  {}"
 

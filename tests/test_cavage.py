@@ -20,9 +20,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import httpseal
-from examples.servers import serve
 from httpseal.client import CavageHttpxAuth, CavageSignedRequestAuth
 from httpseal.flask import CavageSignature, HeadersMap, require_apikey_authentication
+
+from examples.servers import serve
 
 KEYS = {"access_key_1": "123456789", "access_key_2": "4381326329", "my-key": "dash-secret"}
 GET_HEADERS = ["(request-target)", "host", "date"]

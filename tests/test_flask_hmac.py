@@ -14,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import httpseal
-from examples.servers import serve
 from httpseal.flask import Hmac
+
+from examples.servers import serve
 
 KEY = "2a21c5b3bff0299c0161470468f355e5b4afcf17a5f593ab68394e"
 PATH = "/path/to/api/endpoint"

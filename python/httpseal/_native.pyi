@@ -1,11 +1,45 @@
 """Type stubs for httpseal's native core."""
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import ClassVar, Literal, Optional, Union
+from typing import ClassVar, Literal, Optional, Union, final
+
+__all__ = [
+    "BadSignature",
+    "CavageVerifier",
+    "DigestMismatch",
+    "DisallowedAlgorithm",
+    "ExpiredURL",
+    "FostVerified",
+    "FutureTimestamp",
+    "HeaderNotSigned",
+    "HmacKey",
+    "MalformedSignature",
+    "MissingHeader",
+    "ReplayedRequest",
+    "SignatureError",
+    "StaleTimestamp",
+    "UnknownAlgorithm",
+    "UnknownKey",
+    "Verified",
+    "body_digest",
+    "compare_hmacs",
+    "filter_query_string",
+    "fost_hmac_request_signature",
+    "fost_hmac_request_signature_with_headers",
+    "fost_hmac_url_signature",
+    "render_hmac",
+    "sign_cavage",
+    "sign_drf",
+    "verify_cavage",
+    "verify_drf",
+    "verify_fost_request",
+    "verify_fost_url",
+    "verify_hmac_token",
+]
 
 _Bytes = Union[str, bytes, bytearray]
-Digest = Literal["sha1", "sha224", "sha256", "sha384", "sha512"]
-Encoding = Literal["base64url", "base64", "hex"]
+_Digest = Literal["sha1", "sha224", "sha256", "sha384", "sha512"]
+_Encoding = Literal["base64url", "base64", "hex"]
 
 class SignatureError(Exception):
     """A request's signature could not be verified. ``code`` names the reason."""
@@ -48,28 +82,29 @@ class ExpiredURL(SignatureError):
 class ReplayedRequest(SignatureError):
     """The replay check refused the request (code ``replayed``)."""
 
+@final
 class HmacKey:
     """An HMAC key whose key schedule is computed once, for servers that verify
     many requests with the same secret. Its repr never shows the secret."""
 
-    def __init__(self, secret: _Bytes, *, digest: Digest = "sha256") -> None:
+    def __new__(cls, secret: _Bytes, *, digest: _Digest = "sha256") -> HmacKey:
         """``secret`` is ``str`` (encoded as UTF-8), ``bytes`` or ``bytearray``.
 
         Raises ``TypeError`` for another type, ``ValueError`` for an unknown digest.
         """
 
     @property
-    def digest(self) -> Digest:
+    def digest(self) -> _Digest:
         """The hash function's name."""
 
     def sign(self, data: _Bytes) -> bytes:
         """The raw MAC of ``data``."""
 
-    def render(self, data: _Bytes, *, encoding: Encoding = "base64url") -> str:
+    def render(self, data: _Bytes, *, encoding: _Encoding = "base64url") -> str:
         """The MAC of ``data`` as text: unpadded URL-safe base64, base64 or hex."""
 
     def compare(
-        self, data: _Bytes, token: Union[_Bytes, None], *, encoding: Encoding = "base64url"
+        self, data: _Bytes, token: Union[_Bytes, None], *, encoding: _Encoding = "base64url"
     ) -> bool:
         """Constant-time check of ``token`` against the MAC of ``data``.
 
@@ -78,7 +113,7 @@ class HmacKey:
         """
 
 def render_hmac(
-    secret: _Bytes, data: _Bytes, *, digest: Digest = "sha256", encoding: Encoding = "base64url"
+    secret: _Bytes, data: _Bytes, *, digest: _Digest = "sha256", encoding: _Encoding = "base64url"
 ) -> str:
     """The MAC of ``data`` under ``secret`` as text.
 
@@ -91,8 +126,8 @@ def compare_hmacs(
     data: _Bytes,
     token: Union[_Bytes, None],
     *,
-    digest: Digest = "sha256",
-    encoding: Encoding = "base64url",
+    digest: _Digest = "sha256",
+    encoding: _Encoding = "base64url",
 ) -> bool:
     """Constant-time comparison of ``token`` with the MAC of ``data`` under ``secret``.
 
@@ -105,7 +140,7 @@ def verify_hmac_token(
     data: _Bytes,
     token: Union[_Bytes, None],
     *,
-    encoding: Encoding = "base64url",
+    encoding: _Encoding = "base64url",
 ) -> int:
     """Checks a token against several keys (rotation) in one call.
 
@@ -116,8 +151,9 @@ def verify_hmac_token(
 _Headers = Union[Mapping[str, str], Iterable[tuple[str, str]]]
 _Body = Union[bytes, bytearray, str, None]
 _Loaded = Union[_Bytes, HmacKey, Sequence[Union[_Bytes, HmacKey]], None]
-CavageAlgorithm = Literal["hmac-sha1", "hmac-sha256", "hmac-sha512"]
+_CavageAlgorithm = Literal["hmac-sha1", "hmac-sha256", "hmac-sha512"]
 
+@final
 class Verified:
     """What a successful verification established."""
 
@@ -137,6 +173,7 @@ class Verified:
     def headers(self) -> list[str]:
         """The signed header names, lowercase, in signing order."""
 
+@final
 class CavageVerifier:
     """A draft-cavage HTTP Signatures verifier, configured once per server.
 
@@ -147,18 +184,18 @@ class CavageVerifier:
     (methods it lacks use its ``"get"`` entry). ``algorithms`` restricts the
     accepted algorithms (all three by default). A signed ``Date`` must lie
     within ``max_skew`` seconds of now (``None`` switches the check off).
-    ``legacy_digests`` accepts MD5 and SHA-1 in the ``Digest`` header.
+    ``legacy_digests`` accepts MD5 and SHA-1 in the ``_Digest`` header.
     """
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         secret_loader: Callable[[str], _Loaded],
         required_headers: Union[Sequence[str], Mapping[str, Sequence[str]], None] = None,
-        algorithms: Optional[Sequence[CavageAlgorithm]] = None,
-        max_skew: Optional[float] = 300,
+        algorithms: Optional[Sequence[_CavageAlgorithm]] = None,
+        max_skew: Optional[float] = ...,
         legacy_digests: bool = False,
-    ) -> None: ...
+    ) -> CavageVerifier: ...
     def verify(
         self,
         method: str,
@@ -189,9 +226,9 @@ def verify_cavage(
     body: _Body = None,
     *,
     secret_loader: Callable[[str], _Loaded],
-    required_headers: Sequence[str] = ("date",),
-    algorithms: Optional[Sequence[CavageAlgorithm]] = None,
-    max_skew: Optional[float] = 300,
+    required_headers: Sequence[str] = ...,
+    algorithms: Optional[Sequence[_CavageAlgorithm]] = None,
+    max_skew: Optional[float] = ...,
     legacy_digests: bool = False,
     now: Optional[float] = None,
 ) -> Verified:
@@ -205,8 +242,8 @@ def sign_cavage(
     query: str,
     headers: _Headers,
     *,
-    algorithm: CavageAlgorithm = "hmac-sha256",
-    signed_headers: Sequence[str] = ("date",),
+    algorithm: _CavageAlgorithm = "hmac-sha256",
+    signed_headers: Sequence[str] = ...,
     sign_header: Literal["authorization", "signature"] = "authorization",
 ) -> str:
     """Signs ``signed_headers`` of a request and returns the header value:
@@ -214,4 +251,118 @@ def sign_cavage(
     ``Signature`` header. Raises ``ValueError`` when a header to sign is absent."""
 
 def body_digest(body: _Body, algorithm: str = "SHA-256") -> str:
-    """The ``Digest`` header value for ``body``, e.g. ``"SHA-256=…"``."""
+    """The ``_Digest`` header value for ``body``, e.g. ``"SHA-256=…"``."""
+
+def sign_drf(
+    secret: str, method: str, hostname: str, path: str, timestamp: str, data: _Body = None
+) -> str:
+    """django-rest-framework-hmac's ``Signature``: standard base64 of HMAC-SHA256
+    keyed with ``bytes.fromhex(secret)`` over
+    ``"{method}\\n{hostname}\\n{path}\\n{timestamp}\\n"`` followed by ``data``.
+    Raises ``ValueError`` when ``secret`` is not hexadecimal."""
+
+def verify_drf(
+    secret: str,
+    method: str,
+    hostname: str,
+    path: str,
+    timestamp: str,
+    signature: Union[_Bytes, None],
+    data: _Body = None,
+    *,
+    max_skew: Optional[float] = ...,
+    now: Optional[float] = None,
+) -> None:
+    """Verifies a django-rest-framework-hmac signature in constant time.
+
+    ``timestamp`` must be ISO 8601 (no offset means UTC) or Unix seconds, within
+    ``max_skew`` seconds of now (``None`` switches the check off). Raises
+    ``MalformedSignature``, ``BadSignature``, ``StaleTimestamp`` or ``FutureTimestamp``.
+    """
+
+@final
+class FostVerified:
+    """What a verified FOST request or URL established."""
+
+    @property
+    def key(self) -> str:
+        """The key id (UTF-7 decoded where valid, as django-fost-authn did)."""
+
+    @property
+    def act_as(self) -> Optional[str]:
+        """The user a signed ``X-FOST-User`` header names, UTF-7 decoded."""
+
+    @property
+    def signed(self) -> dict[str, str]:
+        """The signed headers and their values (``request.SIGNED``)."""
+
+def fost_hmac_request_signature(
+    secret: _Bytes,
+    method: str,
+    path: str,
+    timestamp: str,
+    headers: Optional[_Headers] = None,
+    body: _Body = None,
+) -> tuple[Union[str, bytes], str]:
+    """``(document, signature)`` as django-fost-authn computes them: the document
+    is ``"{method} {path}\\n{timestamp}\\nX-FOST-Headers <names>\\n<values>\\n{body}"``
+    and the signature base64 HMAC-SHA1. The document is ``bytes`` for a
+    ``bytes`` body, ``str`` otherwise."""
+
+def fost_hmac_request_signature_with_headers(
+    secret: _Bytes,
+    method: str,
+    path: str,
+    timestamp: str,
+    headers: Sequence[str],
+    body: _Body,
+) -> tuple[Union[str, bytes], str]:
+    """Like ``fost_hmac_request_signature`` with the header lines given in order,
+    the first being the ``X-FOST-Headers`` value."""
+
+def fost_hmac_url_signature(
+    key: str,
+    secret: _Bytes,
+    host: str,
+    path: str,
+    query_string: str,
+    expires: Union[int, str, None],
+) -> str:
+    """The ``_s`` of a signed URL: base64 HMAC-SHA1 over
+    ``"{host}{path}?{query}\\n{expires}"`` (no ``?`` for an empty query)."""
+
+def filter_query_string(query: str) -> str:
+    """``query`` without the ``_k``, ``_e`` and ``_s`` parameters. Only those
+    exact names are removed; django-fost-authn also removed any parameter
+    starting with ``_s`` (``_sort=…``), leaving it unsigned."""
+
+def verify_fost_request(
+    method: str,
+    path: str,
+    query: str,
+    headers: _Headers,
+    body: _Body = None,
+    *,
+    secret_loader: Callable[[str], Union[_Bytes, None]],
+    max_skew: Optional[float] = ...,
+    now: Optional[float] = None,
+) -> FostVerified:
+    """Verifies ``Authorization: FOST <key>:<signature>`` with ``X-FOST-Timestamp``
+    and ``X-FOST-Headers``. ``path`` is the decoded path (Django's
+    ``request.path``); ``query`` the raw query string, signed when the body is
+    empty. Raises a ``SignatureError`` subclass."""
+
+def verify_fost_url(
+    host: str,
+    path: str,
+    query: str,
+    *,
+    secret_loader: Callable[[str], Union[_Bytes, None]],
+    require_expiry: bool = True,
+    max_lifetime: Optional[float] = None,
+    now: Optional[float] = None,
+) -> FostVerified:
+    """Verifies a URL signed with ``_k``, ``_e`` and ``_s``. Raises
+    ``ExpiredURL`` past ``_e``, ``FutureTimestamp`` when ``_e`` lies further
+    than ``max_lifetime`` ahead, ``MalformedSignature`` without ``_e`` when one
+    is required, and ``BadSignature`` or ``UnknownKey``."""

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import requests
 
 import httpseal
-from httpseal.client import CavageSignedRequestAuth
+from httpseal.client import CavageSignedRequestAuth, FostAuth, HMACAuth, signed_url
 
-from examples.servers import flask_cavage_app, flask_hmac_app, serve
+from examples.servers import django_app, flask_cavage_app, flask_hmac_app, serve
 
 ROW = "{:<12} {:<44} {:>6}  {}"
 
@@ -108,6 +108,41 @@ def flask_cavage_cases(base: str) -> Iterator[tuple[str, Callable[[], requests.R
     yield "no signature", lambda: requests.get(url, timeout=5)
 
 
+def drf_cases(key):
+    def cases(base: str) -> Iterator[tuple[str, Callable[[], requests.Response]]]:
+        url = base + "/notes/"
+        auth = HMACAuth(key.key, key.secret, hostname="127.0.0.1")
+        yield "signed GET", lambda: requests.get(url, auth=auth, timeout=5)
+        yield "signed POST (JSON)", lambda: requests.post(url, json={"t": 1}, auth=auth, timeout=5)
+        wrong = HMACAuth(key.key, "00" * 20, hostname="127.0.0.1")
+        yield "wrong secret", lambda: requests.get(url, auth=wrong, timeout=5)
+
+        def replayed() -> requests.Response:
+            stamp = "2018-10-07T00:00:00Z"
+            signature = httpseal.sign_drf(key.secret, "GET", "127.0.0.1", "/notes/", stamp)
+            headers = {"Key": key.key, "Timestamp": stamp, "Signature": signature}
+            return requests.get(url, headers=headers, timeout=5)
+
+        yield "correctly signed in 2018 (replay)", replayed
+        unknown = HMACAuth("f" * 40, key.secret, hostname="127.0.0.1")
+        yield "unknown Key", lambda: requests.get(url, auth=unknown, timeout=5)
+
+    return cases
+
+
+def fost_cases(base: str) -> Iterator[tuple[str, Callable[[], requests.Response]]]:
+    url = base + "/report/"
+    auth = FostAuth("reporter", "fost-demo-secret")
+    yield "signed request", lambda: requests.get(url + "?day=mon", auth=auth, timeout=5)
+    yield "wrong secret", lambda: requests.get(url, auth=FostAuth("reporter", "x"), timeout=5)
+    link = signed_url(url + "?day=mon", "reporter", "fost-demo-secret", expires_in=60)
+    yield "signed URL", lambda: requests.get(link, timeout=5)
+    yield "signed URL, query edited", lambda: requests.get(link.replace("mon", "tue"), timeout=5)
+    old = signed_url(url, "reporter", "fost-demo-secret", expires_in=1)
+    old = old.replace(old.split("_e=")[1].split("&")[0], "1000000000")
+    yield "signed URL, expiry edited", lambda: requests.get(old, timeout=5)
+
+
 def run_scheme(scheme: str, app, cases, collector: ReasonCollector) -> list[Outcome]:
     outcomes = []
     with serve(app) as base:
@@ -127,6 +162,9 @@ def main() -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     outcomes = run_scheme("Flask-HMAC", flask_hmac_app(), flask_hmac_cases, collector)
     outcomes += run_scheme("Flask-Cavage", flask_cavage_app(), flask_cavage_cases, collector)
+    app, key = django_app()
+    outcomes += run_scheme("DRF HMAC", app, drf_cases(key), collector)
+    outcomes += run_scheme("FOST", app, fost_cases, collector)
     print(ROW.format("scheme", "request", "status", "why"))
     print(ROW.format("-" * 12, "-" * 44, "-" * 6, "-" * 40))
     for o in outcomes:

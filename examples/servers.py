@@ -56,3 +56,25 @@ def flask_cavage_app() -> Flask:
         return "<Whisper> Hello, world!"
 
     return app
+
+
+def django_app():
+    """The demo Django project (DRF HMAC and FOST), migrated, with its users."""
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "examples.django_demo.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.management import call_command
+
+    from httpseal.django.models import HMACKey
+
+    call_command("migrate", verbosity=0)
+    users = get_user_model().objects
+    writer = users.create_user("writer")
+    users.create_user("reporter")
+    key = HMACKey.objects.create(user=writer)
+    return WSGIHandler(), key

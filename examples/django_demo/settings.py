@@ -1,0 +1,36 @@
+"""A small Django project for the demo: DRF HMAC and FOST on SQLite."""
+
+import os
+import tempfile
+
+SECRET_KEY = "demo-only"
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+ROOT_URLCONF = "examples.django_demo.urls"
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "rest_framework",
+    "httpseal.django",
+]
+MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "httpseal.django.fost.FostMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "httpseal.django.fost.FostBackend",
+]
+# A file, not :memory:, so that every server thread sees the same database.
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.path.join(tempfile.mkdtemp(prefix="httpseal-demo-"), "demo.sqlite3"),
+    }
+}
+FOST_AUTHN_GET_SECRET = lambda request, key: {"reporter": "fost-demo-secret"}.get(key)  # noqa: E731
+FOST_AUTHN_MISSIGNED_SLEEP_TIME = 0

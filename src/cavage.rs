@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use crate::error::{quoted, Error, Result};
-use crate::mac::{base64_decode, base64_encode, ct_eq, Algorithm, BodyDigest, Key, KeyCache};
+use crate::mac::{base64_decode_mac, base64_encode, ct_eq, Algorithm, BodyDigest, Key, KeyCache};
 use crate::request::Request;
 use crate::time;
 
@@ -56,7 +56,7 @@ impl Params<'_> {
     }
 
     /// The signed header names, lowercase, in signing order.
-    pub fn headers(&self) -> impl Iterator<Item = &str> + Clone {
+    pub fn headers(&self) -> std::str::SplitAsciiWhitespace<'_> {
         self.headers.split_ascii_whitespace()
     }
 }
@@ -67,10 +67,10 @@ pub fn parse_params(text: &str) -> Result<Params<'_>> {
     const KNOWN: [&str; 4] = ["keyid", "algorithm", "headers", "signature"];
     let mut known: [Option<Cow<'_, str>>; 4] = [None, None, None, None];
     let mut unknown: Vec<&str> = Vec::new();
-    let mut rest = text.trim_start();
+    let mut rest = text.trim_ascii_start();
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix(',') {
-            rest = after.trim_start();
+            rest = after.trim_ascii_start();
             continue;
         }
         let name_len = rest
@@ -78,16 +78,16 @@ pub fn parse_params(text: &str) -> Result<Params<'_>> {
             .position(|b| b == b'=' || b == b',' || b.is_ascii_whitespace())
             .unwrap_or(rest.len());
         let name = &rest[..name_len];
-        rest = rest[name_len..].trim_start();
+        rest = rest[name_len..].trim_ascii_start();
         rest = rest
             .strip_prefix('=')
             .ok_or_else(|| Error::malformed(format!("parameter {} has no value", quoted(name))))?
-            .trim_start();
+            .trim_ascii_start();
         if name.is_empty() {
             return Err(Error::malformed("parameter without a name"));
         }
         let (value, after) = parse_value(rest)?;
-        rest = after.trim_start();
+        rest = after.trim_ascii_start();
         if !(rest.is_empty() || rest.starts_with(',')) {
             return Err(Error::malformed("parameters must be separated by commas"));
         }
@@ -271,7 +271,7 @@ pub struct Verified {
     pub algorithm: &'static str,
     /// Which of the returned secrets verified it (rotation).
     pub secret_index: usize,
-    /// The signed header names, lowercase, space-separated.
+    /// The signed header names, lowercase, separated by whitespace.
     pub headers: String,
 }
 
@@ -300,16 +300,14 @@ pub fn verify(
             algorithm_name(algorithm)?.to_owned(),
         ));
     }
-    let signed = params.headers();
-    if let Some(missing) = policy
-        .required
-        .iter()
-        .find(|r| !signed.clone().any(|h| h == *r))
-    {
+    // Split once; the list is consulted several times below.
+    let signed: Vec<&str> = params.headers().collect();
+    let is_signed = |name: &str| signed.contains(&name);
+    if let Some(missing) = policy.required.iter().find(|r| !is_signed(r)) {
         return Err(Error::HeaderNotSigned(missing.clone()));
     }
-    let signing = signing_string(signed.clone(), req)?;
-    let claimed = base64_decode(params.signature.trim())
+    let signing = signing_string(signed.iter().copied(), req)?;
+    let claimed = base64_decode_mac(params.signature.trim())
         .ok_or_else(|| Error::malformed("signature is not base64"))?;
 
     let mut candidates = 0;
@@ -333,7 +331,7 @@ pub fn verify(
     let secret_index = matched.ok_or(Error::BadSignature)?;
 
     if let Some(max_skew) = policy.max_skew {
-        if signed.clone().any(|h| h == "date") {
+        if is_signed("date") {
             let date = req
                 .header("date")
                 .ok_or_else(|| Error::MissingHeader("date".into()))?;
@@ -343,22 +341,18 @@ pub fn verify(
             time::check_fresh(stamp, now, max_skew, &date)?;
         }
     }
-    if signed
-        .clone()
-        .chain(policy.required.iter().map(String::as_str))
-        .any(|h| h == "digest")
-    {
+    if is_signed("digest") || policy.required.iter().any(|h| h == "digest") {
         let digest = req
             .header("digest")
             .ok_or_else(|| Error::MissingHeader("digest".into()))?;
         check_digest(&digest, req.body, policy.legacy_digests)?;
     }
-    let headers = signed.collect::<Vec<_>>().join(" ");
+    drop(signed);
     Ok(Verified {
         key_id: params.key_id.into_owned(),
         algorithm: algorithm_name(algorithm)?,
         secret_index,
-        headers,
+        headers: params.headers.into_owned(),
     })
 }
 
@@ -374,7 +368,7 @@ pub fn check_digest(header: &str, body: &[u8], legacy: bool) -> Result<()> {
         };
         match BodyDigest::from_name(name.trim()) {
             Some(d) if legacy || !d.is_legacy() => {
-                let claimed = base64_decode(value.trim())
+                let claimed = base64_decode_mac(value.trim())
                     .ok_or_else(|| Error::malformed("Digest value is not base64"))?;
                 if !ct_eq(&d.hash(body), &claimed) {
                     return Err(Error::DigestMismatch(format!(

@@ -130,9 +130,15 @@ pub fn hex_decode(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// Standard base64 decoding; `None` for anything that is not canonical base64.
-pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    STANDARD.decode(text).ok()
+/// Decodes standard base64 of a MAC or digest (at most 64 bytes) without
+/// allocating; `None` for anything else.
+pub fn base64_decode_mac(text: &str) -> Option<Output> {
+    let mut buf = [0u8; 72];
+    if text.len() > 96 {
+        return None;
+    }
+    let len = STANDARD.decode_slice(text, &mut buf).ok()?;
+    (len <= 64).then(|| Output::new(&buf[..len]))
 }
 
 pub fn base64_encode(bytes: &[u8]) -> String {
@@ -315,15 +321,18 @@ pub enum BodyDigest {
 impl BodyDigest {
     /// Parses the RFC 3230 names (`SHA-256`, case-insensitive).
     pub fn from_name(name: &str) -> Option<Self> {
-        match name.to_ascii_uppercase().as_str() {
-            "MD5" => Some(BodyDigest::Md5),
-            "SHA" | "SHA-1" => Some(BodyDigest::Sha1),
-            "SHA-224" => Some(BodyDigest::Sha224),
-            "SHA-256" => Some(BodyDigest::Sha256),
-            "SHA-384" => Some(BodyDigest::Sha384),
-            "SHA-512" => Some(BodyDigest::Sha512),
-            _ => None,
-        }
+        [
+            ("SHA-256", BodyDigest::Sha256),
+            ("SHA-512", BodyDigest::Sha512),
+            ("SHA-384", BodyDigest::Sha384),
+            ("SHA-224", BodyDigest::Sha224),
+            ("SHA-1", BodyDigest::Sha1),
+            ("SHA", BodyDigest::Sha1),
+            ("MD5", BodyDigest::Md5),
+        ]
+        .into_iter()
+        .find(|(known, _)| name.eq_ignore_ascii_case(known))
+        .map(|(_, digest)| digest)
     }
 
     pub fn name(self) -> &'static str {
@@ -395,6 +404,19 @@ mod tests {
             assert_eq!(key.sign(b"abcdef"), key.sign_parts(&[b"ab", b"", b"cdef"]));
             assert_eq!(key.sign(b"x").len(), alg.output_len());
         }
+    }
+
+    #[test]
+    fn mac_sized_base64_decodes_without_allocating() {
+        let mac = Key::new(Algorithm::Sha512, b"k").sign(b"d");
+        assert_eq!(
+            base64_decode_mac(&base64_encode(&mac)).as_deref(),
+            Some(&mac[..])
+        );
+        assert!(base64_decode_mac(&base64_encode(&[0u8; 65])).is_none());
+        assert!(base64_decode_mac("%%%").is_none());
+        assert!(base64_decode_mac(&"A".repeat(10_000)).is_none());
+        assert_eq!(base64_decode_mac("").as_deref(), Some(&[][..]));
     }
 
     #[test]

@@ -38,7 +38,7 @@ impl Verified {
     /// The signed header names, in signing order.
     #[getter]
     fn headers(&self) -> Vec<&str> {
-        self.signed.split(' ').filter(|h| !h.is_empty()).collect()
+        self.signed.split_ascii_whitespace().collect()
     }
 
     fn __repr__(&self) -> String {

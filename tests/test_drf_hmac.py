@@ -281,3 +281,13 @@ def test_programming_mistakes():
         HMACAuth("k", SECRET, body="xml")
     with pytest.raises(httpseal.MalformedSignature):
         httpseal.verify_drf(SECRET, "GET", "h", "/", iso(), "")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    timestamp=st.text(max_size=60),
+    signature=st.one_of(st.text(max_size=60), st.binary(max_size=60)),
+)
+def test_any_header_values_are_a_signature_error(timestamp, signature):
+    with pytest.raises(httpseal.SignatureError):
+        httpseal.verify_drf(SECRET, "GET", "h", "/", timestamp, signature)

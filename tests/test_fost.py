@@ -344,3 +344,22 @@ def test_programming_mistakes():
         httpseal.fost_hmac_request_signature_with_headers("s", "GET", "/", "t", "not a list", "")
     with pytest.raises(TypeError):
         httpseal.verify_fost_request("GET", "/", "", [], secret_loader=None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    authorization=st.text(max_size=120).map(lambda t: "FOST " + t),
+    timestamp=st.text(max_size=40),
+    listed=st.text(max_size=40),
+    query=st.text(max_size=60),
+)
+def test_any_request_input_is_a_signature_error(authorization, timestamp, listed, query):
+    headers = {
+        "Authorization": authorization,
+        "X-FOST-Timestamp": timestamp,
+        "X-FOST-Headers": listed,
+    }
+    with pytest.raises(httpseal.SignatureError):
+        httpseal.verify_fost_request("GET", "/", query, headers, b"", secret_loader=lambda key: "s")
+    with pytest.raises(httpseal.SignatureError):
+        httpseal.verify_fost_url("h", "/", "_k=a&_s=b&" + query, secret_loader=lambda key: "s")

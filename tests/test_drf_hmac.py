@@ -291,3 +291,11 @@ def test_programming_mistakes():
 def test_any_header_values_are_a_signature_error(timestamp, signature):
     with pytest.raises(httpseal.SignatureError):
         httpseal.verify_drf(SECRET, "GET", "h", "/", timestamp, signature)
+
+
+@pytest.mark.django_db
+def test_a_corrupt_stored_secret_is_401_not_500(hmac_key, caplog):
+    good = http_headers(signed(hmac_key, "GET"))
+    hmac_key.secret = "not hex at all"
+    hmac_key.save()
+    assert "not hexadecimal" in refused(hmac_key, good, caplog)

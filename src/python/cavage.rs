@@ -1,21 +1,16 @@
 //! Bindings for draft-cavage HTTP Signatures: one call verifies a request.
 
-use std::borrow::Cow;
-
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
-use super::convert::{
-    body_arg, borrow_headers, bytes_arg, headers_arg, maybe_detach, now_arg, text_arg, window_arg,
-};
+use super::convert::{body_arg, bytes_arg, maybe_detach, now_arg, window_arg, RequestArgs};
 use super::hmac::HmacKey;
 use crate::cavage::{self, Policy, Secret};
 use crate::mac::{Algorithm, BodyDigest, Key, KeyCache};
 
 /// Distinct secrets whose key schedules a verifier keeps.
 const KEY_CACHE_SIZE: usize = 1024;
-use crate::request::Request;
 
 /// The outcome of a successful verification.
 #[pyclass(module = "httpseal", frozen)]
@@ -197,18 +192,14 @@ impl CavageVerifier {
         body: Option<&Bound<'_, PyAny>>,
         now: Option<f64>,
     ) -> PyResult<Verified> {
-        let method = text_arg(method, "method")?;
-        let policy = self.policies.for_method(&method);
+        let args = RequestArgs::convert(method, path, query, headers, body)?;
+        let policy = self.policies.for_method(args.method());
         run(
             py,
             self.secret_loader.bind(py),
             policy,
             &self.keys,
-            &method,
-            path,
-            query,
-            headers,
-            body,
+            &args,
             now,
         )
     }
@@ -254,19 +245,8 @@ pub fn verify_cavage(
         max_skew: window_arg(max_skew, "max_skew")?,
         legacy_digests,
     };
-    let method = text_arg(method, "method")?;
-    run(
-        py,
-        secret_loader,
-        &policy,
-        &KeyCache::new(0),
-        &method,
-        path,
-        query,
-        headers,
-        body,
-        now,
-    )
+    let args = RequestArgs::convert(method, path, query, headers, body)?;
+    run(py, secret_loader, &policy, &KeyCache::new(0), &args, now)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -275,32 +255,15 @@ fn run(
     secret_loader: &Bound<'_, PyAny>,
     policy: &Policy,
     keys: &KeyCache,
-    method: &str,
-    path: &Bound<'_, PyAny>,
-    query: &Bound<'_, PyAny>,
-    headers: &Bound<'_, PyAny>,
-    body: Option<&Bound<'_, PyAny>>,
+    args: &RequestArgs<'_, '_>,
     now: Option<f64>,
 ) -> PyResult<Verified> {
     let now = now_arg(now)?;
-    let (path, query) = (text_arg(path, "path")?, text_arg(query, "query")?);
-    let header_objects = headers_arg(headers)?;
-    let headers = borrow_headers(&header_objects);
-    let body = match body {
-        Some(obj) => body_arg(obj)?,
-        None => Cow::Borrowed(&b""[..]),
-    };
-    let req = Request {
-        method,
-        path: &path,
-        query: &query,
-        headers: &headers,
-        body: &body,
-    };
-
+    let headers = args.headers();
+    let req = args.request(&headers);
     let params = cavage::find_params(&req)?;
     let secrets = secrets_from(&secret_loader.call1((params.key_id.as_ref(),))?)?;
-    let verified = maybe_detach(py, body.len(), || {
+    let verified = maybe_detach(py, args.body.len(), || {
         cavage::verify(params, &req, &secrets, policy, now, keys)
     })?;
     Ok(Verified {
@@ -342,20 +305,9 @@ pub fn sign_cavage(
         Ok(pinned) => pinned.get().key.clone(),
         Err(_) => Key::new(algorithm, &bytes_arg(secret, "secret")?),
     };
-    let (method, path, query) = (
-        text_arg(method, "method")?,
-        text_arg(path, "path")?,
-        text_arg(query, "query")?,
-    );
-    let header_objects = headers_arg(headers)?;
-    let headers = borrow_headers(&header_objects);
-    let req = Request {
-        method: &method,
-        path: &path,
-        query: &query,
-        headers: &headers,
-        body: b"",
-    };
+    let args = RequestArgs::convert(method, path, query, headers, None)?;
+    let headers = args.headers();
+    let req = args.request(&headers);
     let params = cavage::sign(key_id, &key, &signed_headers, &req)
         .map_err(|e| PyValueError::new_err(e.to_string()))?;
     match sign_header.to_ascii_lowercase().as_str() {
@@ -377,6 +329,6 @@ pub fn body_digest(py: Python<'_>, body: &Bound<'_, PyAny>, algorithm: &str) -> 
             crate::error::quoted(algorithm)
         ))
     })?;
-    let body = body_arg(body)?;
+    let body = body_arg(Some(body))?;
     Ok(maybe_detach(py, body.len(), || digest.header_value(&body)))
 }

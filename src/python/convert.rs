@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString};
 
 use crate::mac::{Algorithm, Encoding};
-use crate::request::Header;
+use crate::request::{Header, Request};
 
 /// Inputs at least this large are hashed with the GIL released; below it the
 /// release costs more than it gives.
@@ -156,12 +156,59 @@ pub(crate) fn borrow_headers<'a>(
     headers.iter().map(|(n, v)| (text(n), text(v))).collect()
 }
 
-/// A body: `bytes`, `bytearray`, `str` (UTF-8) or `None` (empty).
-pub(crate) fn body_arg<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
-    if obj.is_none() {
-        return Ok(Cow::Borrowed(b""));
+/// A body: `bytes`, `bytearray`, `str` (UTF-8), `None` or absent (empty).
+pub(crate) fn body_arg<'a>(obj: Option<&'a Bound<'_, PyAny>>) -> PyResult<Cow<'a, [u8]>> {
+    match obj {
+        Some(obj) if !obj.is_none() => bytes_arg(obj, "body"),
+        _ => Ok(Cow::Borrowed(b"")),
     }
-    bytes_arg(obj, "body")
+}
+
+/// The request arguments every verifier takes, converted once. Header text
+/// is borrowed from the Python strings, so build the `Request` in two steps:
+/// `let headers = args.headers(); let req = args.request(&headers);`.
+pub(crate) struct RequestArgs<'a, 'py> {
+    method: Cow<'a, str>,
+    path: Cow<'a, str>,
+    query: Cow<'a, str>,
+    header_objects: Vec<(Bound<'py, PyString>, Bound<'py, PyString>)>,
+    pub body: Cow<'a, [u8]>,
+}
+
+impl<'a, 'py> RequestArgs<'a, 'py> {
+    pub fn convert(
+        method: &'a Bound<'py, PyAny>,
+        path: &'a Bound<'py, PyAny>,
+        query: &'a Bound<'py, PyAny>,
+        headers: &'a Bound<'py, PyAny>,
+        body: Option<&'a Bound<'py, PyAny>>,
+    ) -> PyResult<Self> {
+        Ok(RequestArgs {
+            method: text_arg(method, "method")?,
+            path: text_arg(path, "path")?,
+            query: text_arg(query, "query")?,
+            header_objects: headers_arg(headers)?,
+            body: body_arg(body)?,
+        })
+    }
+
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    pub fn headers(&self) -> Vec<Header<'_>> {
+        borrow_headers(&self.header_objects)
+    }
+
+    pub fn request<'r>(&'r self, headers: &'r [Header<'r>]) -> Request<'r> {
+        Request {
+            method: &self.method,
+            path: &self.path,
+            query: &self.query,
+            headers,
+            body: &self.body,
+        }
+    }
 }
 
 /// A window in seconds; `None` switches the check off.

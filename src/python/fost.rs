@@ -6,10 +6,10 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
 use super::convert::{
     body_arg, borrow_headers, bytes_arg, headers_arg, maybe_detach, now_arg, text_arg, window_arg,
+    RequestArgs,
 };
 use crate::error::Error;
 use crate::fost::{self, UrlPolicy};
-use crate::request::Request;
 
 /// What a verified FOST request or URL established.
 #[pyclass(module = "httpseal", frozen)]
@@ -95,7 +95,7 @@ pub fn fost_hmac_request_signature_with_headers<'py>(
     let values = str_list(headers, "headers")?;
     let values: Vec<&str> = values.iter().map(String::as_str).collect();
     let as_text = body.is_instance_of::<PyString>() || body.is_none();
-    let body = body_arg(body)?;
+    let body = body_arg(Some(body))?;
     let document = fost::request_document(&method, &path, &timestamp, &values, &body);
     let signature = maybe_detach(py, document.len(), || fost::sha1_hmac(&secret, &document));
     PyTuple::new(
@@ -217,28 +217,15 @@ pub fn verify_fost_request(
     require_callable(secret_loader)?;
     let max_skew = window_arg(max_skew, "max_skew")?;
     let now = now_arg(now)?;
-    let (method, path, query) = (
-        text_arg(method, "method")?,
-        text_arg(path, "path")?,
-        text_arg(query, "query")?,
-    );
-    let header_objects = headers_arg(headers)?;
-    let headers = borrow_headers(&header_objects);
-    let none = py.None().into_bound(py);
-    let body = body_arg(body.unwrap_or(&none))?;
-    let req = Request {
-        method: &method,
-        path: &path,
-        query: &query,
-        headers: &headers,
-        body: &body,
-    };
+    let args = RequestArgs::convert(method, path, query, headers, body)?;
+    let headers = args.headers();
+    let req = args.request(&headers);
 
     let authorization = req.single_header("authorization")?.unwrap_or("");
     let credentials = fost::parse_authorization(authorization)?
         .ok_or_else(|| Error::MissingHeader("Authorization: FOST".into()))?;
     let secret = load_secret(secret_loader, &credentials.key)?;
-    let signed = maybe_detach(py, body.len(), || {
+    let signed = maybe_detach(py, args.body.len(), || {
         fost::verify_request(&req, &credentials, &secret, max_skew, now)
     })?;
     Ok(FostVerified {

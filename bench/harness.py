@@ -22,6 +22,28 @@ def median_ns(fn: Callable[[], object], *, number: int, repeat: int = 15) -> flo
     return statistics.median(samples)
 
 
+def paired_median_ns(
+    ours: Callable[[], object],
+    peer: Callable[[], object],
+    *,
+    number: int,
+    peer_number: int | None = None,
+    repeat: int = 21,
+) -> tuple[float, float]:
+    """Medians for two functions measured in alternating batches, so that a
+    noisy neighbour slows both alike rather than one."""
+    peer_number = peer_number or number
+    ours(), peer()
+    ours_samples, peer_samples = [], []
+    for _ in range(repeat):
+        for fn, n, samples in ((ours, number, ours_samples), (peer, peer_number, peer_samples)):
+            start = time.perf_counter_ns()
+            for _ in range(n):
+                fn()
+            samples.append((time.perf_counter_ns() - start) / n)
+    return statistics.median(ours_samples), statistics.median(peer_samples)
+
+
 def fmt_ns(ns: float) -> str:
     if ns >= 1e6:
         return f"{ns / 1e6:.2f} ms"

@@ -237,9 +237,9 @@ pub fn signing_string<'n>(
 // A few of these live for one request; boxing the key would cost an
 // allocation per pinned secret for nothing.
 #[allow(clippy::large_enum_variant)]
-pub enum Secret {
-    Raw(Vec<u8>),
-    Pinned(Key),
+pub enum Secret<'a> {
+    Raw(Cow<'a, [u8]>),
+    Pinned(Cow<'a, Key>),
 }
 
 /// What a server demands of every signature.
@@ -280,7 +280,7 @@ pub struct Verified {
 pub fn verify(
     params: Params<'_>,
     req: &Request<'_>,
-    secrets: &[Secret],
+    secrets: &[Secret<'_>],
     policy: &Policy,
     now: i64,
     keys: &KeyCache,
@@ -420,7 +420,7 @@ mod tests {
     fn check(
         params: Params<'_>,
         req: &Request<'_>,
-        secrets: &[Secret],
+        secrets: &[Secret<'_>],
         policy: &Policy,
         now: i64,
     ) -> Result<Verified> {
@@ -551,7 +551,7 @@ mod tests {
         let ok = check(
             params.clone(),
             &req,
-            &[Secret::Raw(b"secret".to_vec())],
+            &[Secret::Raw(Cow::Borrowed(b"secret"))],
             &policy(list),
             NOW,
         )
@@ -561,7 +561,7 @@ mod tests {
         let wrong = check(
             params.clone(),
             &req,
-            &[Secret::Raw(b"other".to_vec())],
+            &[Secret::Raw(Cow::Borrowed(b"other"))],
             &policy(list),
             NOW,
         );
@@ -571,7 +571,7 @@ mod tests {
         let err = check(
             params.clone(),
             &tampered,
-            &[Secret::Raw(b"secret".to_vec())],
+            &[Secret::Raw(Cow::Borrowed(b"secret"))],
             &policy(list),
             NOW,
         );
@@ -581,7 +581,7 @@ mod tests {
         let err = check(
             params.clone(),
             &put,
-            &[Secret::Raw(b"secret".to_vec())],
+            &[Secret::Raw(Cow::Borrowed(b"secret"))],
             &policy(list),
             NOW,
         );
@@ -593,8 +593,8 @@ mod tests {
         let mut h = headers(&[("Host", "h"), ("Date", DATE)]);
         let params = signed("GET", "date", &mut h, b"");
         let req = request("GET", "q=1", &h, b"");
-        let raw = [Secret::Raw(b"secret".to_vec())];
-        let code = |p: &Policy, secrets: &[Secret], now: i64| {
+        let raw = [Secret::Raw(Cow::Borrowed(b"secret"))];
+        let code = |p: &Policy, secrets: &[Secret<'_>], now: i64| {
             check(params.clone(), &req, secrets, p, now)
                 .unwrap_err()
                 .code()
@@ -611,7 +611,10 @@ mod tests {
             ..policy("date")
         };
         assert_eq!(code(&only_sha1, &raw, NOW), "disallowed_algorithm");
-        let pinned = [Secret::Pinned(Key::new(Algorithm::Sha512, b"secret"))];
+        let pinned = [Secret::Pinned(Cow::Owned(Key::new(
+            Algorithm::Sha512,
+            b"secret",
+        )))];
         assert_eq!(code(&policy("date"), &pinned, NOW), "disallowed_algorithm");
         let no_skew = Policy {
             max_skew: None,
@@ -619,8 +622,8 @@ mod tests {
         };
         assert!(check(params.clone(), &req, &raw, &no_skew, 0).is_ok());
         let rotated = [
-            Secret::Raw(b"new".to_vec()),
-            Secret::Raw(b"secret".to_vec()),
+            Secret::Raw(Cow::Borrowed(b"new")),
+            Secret::Raw(Cow::Borrowed(b"secret")),
         ];
         assert_eq!(
             check(params.clone(), &req, &rotated, &policy("date"), NOW)
@@ -638,7 +641,7 @@ mod tests {
         )]);
         let req = request("GET", "", &h, b"");
         let params = find_params(&req).unwrap();
-        let raw = [Secret::Raw(b"s".to_vec())];
+        let raw = [Secret::Raw(Cow::Borrowed(b"s"))];
         assert_eq!(
             check(params.clone(), &req, &raw, &policy("date"), NOW)
                 .unwrap_err()

@@ -1,5 +1,7 @@
 //! Bindings for draft-cavage HTTP Signatures: one call verifies a request.
 
+use std::borrow::Cow;
+
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
@@ -20,7 +22,7 @@ pub struct Verified {
     pub key_id: String,
     /// The signature algorithm, e.g. `"hmac-sha256"`.
     #[pyo3(get)]
-    pub algorithm: String,
+    pub algorithm: &'static str,
     /// Index of the secret that verified the request, among those the loader returned.
     #[pyo3(get)]
     pub secret_index: usize,
@@ -48,25 +50,33 @@ impl Verified {
 }
 
 /// What a secret loader returned, as secrets: `None`/empty means unknown key.
-fn secrets_from(loaded: &Bound<'_, PyAny>) -> PyResult<Vec<Secret>> {
-    let one = |item: &Bound<'_, PyAny>| -> PyResult<Option<Secret>> {
-        if item.is_none() {
-            return Ok(None);
-        }
-        if let Ok(key) = item.cast::<HmacKey>() {
-            return Ok(Some(Secret::Pinned(key.get().key.clone())));
-        }
-        let raw = bytes_arg(item, "a secret")?;
-        Ok((!raw.is_empty()).then(|| Secret::Raw(raw.into_owned())))
-    };
-    if loaded.is_instance_of::<PyList>() || loaded.is_instance_of::<PyTuple>() {
-        let mut secrets = Vec::new();
-        for item in loaded.try_iter()? {
-            secrets.extend(one(&item?)?);
-        }
-        return Ok(secrets);
+/// One secret the loader returned; `None` and empty secrets are skipped.
+fn secret_from<'a>(item: &'a Bound<'_, PyAny>) -> PyResult<Option<Secret<'a>>> {
+    if item.is_none() {
+        return Ok(None);
     }
-    Ok(one(loaded)?.into_iter().collect())
+    if let Ok(key) = item.cast::<HmacKey>() {
+        return Ok(Some(Secret::Pinned(Cow::Borrowed(&key.get().key))));
+    }
+    let raw = bytes_arg(item, "a secret")?;
+    Ok((!raw.is_empty()).then_some(Secret::Raw(raw)))
+}
+
+/// What a secret loader returned, as secrets: `None`/empty means unknown key.
+/// A single secret is borrowed; the items of a list are copied.
+fn secrets_from<'a>(loaded: &'a Bound<'_, PyAny>) -> PyResult<Vec<Secret<'a>>> {
+    if !(loaded.is_instance_of::<PyList>() || loaded.is_instance_of::<PyTuple>()) {
+        return Ok(secret_from(loaded)?.into_iter().collect());
+    }
+    let mut secrets = Vec::new();
+    for item in loaded.try_iter()? {
+        let item = item?;
+        secrets.extend(secret_from(&item)?.map(|secret| match secret {
+            Secret::Raw(raw) => Secret::Raw(Cow::Owned(raw.into_owned())),
+            Secret::Pinned(key) => Secret::Pinned(Cow::Owned(key.into_owned())),
+        }));
+    }
+    Ok(secrets)
 }
 
 fn allowed_from(algorithms: Option<Vec<String>>) -> PyResult<Vec<Algorithm>> {
@@ -262,13 +272,14 @@ fn run(
     let headers = args.headers();
     let req = args.request(&headers);
     let params = cavage::find_params(&req)?;
-    let secrets = secrets_from(&secret_loader.call1((params.key_id.as_ref(),))?)?;
+    let loaded = secret_loader.call1((params.key_id.as_ref(),))?;
+    let secrets = secrets_from(&loaded)?;
     let verified = maybe_detach(py, args.body.len(), || {
         cavage::verify(params, &req, &secrets, policy, now, keys)
     })?;
     Ok(Verified {
         key_id: verified.key_id,
-        algorithm: verified.algorithm.to_owned(),
+        algorithm: verified.algorithm,
         secret_index: verified.secret_index,
         signed: verified.headers,
     })

@@ -176,7 +176,7 @@ pub fn find_params<'a>(req: &Request<'a>) -> Result<Params<'a>> {
     }
     match req.single_header("signature")? {
         Some(value) => parse_params(value),
-        None => Err(Error::MissingHeader("authorization".to_owned())),
+        None => Err(Error::MissingHeader("Authorization: Signature".to_owned())),
     }
 }
 

@@ -553,3 +553,13 @@ def test_cavage_verifier_per_method_requirements():
     assert "secret" not in repr(verifier).lower()
     with pytest.raises(TypeError):
         httpseal.CavageVerifier(secret_loader=KEYS.get, required_headers="date")
+
+
+def test_other_schemes_are_left_alone(caplog):
+    app = quickstart_app(Ours)
+    with caplog.at_level(logging.DEBUG, logger="httpseal.flask"):
+        response = app.test_client().get(
+            "/hello_world_private", headers={"Authorization": "Bearer abc"}
+        )
+    assert response.status_code == 401
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

@@ -245,3 +245,11 @@ def test_over_real_http():
     assert ok.status_code == 200 and ok.json() == {"ok": True}
     assert tampered.status_code == 403
     assert missing.status_code == 403 and missing.json()["message"] == "not authorized"
+
+
+def test_repeated_header_is_refused_whatever_the_order(client, caplog):
+    good = httpseal.render_hmac(KEY, PATH)
+    with caplog.at_level(logging.WARNING, logger="httpseal.flask"):
+        response = client.get(PATH, headers=[("HMAC", good), ("HMAC", good)])
+    assert response.status_code == 403  # WSGI hands over "token, token"
+    assert "does not match" in caplog.text

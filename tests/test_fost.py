@@ -363,3 +363,13 @@ def test_any_request_input_is_a_signature_error(authorization, timestamp, listed
         httpseal.verify_fost_request("GET", "/", query, headers, b"", secret_loader=lambda key: "s")
     with pytest.raises(httpseal.SignatureError):
         httpseal.verify_fost_url("h", "/", "_k=a&_s=b&" + query, secret_loader=lambda key: "s")
+
+
+@pytest.mark.django_db
+def test_oversized_body_is_anonymous_not_500(client, secret, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = "x" * 4096
+    meta = fost_headers(secret, "POST", "/whoami/", body=body)
+    response = client.post("/whoami/", body, content_type="text/plain", **meta)
+    assert response.status_code == 200
+    assert response.json()["user"] is None

@@ -91,7 +91,7 @@ def refuse(request, reason: str) -> None:
 def authenticated_user(request) -> tuple[Any, FostVerified] | None:
     """``(user, verified)`` for a correctly signed request or URL, else ``None``
     (after logging and the missigned sleep)."""
-    from django.core.exceptions import DisallowedHost
+    from django.core.exceptions import SuspiciousOperation
     from django.http.request import RawPostDataException
 
     try:
@@ -99,7 +99,8 @@ def authenticated_user(request) -> tuple[Any, FostVerified] | None:
     except SignatureError as exc:
         refuse(request, str(exc))
         return None
-    except (DisallowedHost, RawPostDataException) as exc:
+    except (SuspiciousOperation, RawPostDataException) as exc:
+        # A disallowed Host, an oversized body, a consumed stream: unverifiable.
         refuse(request, type(exc).__name__)
         return None
     username = verified.act_as if verified.act_as is not None else unquote(verified.key)

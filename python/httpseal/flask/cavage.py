@@ -114,7 +114,9 @@ class CavageSignature:
 
     def _verify_request(self) -> None:
         g.cavage_verified = False
-        if "Authorization" not in request.headers and "Signature" not in request.headers:
+        scheme = request.headers.get("Authorization", "").partition(" ")[0]
+        if scheme.lower() != "signature" and "Signature" not in request.headers:
+            # Unsigned, or another scheme's credentials: not ours to judge.
             logger.debug(
                 "Cavage signature absent on %s %r: no signature", request.method, request.path
             )

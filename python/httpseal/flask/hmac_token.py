@@ -131,11 +131,12 @@ class Hmac:
 
     def _refusal(self, settings: HmacSettings) -> Any:
         """The failure response, or ``None`` when the request verifies."""
+        # WSGI joins a repeated header into one "a, b" value, which never verifies.
         token = request.headers.get(settings.header)
         try:
             verify_hmac_token(settings.keys, request.path, token, encoding=settings.encoding)
         except SignatureError as exc:
-            reason = "no HMAC header" if token is None else str(exc)
+            reason = f"no {settings.header} header" if token is None else str(exc)
             logger.warning("HMAC check refused %s %r: %s", request.method, request.path, reason)
             response = jsonify({"status": str(settings.status_code), "message": settings.message})
             response.status_code = settings.status_code

@@ -1,7 +1,7 @@
 """Type stubs for httpseal's native core."""
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import ClassVar, Literal, Optional, Union, final
+from typing import ClassVar, Optional, Union, final
 
 __all__ = [
     "BadSignature",
@@ -38,8 +38,11 @@ __all__ = [
 ]
 
 _Bytes = Union[str, bytes, bytearray]
-_Digest = Literal["sha1", "sha224", "sha256", "sha384", "sha512"]
-_Encoding = Literal["base64url", "base64", "hex"]
+# Names are checked at run time (ValueError): digests sha1, sha224, sha256,
+# sha384, sha512; encodings base64url, base64, hex; Cavage algorithms
+# hmac-sha1, hmac-sha256, hmac-sha512.
+_Digest = str
+_Encoding = str
 
 class SignatureError(Exception):
     """A request's signature could not be verified. ``code`` names the reason."""
@@ -94,7 +97,7 @@ class HmacKey:
         """
 
     @property
-    def digest(self) -> _Digest:
+    def digest(self) -> str:
         """The hash function's name."""
 
     def sign(self, data: _Bytes) -> bytes:
@@ -151,7 +154,7 @@ def verify_hmac_token(
 _Headers = Union[Mapping[str, str], Iterable[tuple[str, str]]]
 _Body = Union[bytes, bytearray, str, None]
 _Loaded = Union[_Bytes, HmacKey, Sequence[Union[_Bytes, HmacKey]], None]
-_CavageAlgorithm = Literal["hmac-sha1", "hmac-sha256", "hmac-sha512"]
+_CavageAlgorithm = str
 
 @final
 class Verified:
@@ -244,7 +247,7 @@ def sign_cavage(
     *,
     algorithm: _CavageAlgorithm = "hmac-sha256",
     signed_headers: Sequence[str] = ...,
-    sign_header: Literal["authorization", "signature"] = "authorization",
+    sign_header: str = "authorization",
 ) -> str:
     """Signs ``signed_headers`` of a request and returns the header value:
     ``Signature keyId=…`` for ``Authorization``, or the bare parameters for a

@@ -93,6 +93,7 @@ class CavageSignature:
 
     def _verifier_for(self, config: Any) -> CavageVerifier:
         """The native verifier for the current settings, rebuilt when they change."""
+        assert self.secret_loader_callback is not None  # checked by the caller
         settings = (
             self.secret_loader_callback,
             self.headers_map,

@@ -563,3 +563,18 @@ def test_other_schemes_are_left_alone(caplog):
         )
     assert response.status_code == 401
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_client_requests_pass_httpsig_and_the_digest(algorithm):
+    auth = CavageSignedRequestAuth("access_key_1", KEYS["access_key_1"], algorithm=algorithm)
+    r = requests.Request("PUT", "http://h.example/items/9", json={"n": 9}, auth=auth).prepare()
+    verifier = httpsig.HeaderVerifier(
+        dict(r.headers),
+        KEYS["access_key_1"],
+        required_headers=POST_HEADERS,
+        method="PUT",
+        path="/items/9",
+    )
+    assert verifier.verify()
+    assert r.headers["Digest"] == digest(r.body)

@@ -1,6 +1,11 @@
 """Shared fixtures. Django is configured by pytest-django from pyproject.toml."""
 
 import pytest
+from hypothesis import settings
+
+# Shared machines stall at times; a slow example is not a failure.
+settings.register_profile("default", deadline=None)
+settings.load_profile("default")
 
 
 @pytest.fixture

@@ -299,3 +299,17 @@ def test_a_corrupt_stored_secret_is_401_not_500(hmac_key, caplog):
     hmac_key.secret = "not hex at all"
     hmac_key.save()
     assert "not hexadecimal" in refused(hmac_key, good, caplog)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_httpx_client_over_real_http(live_server, hmac_key):
+    import httpx
+
+    from httpseal.client import HMACHttpxAuth
+
+    auth = HMACHttpxAuth(hmac_key.key, hmac_key.secret, hostname="127.0.0.1")
+    with httpx.Client(auth=auth, timeout=10) as client:
+        assert client.get(live_server.url + "/notes/").status_code == 200
+        posted = client.post(live_server.url + "/notes/", json={"a": [1, "é"]})
+    assert posted.status_code == 201, posted.text
+    assert "HMACHttpxAuth(key=" in repr(auth) and hmac_key.secret not in repr(auth)

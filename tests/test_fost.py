@@ -373,3 +373,17 @@ def test_oversized_body_is_anonymous_not_500(client, secret, settings):
     response = client.post("/whoami/", body, content_type="text/plain", **meta)
     assert response.status_code == 200
     assert response.json()["user"] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_httpx_client_over_real_http(live_server, user):
+    import httpx
+
+    from httpseal.client import FostHttpxAuth
+
+    auth = FostHttpxAuth("alice", str(user.password))
+    with httpx.Client(auth=auth, timeout=10) as client:
+        assert client.get(live_server.url + "/whoami/?x=1").json()["user"] == "alice"
+        posted = client.post(live_server.url + "/fost/notes/", json={"x": 1})
+    assert posted.status_code == 200 and posted.json()["user"] == "alice"
+    assert str(user.password) not in repr(auth)

@@ -1,15 +1,17 @@
 """Client-side signers: ``requests`` and ``httpx`` auth classes for every scheme."""
 
 from httpseal.client.cavage import CavageHttpxAuth, CavageSignedRequestAuth
-from httpseal.client.drf import BaseHMAC, HMACAuth, HMACSigner
-from httpseal.client.fost import FostAuth, signed_url
+from httpseal.client.drf import BaseHMAC, HMACAuth, HMACHttpxAuth, HMACSigner
+from httpseal.client.fost import FostAuth, FostHttpxAuth, signed_url
 
 __all__ = [
     "BaseHMAC",
     "CavageHttpxAuth",
     "CavageSignedRequestAuth",
     "FostAuth",
+    "FostHttpxAuth",
     "HMACAuth",
+    "HMACHttpxAuth",
     "HMACSigner",
     "signed_url",
 ]

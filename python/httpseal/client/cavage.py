@@ -9,23 +9,10 @@ from urllib.parse import urlsplit
 
 from httpseal._native import body_digest, sign_cavage
 from httpseal.cavage import HeadersMap, required_headers
-
-try:
-    import requests.auth
-
-    _RequestsAuthBase: Any = requests.auth.AuthBase
-except ImportError:  # pragma: no cover - requests is optional
-    _RequestsAuthBase = object
-
-try:
-    import httpx
-
-    _HttpxAuthBase: Any = httpx.Auth
-except ImportError:  # pragma: no cover - httpx is optional
-    _HttpxAuthBase = object
+from httpseal.client._transport import HttpxAuth, RequestsAuth, Signer
 
 
-class _CavageSigner:
+class _CavageSigner(Signer):
     """Adds ``Date``, ``Host`` and ``Digest`` as needed, then the signature."""
 
     def __init__(
@@ -75,31 +62,13 @@ class _CavageSigner:
         headers["Authorization" if self.sign_header == "authorization" else "Signature"] = value
 
 
-def _as_bytes(body: Any) -> bytes | None:
-    if body is None or isinstance(body, bytes):
-        return body
-    if isinstance(body, str):
-        return body.encode("utf-8")
-    raise TypeError("only bytes or str request bodies can be signed, not streams")
-
-
-class CavageSignedRequestAuth(_CavageSigner, _RequestsAuthBase):
+class CavageSignedRequestAuth(_CavageSigner, RequestsAuth):
     """``requests`` auth: ``requests.get(url, auth=CavageSignedRequestAuth(key_id, secret))``.
 
     Signs the headers the default ``HeadersMap`` requires for the method (or
     ``headers``), adding ``Date`` when absent, ``Host``, and ``Digest`` for a body.
     """
 
-    def __call__(self, r: Any) -> Any:
-        self.sign(r.method, r.url, r.headers, _as_bytes(r.body))
-        return r
 
-
-class CavageHttpxAuth(_CavageSigner, _HttpxAuthBase):
+class CavageHttpxAuth(_CavageSigner, HttpxAuth):
     """``httpx`` auth with the same behaviour as ``CavageSignedRequestAuth``."""
-
-    requires_request_body = True
-
-    def auth_flow(self, request: Any) -> Any:
-        self.sign(request.method, str(request.url), request.headers, request.content)
-        yield request

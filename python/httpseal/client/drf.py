@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import MutableMapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from httpseal._native import render_hmac, sign_drf
-from httpseal.client.cavage import _as_bytes, _RequestsAuthBase
+from httpseal.client._transport import HttpxAuth, RequestsAuth, Signer
 
 
 class BaseHMAC:
@@ -58,8 +59,8 @@ def utc_timestamp() -> str:
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class HMACAuth(_RequestsAuthBase):
-    """``requests`` auth for ``httpseal.drf.HMACAuthentication``.
+class _HMACSigner(Signer):
+    """Adds ``Key``, ``Timestamp`` and ``Signature`` for ``httpseal.drf.HMACAuthentication``.
 
     ``hostname`` is what the server signs as the host: by default (as the
     original) the client's address as the server sees it, so pass it; with
@@ -75,25 +76,36 @@ class HMACAuth(_RequestsAuthBase):
         self.key, self._secret, self.hostname, self.body = key, secret, hostname, body
 
     def __repr__(self) -> str:
-        return f"HMACAuth(key={self.key!r}, hostname={self.hostname!r}, body={self.body!r})"
+        name = type(self).__name__
+        return f"{name}(key={self.key!r}, hostname={self.hostname!r}, body={self.body!r})"
 
-    def __call__(self, r: Any) -> Any:
-        url = urlsplit(r.url)
-        body = _as_bytes(r.body) or b""
+    def sign(
+        self, method: str, url: str, headers: MutableMapping[str, str], body: bytes | None
+    ) -> None:
+        parts = urlsplit(url)
+        body = body or b""
         if self.body == "json" and body:
             try:
                 body = serialized(json.loads(body))
             except ValueError:
                 raise ValueError("body='json' signs JSON bodies only; use body='raw'") from None
         timestamp = utc_timestamp()
-        r.headers["Key"] = self.key
-        r.headers["Timestamp"] = timestamp
-        r.headers["Signature"] = sign_drf(
+        headers["Key"] = self.key
+        headers["Timestamp"] = timestamp
+        headers["Signature"] = sign_drf(
             self._secret,
-            r.method,
-            self.hostname if self.hostname is not None else (url.hostname or ""),
-            url.path or "/",
+            method,
+            self.hostname if self.hostname is not None else (parts.hostname or ""),
+            parts.path or "/",
             timestamp,
             body,
         )
-        return r
+
+
+class HMACAuth(_HMACSigner, RequestsAuth):
+    """``requests`` auth for ``httpseal.drf.HMACAuthentication``: see ``HMACHttpxAuth``
+    for ``httpx``. ``hostname`` and ``body`` as described on the signer."""
+
+
+class HMACHttpxAuth(_HMACSigner, HttpxAuth):
+    """``httpx`` auth with the same behaviour as ``HMACAuth``."""

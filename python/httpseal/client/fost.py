@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import datetime
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import MutableMapping, Sequence
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from httpseal._native import (
@@ -14,15 +13,15 @@ from httpseal._native import (
     fost_hmac_request_signature_with_headers,
     fost_hmac_url_signature,
 )
-from httpseal.client.cavage import _as_bytes, _RequestsAuthBase
+from httpseal.client._transport import HttpxAuth, RequestsAuth, Signer
 
 
 def fost_timestamp() -> str:
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
 
 
-class FostAuth(_RequestsAuthBase):
-    """``requests`` auth that FOST-signs a request.
+class _FostSigner(Signer):
+    """FOST-signs a request.
 
     Adds ``X-FOST-Timestamp``, ``X-FOST-Headers`` and ``Authorization: FOST``.
     ``act_as`` signs an ``X-FOST-User`` header (UTF-7, as the original) so the
@@ -46,30 +45,43 @@ class FostAuth(_RequestsAuthBase):
         self.extra_headers = list(headers)
 
     def __repr__(self) -> str:
-        return f"FostAuth(key={self.key!r}, act_as={self.act_as!r})"
+        return f"{type(self).__name__}(key={self.key!r}, act_as={self.act_as!r})"
 
-    def __call__(self, r: Any) -> Any:
+    def sign(
+        self, method: str, url: str, headers: MutableMapping[str, str], body: bytes | None
+    ) -> None:
         names = list(self.extra_headers)
         if self.act_as is not None:
-            r.headers["X-FOST-User"] = self.act_as.encode("utf-7").decode("ascii")
+            headers["X-FOST-User"] = self.act_as.encode("utf-7").decode("ascii")
             names.append("X-FOST-User")
         timestamp = fost_timestamp()
         listed = " ".join(["X-FOST-Headers", *names])
-        r.headers["X-FOST-Timestamp"] = timestamp
-        r.headers["X-FOST-Headers"] = listed
+        headers["X-FOST-Timestamp"] = timestamp
+        headers["X-FOST-Headers"] = listed
         try:
-            values = [listed, *(r.headers[name] for name in names)]
+            values = [listed, *(headers[name] for name in names)]
         except KeyError as exc:
             raise ValueError(
                 f"header {exc.args[0]!r} must be set on the request to sign it"
             ) from None
-        url = urlsplit(r.url)
-        body = _as_bytes(r.body) or url.query.encode()
+        parts = urlsplit(url)
         _, signature = fost_hmac_request_signature_with_headers(
-            self._secret, r.method, _decoded_path(url.path), timestamp, values, body
+            self._secret,
+            method,
+            _decoded_path(parts.path),
+            timestamp,
+            values,
+            body or parts.query.encode(),
         )
-        r.headers["Authorization"] = f"FOST {self.key}:{signature}"
-        return r
+        headers["Authorization"] = f"FOST {self.key}:{signature}"
+
+
+class FostAuth(_FostSigner, RequestsAuth):
+    """``requests`` auth that FOST-signs a request (``FostHttpxAuth`` for ``httpx``)."""
+
+
+class FostHttpxAuth(_FostSigner, HttpxAuth):
+    """``httpx`` auth with the same behaviour as ``FostAuth``."""
 
 
 def _decoded_path(path: str) -> str:

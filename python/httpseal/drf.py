@@ -58,7 +58,7 @@ class HMACAuthentication(BaseAuthentication):
         logger.warning(
             "HMAC authentication refused %s %r (key %r): %s",
             request.method,
-            request.META.get("PATH_INFO", ""),
+            request.META.get("PATH_INFO", "")[:200],
             (key or "")[:64],
             reason,
         )

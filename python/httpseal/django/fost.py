@@ -82,7 +82,7 @@ def verify(request) -> FostVerified:
 
 def refuse(request, reason: str) -> None:
     """Logs why (never the secret) and sleeps as the original did."""
-    logger.warning("FOST signature refused %s %r: %s", request.method, request.path, reason)
+    logger.warning("FOST signature refused %s %r: %s", request.method, request.path[:200], reason)
     pause = getattr(settings, "FOST_AUTHN_MISSIGNED_SLEEP_TIME", 0.5)
     if pause:
         time.sleep(pause)

@@ -119,7 +119,7 @@ class CavageSignature:
         if scheme.lower() != "signature" and "Signature" not in request.headers:
             # Unsigned, or another scheme's credentials: not ours to judge.
             logger.debug(
-                "Cavage signature absent on %s %r: no signature", request.method, request.path
+                "Cavage signature absent on %s %r: no signature", request.method, request.path[:200]
             )
             return
         if self.secret_loader_callback is None:
@@ -133,7 +133,9 @@ class CavageSignature:
             if self.replay_checker_callback and not self.replay_checker_callback(request.headers):
                 raise ReplayedRequest("request refused by the replay check")
         except SignatureError as exc:
-            logger.warning("Cavage signature refused %s %r: %s", request.method, request.path, exc)
+            logger.warning(
+                "Cavage signature refused %s %r: %s", request.method, request.path[:200], exc
+            )
             return
         g.cavage_key_id = verified.key_id
         g.cavage_verified = True

@@ -137,7 +137,9 @@ class Hmac:
             verify_hmac_token(settings.keys, request.path, token, encoding=settings.encoding)
         except SignatureError as exc:
             reason = f"no {settings.header} header" if token is None else str(exc)
-            logger.warning("HMAC check refused %s %r: %s", request.method, request.path, reason)
+            logger.warning(
+                "HMAC check refused %s %r: %s", request.method, request.path[:200], reason
+            )
             response = jsonify({"status": str(settings.status_code), "message": settings.message})
             response.status_code = settings.status_code
             return response

@@ -731,6 +731,33 @@ mod tests {
         }
 
         #[test]
+        fn verify_never_panics(
+            date in ".{0,40}",
+            digest in ".{0,80}",
+            list in "[a-z() -]{0,40}",
+            signature in ".{0,90}",
+            body in proptest::collection::vec(proptest::num::u8::ANY, 0..64),
+        ) {
+            let h = headers(&[("Date", &date), ("Digest", &digest), ("Host", "h")]);
+            let req = request("POST", "q=1", &h, &body);
+            // A correct MAC where one can be made, so the Date and Digest checks run too.
+            let names: Vec<String> = list.split_ascii_whitespace().map(String::from).collect();
+            let signature = sign("k", &Key::new(Algorithm::Sha256, b"s"), &names, &req)
+                .ok()
+                .and_then(|v| parse_params(&v).ok().map(|p| p.signature.into_owned()))
+                .unwrap_or(signature);
+            let params = Params {
+                key_id: "k".into(),
+                algorithm: Some("hmac-sha256".into()),
+                headers: list.into(),
+                signature: signature.into(),
+            };
+            let _ = check_digest(&digest, &body, true);
+            let policy = Policy { required: vec![], ..Policy::default() };
+            let _ = check(params, &req, &[Secret::Raw(Cow::Borrowed(b"s"))], &policy, 0);
+        }
+
+        #[test]
         fn any_key_id_round_trips(key_id in "[ -~]{1,40}") {
             let h = headers(&[("Date", DATE)]);
             let req = request("GET", "", &h, b"");

@@ -5,11 +5,55 @@
 use std::borrow::Cow;
 
 use crate::error::{quoted, Error, Result};
-use crate::mac::{base64_decode_mac, base64_encode, ct_eq, Algorithm, BodyDigest, Key, KeyCache};
-use crate::request::Request;
+use crate::mac::{
+    base64_decode_mac, base64_encode, ct_eq, match_secrets, Algorithm, BodyDigest, Key, KeyCache,
+    Secret,
+};
+use crate::request::{count_signed_bytes, listed_names, Request};
 use crate::time;
 
 pub const REQUEST_TARGET: &str = "(request-target)";
+
+/// The most parameters one signature header may carry (the draft defines six).
+pub const MAX_PARAMS: usize = 32;
+
+/// What every signature must cover by default: the target, the host and a
+/// timestamp; for methods with a body also its length, type and digest.
+pub const BASE_HEADERS: [&str; 3] = [REQUEST_TARGET, "host", "date"];
+pub const CONTENT_HEADERS: [&str; 3] = ["content-length", "content-type", "digest"];
+
+/// The headers a signature for `method` must cover by default.
+pub fn default_required(method: &str) -> Vec<String> {
+    let with_body = ["post", "put", "patch"]
+        .iter()
+        .any(|m| m.eq_ignore_ascii_case(method));
+    let content: &[&str] = if with_body { &CONTENT_HEADERS } else { &[] };
+    BASE_HEADERS
+        .iter()
+        .chain(content)
+        .map(|h| (*h).to_owned())
+        .collect()
+}
+
+/// Which query string `(request-target)` carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryRule {
+    /// The query for every method, as the draft and httpsig sign it.
+    Draft,
+    /// The query for GET, HEAD and DELETE only, as Flask-Cavage verified: a
+    /// POST's query is then unsigned. Only for custom legacy clients.
+    FlaskCavage,
+}
+
+impl QueryRule {
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "draft" => Some(QueryRule::Draft),
+            "flask-cavage" => Some(QueryRule::FlaskCavage),
+            _ => None,
+        }
+    }
+}
 
 /// The HMAC algorithms of the draft.
 pub const ALGORITHMS: [(&str, Algorithm); 3] = [
@@ -66,12 +110,20 @@ impl Params<'_> {
 pub fn parse_params(text: &str) -> Result<Params<'_>> {
     const KNOWN: [&str; 4] = ["keyid", "algorithm", "headers", "signature"];
     let mut known: [Option<Cow<'_, str>>; 4] = [None, None, None, None];
+    // Bounded by MAX_PARAMS, so the duplicate check below stays linear.
     let mut unknown: Vec<&str> = Vec::new();
+    let mut count = 0;
     let mut rest = text.trim_ascii_start();
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix(',') {
             rest = after.trim_ascii_start();
             continue;
+        }
+        count += 1;
+        if count > MAX_PARAMS {
+            return Err(Error::malformed(format!(
+                "more than {MAX_PARAMS} parameters"
+            )));
         }
         let name_len = rest
             .bytes()
@@ -180,66 +232,73 @@ pub fn find_params<'a>(req: &Request<'a>) -> Result<Params<'a>> {
     }
 }
 
-/// Appends the request target as Flask-Cavage verifies it: the query string
-/// is part of it for GET, HEAD and DELETE only.
-fn push_request_target(out: &mut String, req: &Request<'_>) {
-    let start = out.len();
-    out.push_str(req.method);
-    out[start..].make_ascii_lowercase();
+/// The request target: the lowercase method, the path as sent and, as
+/// `rule` says, the query string.
+pub fn request_target(req: &Request<'_>, rule: QueryRule) -> String {
+    let mut out = req.method.to_ascii_lowercase();
     out.push(' ');
     out.push_str(req.path);
-    let with_query = ["get", "head", "delete"]
-        .iter()
-        .any(|m| m.eq_ignore_ascii_case(req.method));
+    let with_query = match rule {
+        QueryRule::Draft => true,
+        QueryRule::FlaskCavage => ["get", "head", "delete"]
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case(req.method)),
+    };
     if with_query && !req.query.is_empty() {
         out.push('?');
         out.push_str(req.query);
     }
-}
-
-pub fn request_target(req: &Request<'_>) -> String {
-    let mut out = String::new();
-    push_request_target(&mut out, req);
     out
 }
 
-/// The signing string: `name: value` per listed header, joined by `\n`.
-pub fn signing_string<'n>(
-    names: impl IntoIterator<Item = &'n str>,
-    req: &Request<'_>,
-) -> Result<String> {
-    let mut out = String::with_capacity(256);
-    for (i, name) in names.into_iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.push_str(name);
-        out.push_str(": ");
-        if name == REQUEST_TARGET {
-            push_request_target(&mut out, req);
-        } else if name.starts_with('(') {
-            return Err(Error::malformed(format!(
-                "unsupported pseudo-header {}",
-                quoted(name)
-            )));
-        } else {
-            out.push_str(
-                &req.header(name)
-                    .ok_or_else(|| Error::MissingHeader(name.to_owned()))?,
-            );
-        }
-    }
-    Ok(out)
+/// The signing string as borrowed pieces, so the MAC is fed incrementally
+/// and no buffer the size of the headers is built. Only the request target
+/// and the value of a header that occurs more than once are copied.
+pub struct SigningInput<'n, 'r> {
+    fields: Vec<(&'n str, Cow<'r, str>)>,
 }
 
-/// A secret the key store returned: raw, usable with any allowed algorithm, or
-/// a key pinned to one hash function.
-// A few of these live for one request; boxing the key would cost an
-// allocation per pinned secret for nothing.
-#[allow(clippy::large_enum_variant)]
-pub enum Secret<'a> {
-    Raw(Cow<'a, [u8]>),
-    Pinned(Cow<'a, Key>),
+impl<'n, 'r> SigningInput<'n, 'r> {
+    /// Resolves every name (already checked by `listed_names`) against the
+    /// request, refusing more than `MAX_SIGNED_HEADER_BYTES` of values.
+    pub fn new(names: &[&'n str], req: &Request<'r>, rule: QueryRule) -> Result<Self> {
+        let mut fields = Vec::with_capacity(names.len());
+        let mut total = 0;
+        for &name in names {
+            let value = if name == REQUEST_TARGET {
+                Cow::Owned(request_target(req, rule))
+            } else if name.starts_with('(') {
+                return Err(Error::malformed(format!(
+                    "unsupported pseudo-header {}",
+                    quoted(name)
+                )));
+            } else {
+                req.header(name)
+                    .ok_or_else(|| Error::MissingHeader(name.to_owned()))?
+            };
+            count_signed_bytes(&mut total, name.len() + value.len() + 3)?;
+            fields.push((name, value));
+        }
+        Ok(SigningInput { fields })
+    }
+
+    /// `name: value` per header, joined by `\n`, as slices to MAC in order.
+    pub fn parts(&self) -> Vec<&[u8]> {
+        let mut parts = Vec::with_capacity(self.fields.len() * 4);
+        for (i, (name, value)) in self.fields.iter().enumerate() {
+            if i > 0 {
+                parts.push(&b"\n"[..]);
+            }
+            parts.extend([name.as_bytes(), b": ", value.as_bytes()]);
+        }
+        parts
+    }
+}
+
+/// The signing string of `names` (lowercase) for a request.
+pub fn signing_string(names: &[&str], req: &Request<'_>, rule: QueryRule) -> Result<String> {
+    let input = SigningInput::new(names, req, rule)?;
+    Ok(String::from_utf8_lossy(&input.parts().concat()).into_owned())
 }
 
 /// What a server demands of every signature.
@@ -248,19 +307,24 @@ pub struct Policy {
     /// Headers that must be signed (lowercase).
     pub required: Vec<String>,
     pub allowed: Vec<Algorithm>,
-    /// Freshness window for a signed `Date`; `None` disables the check.
+    /// Freshness window for the `Date`, which must then be signed; `None`
+    /// disables the check (and the requirement).
     pub max_skew: Option<u64>,
     /// Accept MD5 and SHA-1 in the `Digest` header.
     pub legacy_digests: bool,
+    pub query_rule: QueryRule,
 }
 
-impl Default for Policy {
-    fn default() -> Self {
+impl Policy {
+    /// The default policy for a method: `default_required(method)`, every
+    /// HMAC algorithm, 300 s freshness, the draft's query rule.
+    pub fn default_for(method: &str) -> Self {
         Policy {
-            required: vec!["date".to_owned()],
+            required: default_required(method),
             allowed: ALGORITHMS.iter().map(|(_, a)| *a).collect(),
             max_skew: Some(300),
             legacy_digests: false,
+            query_rule: QueryRule::Draft,
         }
     }
 }
@@ -288,6 +352,7 @@ pub fn verify(
     if secrets.is_empty() {
         return Err(Error::UnknownKey);
     }
+    let signed = listed_names(&params.headers)?;
     let algorithm = match &params.algorithm {
         Some(name) => algorithm_from_name(name)?,
         None => match secrets {
@@ -300,46 +365,28 @@ pub fn verify(
             algorithm_name(algorithm)?.to_owned(),
         ));
     }
-    // Split once; the list is consulted several times below.
-    let signed: Vec<&str> = params.headers().collect();
     let is_signed = |name: &str| signed.contains(&name);
     if let Some(missing) = policy.required.iter().find(|r| !is_signed(r)) {
         return Err(Error::HeaderNotSigned(missing.clone()));
     }
-    let signing = signing_string(signed.iter().copied(), req)?;
+    // A signature that covers no timestamp would stay valid forever.
+    if policy.max_skew.is_some() && !is_signed("date") {
+        return Err(Error::HeaderNotSigned("date".to_owned()));
+    }
+    let input = SigningInput::new(&signed, req, policy.query_rule)?;
     let claimed = base64_decode_mac(params.signature.trim())
         .ok_or_else(|| Error::malformed("signature is not base64"))?;
-
-    let mut candidates = 0;
-    let mut matched = None;
-    for (index, secret) in secrets.iter().enumerate() {
-        let mac = match secret {
-            Secret::Pinned(key) if key.algorithm() == algorithm => key.sign(signing.as_bytes()),
-            Secret::Pinned(_) => continue,
-            Secret::Raw(raw) => keys.get(algorithm, raw).sign(signing.as_bytes()),
-        };
-        candidates += 1;
-        if ct_eq(&mac, &claimed) && matched.is_none() {
-            matched = Some(index);
-        }
-    }
-    if candidates == 0 {
-        return Err(Error::DisallowedAlgorithm(
-            algorithm_name(algorithm)?.to_owned(),
-        ));
-    }
-    let secret_index = matched.ok_or(Error::BadSignature)?;
+    let secret_index = match_secrets(secrets, algorithm, keys, &input.parts(), &claimed)?;
+    drop(input);
 
     if let Some(max_skew) = policy.max_skew {
-        if is_signed("date") {
-            let date = req
-                .header("date")
-                .ok_or_else(|| Error::MissingHeader("date".into()))?;
-            let stamp = time::parse_http_date(&date).ok_or_else(|| {
-                Error::malformed(format!("date {} is not an HTTP date", quoted(&date)))
-            })?;
-            time::check_fresh(stamp, now, max_skew, &date)?;
-        }
+        let date = req
+            .header("date")
+            .ok_or_else(|| Error::MissingHeader("date".into()))?;
+        let stamp = time::parse_http_date(&date).ok_or_else(|| {
+            Error::malformed(format!("date {} is not an HTTP date", quoted(&date)))
+        })?;
+        time::check_fresh(stamp, now, max_skew, &date)?;
     }
     if is_signed("digest") || policy.required.iter().any(|h| h == "digest") {
         let digest = req
@@ -389,17 +436,28 @@ pub fn check_digest(header: &str, body: &[u8], legacy: bool) -> Result<()> {
 
 /// Signs `names` of the request and returns the parameter list
 /// `keyId="…",algorithm="…",headers="…",signature="…"`.
-pub fn sign(key_id: &str, key: &Key, names: &[String], req: &Request<'_>) -> Result<String> {
+pub fn sign(
+    key_id: &str,
+    key: &Key,
+    names: &[String],
+    req: &Request<'_>,
+    rule: QueryRule,
+) -> Result<String> {
     if key_id.is_empty() {
         return Err(Error::malformed("keyId is empty"));
     }
     let algorithm = algorithm_name(key.algorithm())?;
-    let names: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+    let list = names
+        .iter()
+        .map(|n| n.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let names = listed_names(&list)?;
     if names.is_empty() {
         return Err(Error::malformed("no headers to sign"));
     }
-    let signing = signing_string(names.iter().map(String::as_str), req)?;
-    let signature = base64_encode(&key.sign(signing.as_bytes()));
+    let input = SigningInput::new(&names, req, rule)?;
+    let signature = base64_encode(&key.sign_parts(&input.parts()));
     Ok(format!(
         "keyId=\"{}\",algorithm=\"{algorithm}\",headers=\"{}\",signature=\"{signature}\"",
         escape(key_id),
@@ -414,6 +472,7 @@ fn escape(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mac::SecretBytes;
     use crate::request::{headers_from as headers, Header};
     use proptest::prelude::*;
 
@@ -491,21 +550,16 @@ mod tests {
     }
 
     #[test]
-    fn request_target_carries_query_only_for_safe_methods() {
+    fn request_target_follows_the_query_rule() {
         let h = headers(&[]);
-        assert_eq!(
-            request_target(&request("GET", "a=1", &h, b"")),
-            "get /foo?a=1"
-        );
-        assert_eq!(
-            request_target(&request("DELETE", "a=1", &h, b"")),
-            "delete /foo?a=1"
-        );
-        assert_eq!(
-            request_target(&request("POST", "a=1", &h, b"")),
-            "post /foo"
-        );
-        assert_eq!(request_target(&request("GET", "", &h, b"")), "get /foo");
+        let target = |method, query, rule| request_target(&request(method, query, &h, b""), rule);
+        for rule in [QueryRule::Draft, QueryRule::FlaskCavage] {
+            assert_eq!(target("GET", "a=1", rule), "get /foo?a=1");
+            assert_eq!(target("DELETE", "a=1", rule), "delete /foo?a=1");
+            assert_eq!(target("GET", "", rule), "get /foo");
+        }
+        assert_eq!(target("POST", "a=1", QueryRule::Draft), "post /foo?a=1");
+        assert_eq!(target("POST", "a=1", QueryRule::FlaskCavage), "post /foo");
     }
 
     fn signed(
@@ -520,6 +574,7 @@ mod tests {
             &key,
             &names(list),
             &request(method, "q=1", h, body),
+            QueryRule::Draft,
         )
         .unwrap();
         h.push(("Authorization".into(), format!("Signature {value}").into()));
@@ -531,7 +586,7 @@ mod tests {
     fn policy(required: &str) -> Policy {
         Policy {
             required: names(required),
-            ..Policy::default()
+            ..Policy::default_for("GET")
         }
     }
 
@@ -551,7 +606,7 @@ mod tests {
         let ok = check(
             params.clone(),
             &req,
-            &[Secret::Raw(Cow::Borrowed(b"secret"))],
+            &[Secret::Raw(SecretBytes::Borrowed(b"secret"))],
             &policy(list),
             NOW,
         )
@@ -561,7 +616,7 @@ mod tests {
         let wrong = check(
             params.clone(),
             &req,
-            &[Secret::Raw(Cow::Borrowed(b"other"))],
+            &[Secret::Raw(SecretBytes::Borrowed(b"other"))],
             &policy(list),
             NOW,
         );
@@ -571,7 +626,7 @@ mod tests {
         let err = check(
             params.clone(),
             &tampered,
-            &[Secret::Raw(Cow::Borrowed(b"secret"))],
+            &[Secret::Raw(SecretBytes::Borrowed(b"secret"))],
             &policy(list),
             NOW,
         );
@@ -581,7 +636,7 @@ mod tests {
         let err = check(
             params.clone(),
             &put,
-            &[Secret::Raw(Cow::Borrowed(b"secret"))],
+            &[Secret::Raw(SecretBytes::Borrowed(b"secret"))],
             &policy(list),
             NOW,
         );
@@ -593,7 +648,7 @@ mod tests {
         let mut h = headers(&[("Host", "h"), ("Date", DATE)]);
         let params = signed("GET", "date", &mut h, b"");
         let req = request("GET", "q=1", &h, b"");
-        let raw = [Secret::Raw(Cow::Borrowed(b"secret"))];
+        let raw = [Secret::Raw(SecretBytes::Borrowed(b"secret"))];
         let code = |p: &Policy, secrets: &[Secret<'_>], now: i64| {
             check(params.clone(), &req, secrets, p, now)
                 .unwrap_err()
@@ -622,8 +677,8 @@ mod tests {
         };
         assert!(check(params.clone(), &req, &raw, &no_skew, 0).is_ok());
         let rotated = [
-            Secret::Raw(Cow::Borrowed(b"new")),
-            Secret::Raw(Cow::Borrowed(b"secret")),
+            Secret::Raw(SecretBytes::Borrowed(b"new")),
+            Secret::Raw(SecretBytes::Borrowed(b"secret")),
         ];
         assert_eq!(
             check(params.clone(), &req, &rotated, &policy("date"), NOW)
@@ -641,7 +696,7 @@ mod tests {
         )]);
         let req = request("GET", "", &h, b"");
         let params = find_params(&req).unwrap();
-        let raw = [Secret::Raw(Cow::Borrowed(b"s"))];
+        let raw = [Secret::Raw(SecretBytes::Borrowed(b"s"))];
         assert_eq!(
             check(params.clone(), &req, &raw, &policy("date"), NOW)
                 .unwrap_err()
@@ -716,6 +771,117 @@ mod tests {
         );
     }
 
+    #[test]
+    fn draft_rule_signs_the_query_of_every_method() {
+        let mut h = headers(&[("Host", "h"), ("Date", DATE)]);
+        let params = signed("POST", "(request-target) host date", &mut h, b"");
+        let raw = [Secret::Raw(SecretBytes::Borrowed(b"secret"))];
+        let strict = policy("(request-target) host date");
+        let ok = |query, p: &Policy| {
+            check(
+                params.clone(),
+                &request("POST", query, &h, b""),
+                &raw,
+                p,
+                NOW,
+            )
+        };
+        assert!(ok("q=1", &strict).is_ok());
+        assert_eq!(ok("q=2", &strict).unwrap_err(), Error::BadSignature);
+        let legacy = Policy {
+            query_rule: QueryRule::FlaskCavage,
+            ..strict.clone()
+        };
+        // Under the legacy rule the query is not signed, so only the empty-query form verifies.
+        assert_eq!(ok("q=1", &legacy).unwrap_err(), Error::BadSignature);
+        assert_eq!(
+            QueryRule::from_name("flask-cavage"),
+            Some(QueryRule::FlaskCavage)
+        );
+        assert_eq!(QueryRule::from_name("Draft"), None);
+    }
+
+    #[test]
+    fn defaults_cover_target_host_date_and_content() {
+        assert_eq!(default_required("get"), names("(request-target) host date"));
+        assert_eq!(
+            default_required("PATCH"),
+            names("(request-target) host date content-length content-type digest")
+        );
+        // A date-only signature made for GET /public does not verify elsewhere.
+        let mut h = headers(&[("Host", "h"), ("Date", DATE)]);
+        let params = signed("GET", "date", &mut h, b"");
+        let raw = [Secret::Raw(SecretBytes::Borrowed(b"secret"))];
+        let req = request("DELETE", "", &h, b"");
+        let err = check(params, &req, &raw, &Policy::default_for("DELETE"), NOW).unwrap_err();
+        assert_eq!(err.code(), "header_not_signed");
+    }
+
+    #[test]
+    fn a_signature_without_a_timestamp_needs_freshness_off() {
+        let mut h = headers(&[("Host", "h")]);
+        let params = signed("GET", "host", &mut h, b"");
+        let raw = [Secret::Raw(SecretBytes::Borrowed(b"secret"))];
+        let req = request("GET", "q=1", &h, b"");
+        let err = check(params.clone(), &req, &raw, &policy("host"), NOW).unwrap_err();
+        assert_eq!(err, Error::HeaderNotSigned("date".into()));
+        let off = Policy {
+            max_skew: None,
+            ..policy("host")
+        };
+        assert!(check(params, &req, &raw, &off, NOW).is_ok());
+    }
+
+    #[test]
+    fn repeated_or_too_many_names_are_refused_before_any_work() {
+        let h = headers(&[("Host", "h"), ("Date", DATE), ("X-A", &"v".repeat(65536))]);
+        let req = request("GET", "", &h, b"");
+        let raw = [Secret::Raw(SecretBytes::Borrowed(b"s"))];
+        let code = |list: &str| {
+            let params = Params {
+                key_id: "k".into(),
+                algorithm: Some("hmac-sha256".into()),
+                headers: list.to_owned().into(),
+                signature: "AAAA".into(),
+            };
+            check(params, &req, &raw, &policy(""), NOW)
+                .unwrap_err()
+                .code()
+        };
+        let repeated = format!(
+            "(request-target) host date {}",
+            vec!["x-a"; 16000].join(" ")
+        );
+        assert_eq!(code(&repeated), "malformed");
+        let many: Vec<String> = (0..65).map(|i| format!("x-{i}")).collect();
+        assert_eq!(code(&format!("date {}", many.join(" "))), "malformed");
+        // Each header fits, but together they pass the cap on signed bytes.
+        let big = "v".repeat(crate::request::MAX_SIGNED_HEADER_BYTES / 4);
+        let hs: Vec<(String, String)> = (0..5).map(|i| (format!("x-{i}"), big.clone())).collect();
+        let mut all: Vec<(&str, &str)> = hs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        all.push(("Date", DATE));
+        let h = headers(&all);
+        let req = request("GET", "", &h, b"");
+        let err = SigningInput::new(
+            &["date", "x-0", "x-1", "x-2", "x-3", "x-4"],
+            &req,
+            QueryRule::Draft,
+        );
+        assert_eq!(err.err().unwrap().code(), "malformed");
+    }
+
+    #[test]
+    fn many_unknown_parameters_are_refused_quickly() {
+        let many: Vec<String> = (0..90_000).map(|i| format!("p{i}=x")).collect();
+        // Refused at the cap, before the duplicate check could grow quadratic.
+        assert_eq!(
+            parse_params(&many.join(",")).unwrap_err().code(),
+            "malformed"
+        );
+        let few: Vec<String> = (0..MAX_PARAMS - 2).map(|i| format!("p{i}=x")).collect();
+        assert!(parse_params(&format!("keyId=k,signature=s,{}", few.join(","))).is_ok());
+    }
+
     proptest! {
         #[test]
         fn parser_never_panics(text in ".{0,300}") {
@@ -742,7 +908,7 @@ mod tests {
             let req = request("POST", "q=1", &h, &body);
             // A correct MAC where one can be made, so the Date and Digest checks run too.
             let names: Vec<String> = list.split_ascii_whitespace().map(String::from).collect();
-            let signature = sign("k", &Key::new(Algorithm::Sha256, b"s"), &names, &req)
+            let signature = sign("k", &Key::new(Algorithm::Sha256, b"s"), &names, &req, QueryRule::Draft)
                 .ok()
                 .and_then(|v| parse_params(&v).ok().map(|p| p.signature.into_owned()))
                 .unwrap_or(signature);
@@ -753,15 +919,15 @@ mod tests {
                 signature: signature.into(),
             };
             let _ = check_digest(&digest, &body, true);
-            let policy = Policy { required: vec![], ..Policy::default() };
-            let _ = check(params, &req, &[Secret::Raw(Cow::Borrowed(b"s"))], &policy, 0);
+            let policy = Policy { required: vec![], ..Policy::default_for("GET") };
+            let _ = check(params, &req, &[Secret::Raw(SecretBytes::Borrowed(b"s"))], &policy, 0);
         }
 
         #[test]
         fn any_key_id_round_trips(key_id in "[ -~]{1,40}") {
             let h = headers(&[("Date", DATE)]);
             let req = request("GET", "", &h, b"");
-            let value = sign(&key_id, &Key::new(Algorithm::Sha1, b"s"), &["date".into()], &req).unwrap();
+            let value = sign(&key_id, &Key::new(Algorithm::Sha1, b"s"), &["date".into()], &req, QueryRule::Draft).unwrap();
             prop_assert_eq!(parse_params(&value).unwrap().key_id, key_id);
         }
     }

@@ -3,7 +3,9 @@
 //! `"{method}\n{hostname}\n{path}\n{timestamp}\n"` and the request data.
 
 use crate::error::{quoted, Error, Result};
-use crate::mac::{base64_encode, ct_eq, Algorithm, Key};
+use zeroize::Zeroizing;
+
+use crate::mac::{base64_decode_mac, base64_encode, ct_eq, Algorithm, Key};
 use crate::time;
 
 /// The fields the string to sign is made of.
@@ -18,36 +20,39 @@ pub struct Message<'a> {
 }
 
 impl Message<'_> {
+    /// The string to sign as slices to MAC in order, so the data is not copied.
+    pub fn parts(&self) -> [&[u8]; 9] {
+        [
+            self.method.as_bytes(),
+            b"\n",
+            self.hostname.as_bytes(),
+            b"\n",
+            self.path.as_bytes(),
+            b"\n",
+            self.timestamp.as_bytes(),
+            b"\n",
+            self.data,
+        ]
+    }
+
     pub fn string_to_sign(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(
-            self.method.len()
-                + self.hostname.len()
-                + self.path.len()
-                + self.timestamp.len()
-                + self.data.len()
-                + 4,
-        );
-        for field in [self.method, self.hostname, self.path, self.timestamp] {
-            out.extend_from_slice(field.as_bytes());
-            out.push(b'\n');
-        }
-        out.extend_from_slice(self.data);
-        out
+        self.parts().concat()
     }
 }
 
 /// The key for a secret as the original stores it: hex text, decoded the way
 /// `bytes.fromhex` does (whitespace between bytes allowed).
 pub fn key_for(secret_hex: &str) -> Result<Key> {
-    let compact: String = secret_hex.split_ascii_whitespace().collect();
+    let compact: Zeroizing<String> = Zeroizing::new(secret_hex.split_ascii_whitespace().collect());
     let secret = crate::mac::hex_decode(&compact)
+        .map(Zeroizing::new)
         .ok_or_else(|| Error::malformed("the stored secret is not hexadecimal"))?;
     Ok(Key::new(Algorithm::Sha256, &secret))
 }
 
 /// The `Signature` header value (standard base64) for a message.
 pub fn sign(key: &Key, message: &Message<'_>) -> String {
-    base64_encode(&key.sign(&message.string_to_sign()))
+    base64_encode(&key.sign_parts(&message.parts()))
 }
 
 /// Parses a `Timestamp`: ISO 8601 (as the original client sends it) or Unix seconds.
@@ -76,7 +81,11 @@ pub fn verify(
         return Err(Error::malformed("empty signature"));
     }
     let stamp = parse_timestamp(message.timestamp)?;
-    if !ct_eq(sign(key, message).as_bytes(), signature.trim_ascii()) {
+    let claimed = std::str::from_utf8(signature.trim_ascii())
+        .ok()
+        .and_then(base64_decode_mac)
+        .ok_or_else(|| Error::malformed("signature is not base64"))?;
+    if !ct_eq(&key.sign_parts(&message.parts()), &claimed) {
         return Err(Error::BadSignature);
     }
     if let Some(max_skew) = max_skew {

@@ -2,8 +2,10 @@
 //! HMAC-SHA1 in standard base64 over a newline-separated document.
 
 use crate::error::{quoted, Error, Result};
-use crate::mac::{base64_encode, ct_eq, Algorithm, Key};
-use crate::request::Request;
+use crate::mac::{
+    base64_decode_mac, base64_encode, match_secrets, Algorithm, Key, KeyCache, Secret,
+};
+use crate::request::{count_signed_bytes, listed_names, Request};
 use crate::time;
 
 /// The header that lists the signed headers; always listed first.
@@ -14,7 +16,29 @@ pub fn sha1_hmac(secret: &[u8], document: &[u8]) -> String {
     base64_encode(&Key::new(Algorithm::Sha1, secret).sign(document))
 }
 
-/// `"{method} {path}\n{timestamp}\n{headers joined by \n}\n{body}"`.
+/// `"{method} {path}\n{timestamp}\n{headers joined by \n}\n{body}"` as
+/// slices to MAC in order, so the body is never copied.
+pub fn request_parts<'a>(
+    method: &'a str,
+    path: &'a str,
+    timestamp: &'a str,
+    headers: &[&'a str],
+    body: &'a [u8],
+) -> Vec<&'a [u8]> {
+    let mut parts = Vec::with_capacity(headers.len() * 2 + 7);
+    parts.extend([method.as_bytes(), b" ", path.as_bytes(), b"\n"]);
+    parts.extend([timestamp.as_bytes(), b"\n"]);
+    for (i, value) in headers.iter().enumerate() {
+        if i > 0 {
+            parts.push(b"\n");
+        }
+        parts.push(value.as_bytes());
+    }
+    parts.extend([&b"\n"[..], body]);
+    parts
+}
+
+/// The whole request document, as the signing functions return it.
 pub fn request_document(
     method: &str,
     path: &str,
@@ -22,22 +46,7 @@ pub fn request_document(
     headers: &[&str],
     body: &[u8],
 ) -> Vec<u8> {
-    let mut doc = Vec::with_capacity(method.len() + path.len() + timestamp.len() + body.len() + 64);
-    doc.extend_from_slice(method.as_bytes());
-    doc.push(b' ');
-    doc.extend_from_slice(path.as_bytes());
-    doc.push(b'\n');
-    doc.extend_from_slice(timestamp.as_bytes());
-    doc.push(b'\n');
-    for (i, value) in headers.iter().enumerate() {
-        if i > 0 {
-            doc.push(b'\n');
-        }
-        doc.extend_from_slice(value.as_bytes());
-    }
-    doc.push(b'\n');
-    doc.extend_from_slice(body);
-    doc
+    request_parts(method, path, timestamp, headers, body).concat()
 }
 
 /// `"{host}{path}?{query}\n{expires}"`, without the `?` when the query is empty.
@@ -198,7 +207,9 @@ pub struct RequestFields<'a> {
     pub headers: Vec<(&'a str, &'a str)>,
 }
 
-/// Reads the timestamp and the signed headers, refusing requests that lack them.
+/// Reads the timestamp and the signed headers, refusing requests that lack
+/// them. The document holds only the values of the listed headers, so the
+/// list must come first and name itself: its value then pins every name.
 pub fn request_fields<'a>(req: &Request<'a>) -> Result<RequestFields<'a>> {
     let timestamp = req
         .single_header("x-fost-timestamp")?
@@ -206,11 +217,22 @@ pub fn request_fields<'a>(req: &Request<'a>) -> Result<RequestFields<'a>> {
     let listed = req
         .single_header("x-fost-headers")?
         .ok_or_else(|| Error::MissingHeader(HEADERS_HEADER.into()))?;
-    let mut headers = Vec::new();
-    for name in listed.split_ascii_whitespace() {
+    let names = listed_names(listed)?;
+    if !names
+        .first()
+        .is_some_and(|first| first.eq_ignore_ascii_case(HEADERS_HEADER))
+    {
+        return Err(Error::malformed(format!(
+            "{HEADERS_HEADER} must list itself first"
+        )));
+    }
+    let mut headers = Vec::with_capacity(names.len());
+    let mut total = 0;
+    for name in names {
         let value = req
             .single_header(name)?
             .ok_or_else(|| Error::MissingHeader(name.to_owned()))?;
+        count_signed_bytes(&mut total, value.len() + 1)?;
         headers.push((name, value));
     }
     Ok(RequestFields { timestamp, headers })
@@ -230,43 +252,73 @@ pub fn parse_timestamp(text: &str) -> Result<i64> {
         })
 }
 
-/// Verifies a FOST-signed request against `secret`.
+/// What a server accepts of FOST requests.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestPolicy {
+    /// Freshness window for `X-FOST-Timestamp`; `None` disables the check.
+    pub max_skew: Option<u64>,
+    /// The document ends with the body when there is one, so the query of
+    /// such a request is unsigned; refuse those requests unless this is set.
+    pub allow_unsigned_query: bool,
+}
+
+/// The bytes a FOST document ends with: the body, or the query string when
+/// the body is empty. Refuses a request with both unless the policy allows
+/// the query to go unsigned.
+pub fn document_tail<'a>(
+    body: &'a [u8],
+    query: &'a str,
+    allow_unsigned_query: bool,
+) -> Result<&'a [u8]> {
+    if body.is_empty() {
+        return Ok(query.as_bytes());
+    }
+    if !query.is_empty() && !allow_unsigned_query {
+        return Err(Error::malformed(
+            "a FOST signature does not cover the query string of a request with a body",
+        ));
+    }
+    Ok(body)
+}
+
+/// Verifies a FOST-signed request against the secrets the key store returned
+/// for the key; returns what it signed and the index of the matching secret.
 pub fn verify_request(
     req: &Request<'_>,
     credentials: &Credentials,
-    secret: &[u8],
-    max_skew: Option<u64>,
+    secrets: &[Secret<'_>],
+    policy: RequestPolicy,
     now: i64,
-) -> Result<Signed> {
+    keys: &KeyCache,
+) -> Result<(Signed, usize)> {
+    if secrets.is_empty() {
+        return Err(Error::UnknownKey);
+    }
     let fields = request_fields(req)?;
     let stamp = parse_timestamp(fields.timestamp)?;
-    if let Some(max_skew) = max_skew {
+    if let Some(max_skew) = policy.max_skew {
         time::check_fresh(stamp, now, max_skew, fields.timestamp)?;
     }
+    let tail = document_tail(req.body, req.query, policy.allow_unsigned_query)?;
+    let claimed = base64_decode_mac(&credentials.signature)
+        .ok_or_else(|| Error::malformed("signature is not base64"))?;
     let values: Vec<&str> = fields.headers.iter().map(|(_, v)| *v).collect();
-    let tail = if req.body.is_empty() {
-        req.query.as_bytes()
-    } else {
-        req.body
-    };
-    let document = request_document(req.method, req.path, fields.timestamp, &values, tail);
-    let expected = sha1_hmac(secret, &document);
-    if !ct_eq(expected.as_bytes(), credentials.signature.as_bytes()) {
-        return Err(Error::BadSignature);
-    }
+    let parts = request_parts(req.method, req.path, fields.timestamp, &values, tail);
+    let index = match_secrets(secrets, Algorithm::Sha1, keys, &parts, &claimed)?;
     let act_as = fields
         .headers
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case("x-fost-user"))
         .map(|(_, user)| utf7_decode(user).unwrap_or_else(|| (*user).to_owned()));
-    Ok(Signed {
+    let signed = Signed {
         headers: fields
             .headers
             .iter()
             .map(|(n, v)| (n.to_string(), v.to_string()))
             .collect(),
         act_as,
-    })
+    };
+    Ok((signed, index))
 }
 
 /// The `_k`, `_e` and `_s` parameters of a signed URL, decoded.
@@ -314,16 +366,22 @@ pub struct UrlPolicy {
 }
 
 /// Verifies a signed URL (`host` as the `Host` header has it, the path as
-/// Django decodes it, the raw query string).
+/// Django decodes it, the raw query string); returns the index of the secret
+/// that matched.
+#[allow(clippy::too_many_arguments)]
 pub fn verify_url(
     host: &str,
     path: &str,
     query: &str,
     params: &UrlParams,
-    secret: &[u8],
+    secrets: &[Secret<'_>],
     policy: UrlPolicy,
     now: i64,
-) -> Result<()> {
+    keys: &KeyCache,
+) -> Result<usize> {
+    if secrets.is_empty() {
+        return Err(Error::UnknownKey);
+    }
     let expires = match &params.expires {
         None if policy.require_expiry => {
             return Err(Error::malformed("signed URL has no _e expiry"))
@@ -350,21 +408,65 @@ pub fn verify_url(
             }
         }
     }
+    let claimed = base64_decode_mac(&params.signature)
+        .ok_or_else(|| Error::malformed("signature is not base64"))?;
     let document = url_document(host, path, &filter_query_string(query), expires);
-    if !ct_eq(
-        sha1_hmac(secret, document.as_bytes()).as_bytes(),
-        params.signature.as_bytes(),
-    ) {
-        return Err(Error::BadSignature);
-    }
-    Ok(())
+    match_secrets(
+        secrets,
+        Algorithm::Sha1,
+        keys,
+        &[document.as_bytes()],
+        &claimed,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::headers_from;
+    use crate::mac::SecretBytes;
+    use crate::request::{headers_from, Header, MAX_LISTED_HEADERS};
     use proptest::prelude::*;
+
+    const POLICY: RequestPolicy = RequestPolicy {
+        max_skew: Some(300),
+        allow_unsigned_query: false,
+    };
+
+    fn raw(secret: &[u8]) -> [Secret<'_>; 1] {
+        [Secret::Raw(SecretBytes::Borrowed(secret))]
+    }
+
+    fn check(
+        req: &Request<'_>,
+        creds: &Credentials,
+        secret: &[u8],
+        max_skew: Option<u64>,
+        now: i64,
+    ) -> Result<Signed> {
+        let policy = RequestPolicy { max_skew, ..POLICY };
+        verify_request(req, creds, &raw(secret), policy, now, &KeyCache::new(0)).map(|(s, _)| s)
+    }
+
+    fn check_url(
+        host: &str,
+        path: &str,
+        q: &str,
+        params: &UrlParams,
+        secret: &[u8],
+        policy: UrlPolicy,
+        now: i64,
+    ) -> Result<usize> {
+        verify_url(
+            host,
+            path,
+            q,
+            params,
+            &raw(secret),
+            policy,
+            now,
+            &KeyCache::new(0),
+        )
+    }
 
     #[test]
     fn issue_vectors() {
@@ -488,24 +590,24 @@ mod tests {
             headers: &h,
             body: b"{}",
         };
-        let signed = verify_request(&req, &creds, b"s3cret", Some(300), now).unwrap();
+        let signed = check(&req, &creds, b"s3cret", Some(300), now).unwrap();
         assert_eq!(signed.act_as.as_deref(), Some("\u{e9}mile"));
         assert_eq!(
             signed.headers[0],
             ("X-FOST-Headers".into(), "X-FOST-Headers X-FOST-User".into())
         );
         assert_eq!(
-            verify_request(&req, &creds, b"wrong", Some(300), now).unwrap_err(),
+            check(&req, &creds, b"wrong", Some(300), now).unwrap_err(),
             Error::BadSignature
         );
         assert_eq!(
-            verify_request(&req, &creds, b"s3cret", Some(300), now + 301)
+            check(&req, &creds, b"s3cret", Some(300), now + 301)
                 .unwrap_err()
                 .code(),
             "stale"
         );
         assert_eq!(
-            verify_request(&req, &creds, b"s3cret", Some(300), now - 301)
+            check(&req, &creds, b"s3cret", Some(300), now - 301)
                 .unwrap_err()
                 .code(),
             "future"
@@ -515,7 +617,7 @@ mod tests {
             ..req
         };
         assert_eq!(
-            verify_request(&tampered, &creds, b"s3cret", None, now).unwrap_err(),
+            check(&tampered, &creds, b"s3cret", None, now).unwrap_err(),
             Error::BadSignature
         );
 
@@ -527,7 +629,7 @@ mod tests {
             headers: &h,
             body: b"",
         };
-        assert!(verify_request(&with_query, &creds, b"s3cret", None, now).is_ok());
+        assert!(check(&with_query, &creds, b"s3cret", None, now).is_ok());
 
         let missing = headers_from(&[
             ("X-FOST-Timestamp", "2011-04-27 03:26:37"),
@@ -538,7 +640,7 @@ mod tests {
             ..with_query
         };
         assert_eq!(
-            verify_request(&req, &creds, b"s3cret", None, now)
+            check(&req, &creds, b"s3cret", None, now)
                 .unwrap_err()
                 .code(),
             "missing_header"
@@ -552,7 +654,7 @@ mod tests {
             ..with_query
         };
         assert_eq!(
-            verify_request(&req, &creds, b"s3cret", None, now)
+            check(&req, &creds, b"s3cret", None, now)
                 .unwrap_err()
                 .code(),
             "malformed"
@@ -575,7 +677,7 @@ mod tests {
         );
         let params = url_params(&query).unwrap().unwrap();
         assert_eq!(params.signature, sig);
-        assert!(verify_url(
+        assert!(check_url(
             "h.example",
             "/f",
             &query,
@@ -586,7 +688,7 @@ mod tests {
         )
         .is_ok());
         let code = |host: &str, path: &str, q: &str, now: i64| {
-            verify_url(
+            check_url(
                 host,
                 path,
                 q,
@@ -632,6 +734,140 @@ mod tests {
         assert_eq!(
             url_params("_k=a&_k=b&_s=x").unwrap_err().code(),
             "malformed"
+        );
+    }
+
+    fn signed_with(
+        listed: &str,
+        extra: &[(&str, &str)],
+        values: &[&str],
+    ) -> (Vec<Header<'static>>, Credentials) {
+        let ts = "2011-04-27 03:26:37";
+        let doc = request_document("GET", "/", ts, values, b"");
+        let mut pairs = vec![("X-FOST-Timestamp", ts), ("X-FOST-Headers", listed)];
+        pairs.extend_from_slice(extra);
+        let creds = Credentials {
+            key: "alice".into(),
+            signature: sha1_hmac(b"s3cret", &doc),
+        };
+        (headers_from(&pairs), creds)
+    }
+
+    fn get<'a>(h: &'a [Header<'a>]) -> Request<'a> {
+        Request {
+            method: "GET",
+            path: "/",
+            query: "",
+            headers: h,
+            body: b"",
+        }
+    }
+
+    #[test]
+    fn a_signed_value_cannot_be_relabelled() {
+        // Signed as X-Tenant: admin; replayed with the value moved under X-FOST-User.
+        let (h, creds) = signed_with(
+            "X-Dummy X-FOST-User",
+            &[
+                ("X-Dummy", "X-FOST-Headers X-Tenant"),
+                ("X-FOST-User", "admin"),
+            ],
+            &["X-FOST-Headers X-Tenant", "admin"],
+        );
+        let err = check(&get(&h), &creds, b"s3cret", None, 0).unwrap_err();
+        assert_eq!(err.code(), "malformed");
+        // Listing a name twice, in any case, is refused before any MAC.
+        let (h, creds) = signed_with(
+            "x-fost-headers X-A x-a",
+            &[("X-A", "1")],
+            &["x-fost-headers X-A x-a", "1", "1"],
+        );
+        assert_eq!(
+            check(&get(&h), &creds, b"s3cret", None, 0)
+                .unwrap_err()
+                .code(),
+            "malformed"
+        );
+        // The list naming itself first, in any case, verifies.
+        let (h, creds) = signed_with(
+            "x-fost-headers X-A",
+            &[("X-A", "1")],
+            &["x-fost-headers X-A", "1"],
+        );
+        assert!(check(&get(&h), &creds, b"s3cret", None, 0).is_ok());
+    }
+
+    #[test]
+    fn header_lists_and_values_are_bounded() {
+        let names: Vec<String> = (0..MAX_LISTED_HEADERS).map(|i| format!("X-{i}")).collect();
+        let listed = format!("X-FOST-Headers {}", names.join(" "));
+        let (h, creds) = signed_with(&listed, &[], &[]);
+        assert_eq!(
+            check(&get(&h), &creds, b"s3cret", None, 0)
+                .unwrap_err()
+                .code(),
+            "malformed"
+        );
+        let big = "v".repeat(crate::request::MAX_SIGNED_HEADER_BYTES);
+        let (h, creds) = signed_with("X-FOST-Headers X-Big", &[("X-Big", &big)], &[]);
+        assert_eq!(
+            check(&get(&h), &creds, b"s3cret", None, 0)
+                .unwrap_err()
+                .code(),
+            "malformed"
+        );
+    }
+
+    #[test]
+    fn a_query_beside_a_body_is_refused_unless_allowed() {
+        let (h, creds) = signed_request(b"{}", "");
+        let req = Request {
+            method: "POST",
+            path: "/api/",
+            query: "to=mallory",
+            headers: &h,
+            body: b"{}",
+        };
+        assert_eq!(
+            check(&req, &creds, b"s3cret", None, 0).unwrap_err().code(),
+            "malformed"
+        );
+        let lax = RequestPolicy {
+            max_skew: None,
+            allow_unsigned_query: true,
+        };
+        assert!(verify_request(&req, &creds, &raw(b"s3cret"), lax, 0, &KeyCache::new(0)).is_ok());
+        assert_eq!(document_tail(b"", "a=1", false).unwrap(), b"a=1");
+        assert_eq!(document_tail(b"x", "", false).unwrap(), b"x");
+    }
+
+    #[test]
+    fn rotation_and_strict_signature_decoding() {
+        let (h, creds) = signed_with("X-FOST-Headers", &[], &["X-FOST-Headers"]);
+        let secrets = [
+            Secret::Raw(SecretBytes::Borrowed(b"new")),
+            Secret::Raw(SecretBytes::Borrowed(b"s3cret")),
+        ];
+        let policy = RequestPolicy {
+            max_skew: None,
+            ..POLICY
+        };
+        let (_, index) =
+            verify_request(&get(&h), &creds, &secrets, policy, 0, &KeyCache::new(0)).unwrap();
+        assert_eq!(index, 1);
+        let unpadded = Credentials {
+            signature: creds.signature.trim_end_matches('=').to_owned(),
+            ..creds.clone()
+        };
+        assert_eq!(
+            check(&get(&h), &unpadded, b"s3cret", None, 0)
+                .unwrap_err()
+                .code(),
+            "malformed"
+        );
+        assert_eq!(
+            verify_request(&get(&h), &creds, &[], policy, 0, &KeyCache::new(0)).unwrap_err(),
+            Error::UnknownKey
         );
     }
 

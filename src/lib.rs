@@ -12,10 +12,13 @@ pub mod request;
 pub mod time;
 pub mod token;
 
+#[cfg(feature = "python")]
 mod python;
 
+#[cfg(feature = "python")]
 use pyo3::prelude::*;
 
+#[cfg(feature = "python")]
 #[pymodule(gil_used = false)]
 mod _native {
     #[pymodule_export]

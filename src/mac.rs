@@ -6,9 +6,11 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use sha2::{Digest as _, Sha224, Sha256, Sha384, Sha512};
+use std::borrow::{Borrow, Cow};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
 
 /// Hash functions an HMAC can be built on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +100,39 @@ impl Encoding {
             Encoding::Hex => hex_encode(bytes),
         }
     }
+
+    /// Strictly decodes a client's MAC (at most 64 bytes) on the stack: only
+    /// the canonical text of some byte string decodes, hex in either case.
+    pub fn decode_mac(self, text: &[u8]) -> Option<Output> {
+        // 128 hex digits or 88 base64 characters encode 64 bytes.
+        if text.len() > 128 {
+            return None;
+        }
+        let mut buf = [0u8; 96];
+        let len = match self {
+            Encoding::Base64Url => URL_SAFE_NO_PAD.decode_slice(text, &mut buf).ok()?,
+            Encoding::Base64 => STANDARD.decode_slice(text, &mut buf).ok()?,
+            Encoding::Hex => {
+                if text.len() % 2 != 0 {
+                    return None;
+                }
+                for (i, pair) in text.chunks_exact(2).enumerate() {
+                    buf[i] = nibble(pair[0])? << 4 | nibble(pair[1])?;
+                }
+                text.len() / 2
+            }
+        };
+        (len <= 64).then(|| Output::new(&buf[..len]))
+    }
+}
+
+fn nibble(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
 }
 
 pub fn hex_encode(bytes: &[u8]) -> String {
@@ -112,14 +147,6 @@ pub fn hex_encode(bytes: &[u8]) -> String {
 
 /// Strict hex decoding (either case); `None` on odd length or a non-hex digit.
 pub fn hex_decode(text: &str) -> Option<Vec<u8>> {
-    fn nibble(c: u8) -> Option<u8> {
-        match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
-            b'A'..=b'F' => Some(c - b'A' + 10),
-            _ => None,
-        }
-    }
     let bytes = text.as_bytes();
     if bytes.len() % 2 != 0 {
         return None;
@@ -133,12 +160,7 @@ pub fn hex_decode(text: &str) -> Option<Vec<u8>> {
 /// Decodes standard base64 of a MAC or digest (at most 64 bytes) without
 /// allocating; `None` for anything else.
 pub fn base64_decode_mac(text: &str) -> Option<Output> {
-    let mut buf = [0u8; 72];
-    if text.len() > 96 {
-        return None;
-    }
-    let len = STANDARD.decode_slice(text, &mut buf).ok()?;
-    (len <= 64).then(|| Output::new(&buf[..len]))
+    Encoding::Base64.decode_mac(text.as_bytes())
 }
 
 pub fn base64_encode(bytes: &[u8]) -> String {
@@ -151,8 +173,9 @@ pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && bool::from(a.ct_eq(b))
 }
 
-/// A MAC or digest of up to 64 bytes, kept on the stack.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// A MAC or digest of up to 64 bytes, kept on the stack. Deliberately not
+/// `PartialEq`: compare with `ct_eq`.
+#[derive(Clone, Copy)]
 pub struct Output {
     buf: [u8; 64],
     len: usize,
@@ -259,14 +282,117 @@ impl Key {
         self.sign_parts(&[data])
     }
 
-    /// Renders the MAC of `data` and compares it with `token` in constant time.
+    /// Decodes `token` strictly and compares its bytes with the MAC of `data`
+    /// in constant time; `false` for a token of any other shape.
     pub fn verify_token(&self, data: &[u8], token: &[u8], encoding: Encoding) -> bool {
-        let expected = encoding.encode(&self.sign(data));
-        if encoding == Encoding::Hex {
-            // Hex is case-insensitive on the wire; lowering the token leaks nothing.
-            return ct_eq(expected.as_bytes(), &token.to_ascii_lowercase());
+        match encoding.decode_mac(token) {
+            Some(claimed) => ct_eq(&self.sign(data), &claimed),
+            None => false,
         }
-        ct_eq(expected.as_bytes(), token)
+    }
+}
+
+/// A secret the key store returned: raw, usable with any allowed algorithm, or
+/// a key pinned to one hash function. Copies of raw secrets are wiped on drop.
+// A few of these live for one request; boxing the key would cost an
+// allocation per pinned secret for nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum Secret<'a> {
+    Raw(SecretBytes<'a>),
+    Pinned(Cow<'a, Key>),
+}
+
+impl Secret<'_> {
+    /// The key for `algorithm`, or `None` when the secret is pinned to another.
+    pub fn key_for(&self, algorithm: Algorithm, keys: &KeyCache) -> Option<Cow<'_, Key>> {
+        match self {
+            Secret::Pinned(key) if key.algorithm() == algorithm => Some(Cow::Borrowed(key)),
+            Secret::Pinned(_) => None,
+            Secret::Raw(raw) => Some(Cow::Owned(keys.get(algorithm, raw))),
+        }
+    }
+
+    /// The same secret, no longer borrowing from the caller.
+    pub fn into_owned(self) -> Secret<'static> {
+        match self {
+            Secret::Raw(raw) => Secret::Raw(raw.into_owned()),
+            Secret::Pinned(key) => Secret::Pinned(Cow::Owned(key.into_owned())),
+        }
+    }
+}
+
+/// Secret bytes borrowed from the caller, or a copy that is zeroized on drop.
+pub enum SecretBytes<'a> {
+    Borrowed(&'a [u8]),
+    Owned(Zeroizing<Vec<u8>>),
+}
+
+impl SecretBytes<'_> {
+    pub fn into_owned(self) -> SecretBytes<'static> {
+        match self {
+            SecretBytes::Borrowed(raw) => SecretBytes::Owned(Zeroizing::new(raw.to_vec())),
+            SecretBytes::Owned(raw) => SecretBytes::Owned(raw),
+        }
+    }
+}
+
+impl std::ops::Deref for SecretBytes<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            SecretBytes::Borrowed(raw) => raw,
+            SecretBytes::Owned(raw) => raw,
+        }
+    }
+}
+
+/// Checks `claimed` against the MAC of `parts` under every secret usable with
+/// `algorithm`, all in constant time (none is skipped once one matched).
+/// Returns the index of the first secret that matched.
+pub fn match_secrets(
+    secrets: &[Secret<'_>],
+    algorithm: Algorithm,
+    keys: &KeyCache,
+    parts: &[&[u8]],
+    claimed: &[u8],
+) -> crate::error::Result<usize> {
+    use crate::error::Error;
+    if secrets.is_empty() {
+        return Err(Error::UnknownKey);
+    }
+    let mut candidates = 0;
+    let mut matched = None;
+    for (index, secret) in secrets.iter().enumerate() {
+        let Some(key) = secret.key_for(algorithm, keys) else {
+            continue;
+        };
+        candidates += 1;
+        if ct_eq(&key.sign_parts(parts), claimed) && matched.is_none() {
+            matched = Some(index);
+        }
+    }
+    if candidates == 0 {
+        return Err(Error::DisallowedAlgorithm(format!(
+            "hmac-{}",
+            algorithm.name()
+        )));
+    }
+    matched.ok_or(Error::BadSignature)
+}
+
+/// A cached secret: its bytes are wiped when the entry goes.
+#[derive(PartialEq, Eq)]
+struct CachedSecret(Zeroizing<Vec<u8>>);
+
+impl std::hash::Hash for CachedSecret {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.as_slice().hash(state);
+    }
+}
+
+impl Borrow<[u8]> for CachedSecret {
+    fn borrow(&self) -> &[u8] {
+        &self.0
     }
 }
 
@@ -274,7 +400,7 @@ impl Key {
 /// on every request pays for the key schedule once. Bounded: when full it
 /// starts over, so a key store that rotates secrets cannot grow it.
 pub struct KeyCache {
-    keys: Mutex<HashMap<Vec<u8>, [Option<Key>; 5]>>,
+    keys: Mutex<HashMap<CachedSecret, [Option<Key>; 5]>>,
     capacity: usize,
 }
 
@@ -301,7 +427,8 @@ impl KeyCache {
         if keys.len() >= self.capacity && !keys.contains_key(secret) {
             keys.clear();
         }
-        keys.entry(secret.to_vec()).or_default()[slot] = Some(key.clone());
+        keys.entry(CachedSecret(Zeroizing::new(secret.to_vec())))
+            .or_default()[slot] = Some(key.clone());
         key
     }
 }
@@ -401,7 +528,10 @@ mod tests {
     fn parts_equal_whole() {
         for alg in Algorithm::ALL {
             let key = Key::new(alg, b"k");
-            assert_eq!(key.sign(b"abcdef"), key.sign_parts(&[b"ab", b"", b"cdef"]));
+            assert_eq!(
+                key.sign(b"abcdef")[..],
+                key.sign_parts(&[b"ab", b"", b"cdef"])[..]
+            );
             assert_eq!(key.sign(b"x").len(), alg.output_len());
         }
     }
@@ -442,14 +572,18 @@ mod tests {
             for secret in [&b"a"[..], b"b", b"c"] {
                 for alg in Algorithm::ALL {
                     let cached = cache.get(alg, secret).sign(b"data");
-                    assert_eq!(cached, Key::new(alg, secret).sign(b"data"), "{round}");
+                    assert_eq!(
+                        cached[..],
+                        Key::new(alg, secret).sign(b"data")[..],
+                        "{round}"
+                    );
                 }
                 assert!(cache.keys.lock().unwrap().len() <= 2);
             }
         }
         assert_eq!(
-            KeyCache::new(0).get(Algorithm::Sha1, b"k").sign(b""),
-            Key::new(Algorithm::Sha1, b"k").sign(b"")
+            KeyCache::new(0).get(Algorithm::Sha1, b"k").sign(b"")[..],
+            Key::new(Algorithm::Sha1, b"k").sign(b"")[..]
         );
     }
 
@@ -481,6 +615,57 @@ mod tests {
         ] {
             assert!(!key.verify_token(b"/p", bad.as_bytes(), Encoding::Base64Url));
         }
+    }
+
+    #[test]
+    fn strict_decoding_accepts_only_canonical_text() {
+        let mac = Key::new(Algorithm::Sha256, b"k").sign(b"d");
+        for encoding in [Encoding::Base64Url, Encoding::Base64, Encoding::Hex] {
+            let text = encoding.encode(&mac);
+            assert_eq!(encoding.decode_mac(text.as_bytes()).unwrap()[..], mac[..]);
+        }
+        let url = Encoding::Base64Url.encode(&mac);
+        let std = Encoding::Base64.encode(&mac);
+        for (encoding, bad) in [
+            (Encoding::Base64Url, format!("{url}=")),
+            (Encoding::Base64Url, std.clone()),
+            (Encoding::Base64, std.trim_end_matches('=').to_owned()),
+            (Encoding::Base64, format!(" {std}")),
+            (Encoding::Hex, "abc".to_owned()),
+            (Encoding::Hex, "zz".to_owned()),
+            (Encoding::Hex, "00".repeat(65)),
+        ] {
+            assert!(encoding.decode_mac(bad.as_bytes()).is_none(), "{bad}");
+        }
+        // A non-zero trailing bit is another spelling of the same bytes: refused.
+        let mut spelled = url.clone().into_bytes();
+        let last = spelled.last_mut().unwrap();
+        *last = if *last == b'A' { b'B' } else { b'A' };
+        let decoded = Encoding::Base64Url.decode_mac(&spelled);
+        assert!(decoded.is_none() || decoded.unwrap()[..] != mac[..]);
+    }
+
+    #[test]
+    fn rotation_checks_every_secret_and_reports_the_match() {
+        let keys = KeyCache::new(4);
+        let claimed = Key::new(Algorithm::Sha1, b"old").sign(b"doc");
+        let secrets = [
+            Secret::Raw(SecretBytes::Borrowed(b"new")),
+            Secret::Pinned(Cow::Owned(Key::new(Algorithm::Sha256, b"old"))),
+            Secret::Raw(SecretBytes::Borrowed(b"old")),
+        ];
+        let index = match_secrets(&secrets, Algorithm::Sha1, &keys, &[b"d", b"oc"], &claimed);
+        assert_eq!(index, Ok(2));
+        let pinned_elsewhere = [Secret::Pinned(Cow::Owned(Key::new(
+            Algorithm::Sha256,
+            b"k",
+        )))];
+        let err = match_secrets(&pinned_elsewhere, Algorithm::Sha1, &keys, &[], &claimed);
+        assert_eq!(err.unwrap_err().code(), "disallowed_algorithm");
+        assert_eq!(
+            match_secrets(&[], Algorithm::Sha1, &keys, &[], &claimed).unwrap_err(),
+            crate::error::Error::UnknownKey
+        );
     }
 
     #[test]

@@ -4,6 +4,48 @@ use std::borrow::Cow;
 
 use crate::error::{Error, Result};
 
+/// How many headers one signature may list. Real clients list a handful; the
+/// cap keeps the work per request small whatever the list says.
+pub const MAX_LISTED_HEADERS: usize = 64;
+
+/// How many bytes of signed header values (the signing string or document
+/// before the body) one request may bring: far more than any real request's
+/// headers, and a bound on the work a hostile list can cause.
+pub const MAX_SIGNED_HEADER_BYTES: usize = 256 * 1024;
+
+/// The names of a signature's header list, in order: at most
+/// `MAX_LISTED_HEADERS`, none twice (names compare case-insensitively).
+pub fn listed_names(list: &str) -> Result<Vec<&str>> {
+    let mut names: Vec<&str> = Vec::new();
+    for name in list.split_ascii_whitespace() {
+        if names.len() == MAX_LISTED_HEADERS {
+            return Err(Error::malformed(format!(
+                "more than {MAX_LISTED_HEADERS} headers are listed"
+            )));
+        }
+        if names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            return Err(Error::malformed(format!(
+                "header {} is listed twice",
+                crate::error::quoted(name)
+            )));
+        }
+        names.push(name);
+    }
+    Ok(names)
+}
+
+/// Adds `len` bytes to a running total of signed header bytes, refusing the
+/// request once it passes `MAX_SIGNED_HEADER_BYTES`.
+pub fn count_signed_bytes(total: &mut usize, len: usize) -> Result<()> {
+    *total = total.saturating_add(len);
+    if *total > MAX_SIGNED_HEADER_BYTES {
+        return Err(Error::malformed(format!(
+            "the signed headers exceed {MAX_SIGNED_HEADER_BYTES} bytes"
+        )));
+    }
+    Ok(())
+}
+
 /// One header as `(name, value)`, borrowed from the caller where it can be.
 pub type Header<'a> = (Cow<'a, str>, Cow<'a, str>);
 
@@ -86,5 +128,20 @@ mod tests {
         assert!(req.header("missing").is_none());
         assert_eq!(req.single_header("date").unwrap(), Some("d"));
         assert_eq!(req.single_header("x-a").unwrap_err().code(), "malformed");
+    }
+
+    #[test]
+    fn listed_names_are_capped_and_unique() {
+        assert_eq!(listed_names(" a  B c ").unwrap(), vec!["a", "B", "c"]);
+        assert_eq!(listed_names("a b A").unwrap_err().code(), "malformed");
+        let many: Vec<String> = (0..=MAX_LISTED_HEADERS).map(|i| format!("h{i}")).collect();
+        assert!(listed_names(&many[1..].join(" ")).is_ok());
+        assert_eq!(
+            listed_names(&many.join(" ")).unwrap_err().code(),
+            "malformed"
+        );
+        let mut total = 0;
+        assert!(count_signed_bytes(&mut total, MAX_SIGNED_HEADER_BYTES).is_ok());
+        assert!(count_signed_bytes(&mut total, 1).is_err());
     }
 }

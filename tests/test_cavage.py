@@ -78,11 +78,34 @@ def test_httpsig_body_signatures_verify(method):
         "Content-Length": str(len(body)),
         "Digest": digest(body),
     }
-    # The query is not part of the target for bodies, as Flask-Cavage verifies.
-    signed = httpsig_signed(method, "/foo", "", headers, POST_HEADERS, "hmac-sha256")
-    assert verify(method, "/foo", "q=1", signed, body, required_headers=POST_HEADERS)
+    # httpsig signs the query for every method, as the draft says.
+    signed = httpsig_signed(method, "/foo", "q=1", headers, POST_HEADERS, "hmac-sha256")
+    assert verify(method, "/foo", "q=1", signed, body)
+    with pytest.raises(httpseal.BadSignature):
+        verify(method, "/foo", "q=2", signed, body)
     with pytest.raises(httpseal.DigestMismatch):
-        verify(method, "/foo", "", signed, body + b" ", required_headers=POST_HEADERS)
+        verify(method, "/foo", "q=1", signed, body + b" ")
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH"])
+def test_flask_cavage_query_rule_only_when_asked(method):
+    """A captured POST /transfer?to=alice must not verify as ?to=mallory."""
+    body = b'{"amount": 100}'
+    headers = {
+        "Host": "bank.example",
+        "Date": http_date(),
+        "Content-Type": "application/json",
+        "Content-Length": str(len(body)),
+        "Digest": digest(body),
+    }
+    # Signed the Flask-Cavage way: the target of a body method carries no query.
+    signed = httpsig_signed(method, "/transfer", "", headers, POST_HEADERS, "hmac-sha256")
+    with pytest.raises(httpseal.BadSignature):
+        verify(method, "/transfer", "to=mallory", signed, body)
+    legacy = verify(method, "/transfer", "to=mallory", signed, body, query_rule="flask-cavage")
+    assert legacy.key_id == "access_key_1"
+    with pytest.raises(ValueError, match="query_rule"):
+        verify(method, "/transfer", "", signed, body, query_rule="lenient")
 
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
@@ -141,9 +164,10 @@ def test_signing_strings_agree_with_httpsig(path, query, date, algorithm):
 # -- the Flask drop-in against Flask-Cavage ------------------------------
 
 
-def quickstart_app(module) -> Flask:
+def quickstart_app(module, **config) -> Flask:
     """Flask-Cavage's documented quick start, with the imports taken from ``module``."""
     app = Flask(f"quickstart_{module.__name__}")
+    app.config.update(config)
     cavage_signature = module.CavageSignature(app)
 
     @cavage_signature.secret_loader
@@ -233,9 +257,31 @@ def test_judged_alike_with_flask_cavage(method, query, body, algorithm, tamper):
             (query + "&x=1", body) if method == "GET" else (query, body.replace(b"1", b"2"))
         )
     legacy = judged(quickstart_app(flask_cavage), method, query, signed, body)
-    ours = judged(quickstart_app(Ours), method, query, signed, body)
+    ours = judged(
+        quickstart_app(Ours, CAVAGE_QUERY_RULE="flask-cavage"), method, query, signed, body
+    )
     assert ours == legacy
     assert ours == ((401, False) if tamper else (200, True))
+
+
+def test_flask_default_rule_refuses_an_unsigned_query():
+    body = b'{"a": 1}'
+    headers = {
+        "Host": "localhost",
+        "Date": http_date(),
+        "Content-Type": "application/json",
+        "Content-Length": str(len(body)),
+        "Digest": digest(body),
+    }
+    signed = flask_cavage_request("POST", "to=alice", headers, body, POST_HEADERS)
+    assert judged(quickstart_app(Ours), "POST", "to=mallory", signed, body) == (401, False)
+    draft = httpsig_signed(
+        "POST", "/hello_world_private", "to=alice", headers, POST_HEADERS, "hmac-sha256"
+    )
+    assert judged(quickstart_app(Ours), "POST", "to=alice", draft, body) == (200, True)
+    assert judged(quickstart_app(Ours), "POST", "to=mallory", draft, body) == (401, False)
+    with pytest.raises(httpseal.ImproperlyConfigured, match="CAVAGE_QUERY_RULE"):
+        quickstart_app(Ours, CAVAGE_QUERY_RULE="lenient")
 
 
 def test_key_ids_are_not_truncated():

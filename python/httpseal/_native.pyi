@@ -1,7 +1,7 @@
 """Type stubs for httpseal's native core."""
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import ClassVar, Optional, Union, final
+from typing import ClassVar, Literal, Optional, Union, final
 
 __all__ = [
     "BadSignature",
@@ -43,6 +43,9 @@ _Bytes = Union[str, bytes, bytearray]
 # hmac-sha1, hmac-sha256, hmac-sha512.
 _Digest = str
 _Encoding = str
+# Which query string (request-target) carries: "draft" (every method) or
+# "flask-cavage" (GET, HEAD and DELETE only; a POST's query is unsigned).
+_QueryRule = Literal["draft", "flask-cavage"]
 
 class SignatureError(Exception):
     """A request's signature could not be verified. ``code`` names the reason."""
@@ -111,8 +114,9 @@ class HmacKey:
     ) -> bool:
         """Constant-time check of ``token`` against the MAC of ``data``.
 
-        Returns ``False`` for a token of any shape that does not match (empty,
-        padded, non-ASCII, ``None``, very long); never raises for the token.
+        A ``str``, ``bytes``, ``bytearray`` or ``None`` token gives ``True`` or
+        ``False`` and never raises, whatever its content (empty, padded,
+        non-ASCII, very long); a token of another type is a ``TypeError``.
         """
 
 def render_hmac(
@@ -134,8 +138,10 @@ def compare_hmacs(
 ) -> bool:
     """Constant-time comparison of ``token`` with the MAC of ``data`` under ``secret``.
 
-    Returns ``False`` for a token of any shape that does not match; raises only
-    ``TypeError``/``ValueError`` for programming mistakes in the other arguments.
+    A ``str``, ``bytes``, ``bytearray`` or ``None`` token gives ``True`` or
+    ``False`` and never raises, whatever its content; a token of another type,
+    like a bad ``secret``, ``data``, ``digest`` or ``encoding``, is a
+    ``TypeError``/``ValueError`` (a programming mistake).
     """
 
 def verify_hmac_token(
@@ -153,6 +159,8 @@ def verify_hmac_token(
 
 _Headers = Union[Mapping[str, str], Iterable[tuple[str, str]]]
 _Body = Union[bytes, bytearray, str, None]
+# What a secret loader returns. Raising LookupError (KeyError, ...) or Django's
+# ObjectDoesNotExist means "unknown key", like None; other exceptions propagate.
 _Loaded = Union[_Bytes, HmacKey, Sequence[Union[_Bytes, HmacKey]], None]
 _CavageAlgorithm = str
 
@@ -182,12 +190,15 @@ class CavageVerifier:
 
     ``secret_loader(key_id)`` returns the secret (``str``/``bytes``), an
     ``HmacKey`` (pinning the key to that hash), a list of them (rotation), or
-    ``None`` for an unknown key. ``required_headers`` is a list of header names
-    every signature must cover, or a dict of lowercase method to such a list
-    (methods it lacks use its ``"get"`` entry). ``algorithms`` restricts the
-    accepted algorithms (all three by default). A signed ``Date`` must lie
-    within ``max_skew`` seconds of now (``None`` switches the check off).
-    ``legacy_digests`` accepts MD5 and SHA-1 in the ``_Digest`` header.
+    ``None`` (or raises ``LookupError``) for an unknown key. ``required_headers``
+    is a list of header names every signature must cover, or a dict of
+    lowercase method to such a list (methods it lacks use its ``"get"``
+    entry); by default ``(request-target) host date``, plus ``content-length
+    content-type digest`` for POST, PUT and PATCH. ``algorithms`` restricts the
+    accepted algorithms (all three by default). ``date`` must be signed and lie
+    within ``max_skew`` seconds of now (``None`` switches both off).
+    ``legacy_digests`` accepts MD5 and SHA-1 in the ``Digest`` header.
+    ``query_rule`` says which query ``(request-target)`` carries.
     """
 
     def __new__(
@@ -198,6 +209,7 @@ class CavageVerifier:
         algorithms: Optional[Sequence[_CavageAlgorithm]] = None,
         max_skew: Optional[float] = ...,
         legacy_digests: bool = False,
+        query_rule: _QueryRule = "draft",
     ) -> CavageVerifier: ...
     def verify(
         self,
@@ -212,8 +224,8 @@ class CavageVerifier:
         """Verifies one request in one native call.
 
         ``path`` is the path as sent (percent-encoding intact) and ``query`` the
-        query string without ``?``; the query is part of ``(request-target)``
-        for GET, HEAD and DELETE only. Reads the signature from
+        query string without ``?``; under the default ``query_rule`` the query
+        is part of ``(request-target)`` for every method. Reads the signature from
         ``Authorization: Signature …`` or a ``Signature`` header. Raises a
         ``SignatureError`` subclass: ``MalformedSignature``, ``UnknownAlgorithm``,
         ``DisallowedAlgorithm``, ``HeaderNotSigned``, ``MissingHeader``,
@@ -229,10 +241,11 @@ def verify_cavage(
     body: _Body = None,
     *,
     secret_loader: Callable[[str], _Loaded],
-    required_headers: Sequence[str] = ...,
+    required_headers: Union[Sequence[str], Mapping[str, Sequence[str]], None] = None,
     algorithms: Optional[Sequence[_CavageAlgorithm]] = None,
     max_skew: Optional[float] = ...,
     legacy_digests: bool = False,
+    query_rule: _QueryRule = "draft",
     now: Optional[float] = None,
 ) -> Verified:
     """One-off form of ``CavageVerifier(...).verify(...)``."""
@@ -246,12 +259,15 @@ def sign_cavage(
     headers: _Headers,
     *,
     algorithm: _CavageAlgorithm = "hmac-sha256",
-    signed_headers: Sequence[str] = ...,
+    signed_headers: Optional[Sequence[str]] = None,
     sign_header: str = "authorization",
+    query_rule: _QueryRule = "draft",
 ) -> str:
-    """Signs ``signed_headers`` of a request and returns the header value:
-    ``Signature keyId=…`` for ``Authorization``, or the bare parameters for a
-    ``Signature`` header. Raises ``ValueError`` when a header to sign is absent."""
+    """Signs ``signed_headers`` of a request (by default what ``CavageVerifier``
+    requires for the method) and returns the header value: ``Signature
+    keyId=…`` for ``Authorization``, or the bare parameters for a ``Signature``
+    header. Raises ``ValueError`` when a header to sign is absent, listed
+    twice, or more than 64 are listed."""
 
 def body_digest(body: _Body, algorithm: str = "SHA-256") -> str:
     """The ``_Digest`` header value for ``body``, e.g. ``"SHA-256=…"``."""
@@ -346,21 +362,24 @@ def verify_fost_request(
     headers: _Headers,
     body: _Body = None,
     *,
-    secret_loader: Callable[[str], Union[_Bytes, None]],
+    secret_loader: Callable[[str], _Loaded],
     max_skew: Optional[float] = ...,
+    allow_unsigned_query: bool = False,
     now: Optional[float] = None,
 ) -> FostVerified:
     """Verifies ``Authorization: FOST <key>:<signature>`` with ``X-FOST-Timestamp``
-    and ``X-FOST-Headers``. ``path`` is the decoded path (Django's
-    ``request.path``); ``query`` the raw query string, signed when the body is
-    empty. Raises a ``SignatureError`` subclass."""
+    and ``X-FOST-Headers``, which must list itself first and no name twice.
+    ``path`` is the decoded path (Django's ``request.path``); ``query`` the raw
+    query string, signed when the body is empty: a request with both a body
+    and a query is refused unless ``allow_unsigned_query``. The loader is
+    asked for ``FostVerified.key``. Raises a ``SignatureError`` subclass."""
 
 def verify_fost_url(
     host: str,
     path: str,
     query: str,
     *,
-    secret_loader: Callable[[str], Union[_Bytes, None]],
+    secret_loader: Callable[[str], _Loaded],
     require_expiry: bool = True,
     max_lifetime: Optional[float] = None,
     now: Optional[float] = None,

@@ -3,7 +3,13 @@ server extensions and the clients."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, get_args
+
+# Which query string (request-target) carries: "draft" signs it for every
+# method (the draft, httpsig); "flask-cavage" for GET, HEAD and DELETE only,
+# leaving a POST's query unsigned: only for custom legacy clients.
+QueryRule = Literal["draft", "flask-cavage"]
+QUERY_RULES: tuple[str, ...] = get_args(QueryRule)
 
 BASE_HEADERS = ("(request-target)", "host", "date")
 CONTENT_HEADERS = ("content-length", "content-type", "digest")

@@ -7,16 +7,14 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
-from django.core.exceptions import DisallowedHost
-from django.http.request import RawPostDataException
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
 from httpseal._native import SignatureError, verify_drf
+from httpseal.django import _signed
 from httpseal.django.conf import setting
 
 logger = logging.getLogger("httpseal.drf")
@@ -84,15 +82,13 @@ class HMACAuthentication(BaseAuthentication):
                 hmac_key.secret,
                 request.method,
                 self.get_hostname(request),
-                meta.get("PATH_INFO", ""),
+                request.path_info,
                 timestamp,
                 signature,
                 self.get_signed_data(request),
                 max_skew=setting("DRF_HMAC_MAX_SKEW"),
             )
-        except SignatureError as exc:
-            raise self._fail(request, str(exc), key) from None
-        except _UnsignableData as exc:
+        except (SignatureError, _signed.Unsignable) as exc:
             raise self._fail(request, str(exc), key) from None
         return user, hmac_key
 
@@ -110,37 +106,20 @@ class HMACAuthentication(BaseAuthentication):
 
     @staticmethod
     def get_hostname(request) -> str:
-        """``REMOTE_ADDR``, as the original signs, or the request's host."""
+        """``REMOTE_ADDR``, as the original signs, or the request's
+        ``host[:port]`` (``get_host()``) with ``DRF_HMAC_HOST = "host"``."""
         if setting("DRF_HMAC_HOST") == "host":
-            try:
-                return request._request.get_host()
-            except DisallowedHost:
-                raise _UnsignableData("the Host header is not allowed") from None
+            return _signed.host(request._request)
         return request.META.get("REMOTE_ADDR", "")
 
     @staticmethod
     def get_signed_data(request) -> bytes:
         """The bytes after the timestamp line: the raw body, or (as the
-        original) ``request.data`` re-serialized as compact JSON when it is truthy."""
+        original) ``request.data`` re-serialized as compact JSON when it is
+        truthy. Raises ``httpseal.django._signed.Unsignable`` when they cannot be had."""
         if setting("DRF_HMAC_BODY") == "raw":
-            try:
-                return request.body
-            except RawPostDataException:
-                raise _UnsignableData("the body was consumed before authentication") from None
-        try:
-            data = request.data
-        except exceptions.ParseError as exc:
-            raise _UnsignableData(f"unparseable body: {exc.detail}") from None
-        if not data:
-            return b""
-        try:
-            return json.dumps(data, separators=(",", ":")).encode()
-        except (TypeError, ValueError):
-            raise _UnsignableData("request data cannot be serialized as JSON") from None
-
-
-class _UnsignableData(Exception):
-    """The request's data cannot be turned into the bytes the client signed."""
+            return _signed.body(request._request)
+        return _signed.drf_json(request)
 
 
 class FostAuthentication(BaseAuthentication):

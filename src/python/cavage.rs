@@ -1,14 +1,13 @@
 //! Bindings for draft-cavage HTTP Signatures: one call verifies a request.
 
-use std::borrow::Cow;
-
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::PyDict;
 
-use super::convert::{body_arg, bytes_arg, maybe_detach, now_arg, window_arg, RequestArgs};
+use super::convert::{body_arg, maybe_detach, now_arg, secret_arg, window_arg, RequestArgs};
 use super::hmac::HmacKey;
-use crate::cavage::{self, Policy, Secret};
+use super::loader::{call_loader, require_loader, secrets_from};
+use crate::cavage::{self, Policy, QueryRule};
 use crate::mac::{Algorithm, BodyDigest, Key, KeyCache};
 
 /// Distinct secrets whose key schedules a verifier keeps.
@@ -49,39 +48,9 @@ impl Verified {
     }
 }
 
-/// What a secret loader returned, as secrets: `None`/empty means unknown key.
-/// One secret the loader returned; `None` and empty secrets are skipped.
-fn secret_from<'a>(item: &'a Bound<'_, PyAny>) -> PyResult<Option<Secret<'a>>> {
-    if item.is_none() {
-        return Ok(None);
-    }
-    if let Ok(key) = item.cast::<HmacKey>() {
-        return Ok(Some(Secret::Pinned(Cow::Borrowed(&key.get().key))));
-    }
-    let raw = bytes_arg(item, "a secret")?;
-    Ok((!raw.is_empty()).then_some(Secret::Raw(raw)))
-}
-
-/// What a secret loader returned, as secrets: `None`/empty means unknown key.
-/// A single secret is borrowed; the items of a list are copied.
-fn secrets_from<'a>(loaded: &'a Bound<'_, PyAny>) -> PyResult<Vec<Secret<'a>>> {
-    if !(loaded.is_instance_of::<PyList>() || loaded.is_instance_of::<PyTuple>()) {
-        return Ok(secret_from(loaded)?.into_iter().collect());
-    }
-    let mut secrets = Vec::new();
-    for item in loaded.try_iter()? {
-        let item = item?;
-        secrets.extend(secret_from(&item)?.map(|secret| match secret {
-            Secret::Raw(raw) => Secret::Raw(Cow::Owned(raw.into_owned())),
-            Secret::Pinned(key) => Secret::Pinned(Cow::Owned(key.into_owned())),
-        }));
-    }
-    Ok(secrets)
-}
-
 fn allowed_from(algorithms: Option<Vec<String>>) -> PyResult<Vec<Algorithm>> {
     let allowed: Vec<Algorithm> = match algorithms {
-        None => Policy::default().allowed,
+        None => cavage::ALGORITHMS.iter().map(|(_, a)| *a).collect(),
         Some(names) => names
             .iter()
             .map(|n| {
@@ -99,6 +68,33 @@ fn lowercase(names: Vec<String>) -> Vec<String> {
     names.into_iter().map(|n| n.to_ascii_lowercase()).collect()
 }
 
+/// `query_rule="draft"` (the query is signed for every method) or
+/// `"flask-cavage"` (for GET, HEAD and DELETE only).
+pub(crate) fn query_rule_arg(name: &str) -> PyResult<QueryRule> {
+    QueryRule::from_name(name).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "query_rule must be 'draft' or 'flask-cavage', not {}",
+            crate::error::quoted(name)
+        ))
+    })
+}
+
+/// The policy of everything but the required headers.
+fn base_policy(
+    algorithms: Option<Vec<String>>,
+    max_skew: Option<f64>,
+    legacy_digests: bool,
+    query_rule: &str,
+) -> PyResult<Policy> {
+    Ok(Policy {
+        required: Vec::new(),
+        allowed: allowed_from(algorithms)?,
+        max_skew: window_arg(max_skew, "max_skew")?,
+        legacy_digests,
+        query_rule: query_rule_arg(query_rule)?,
+    })
+}
+
 /// The policy per lowercase method; `fallback` serves the others.
 struct Policies {
     per_method: Vec<(String, Policy)>,
@@ -107,16 +103,21 @@ struct Policies {
 
 impl Policies {
     /// `required` is a sequence (every method) or a mapping of method to
-    /// sequence, where methods it does not name use its `get` entry.
+    /// sequence, where methods it does not name use its `get` entry; `None`
+    /// means `cavage::default_required` for each method.
     fn from_py(required: Option<&Bound<'_, PyAny>>, base: Policy) -> PyResult<Self> {
         let with = |names: Vec<String>| Policy {
             required: lowercase(names),
             ..base.clone()
         };
-        let Some(obj) = required else {
+        let Some(obj) = required.filter(|obj| !obj.is_none()) else {
+            let per_method = ["post", "put", "patch"]
+                .into_iter()
+                .map(|m| (m.to_owned(), with(cavage::default_required(m))))
+                .collect();
             return Ok(Policies {
-                per_method: Vec::new(),
-                fallback: base,
+                per_method,
+                fallback: with(cavage::default_required("get")),
             });
         };
         if let Ok(map) = obj.cast::<PyDict>() {
@@ -129,7 +130,7 @@ impl Policies {
                 .iter()
                 .find(|(m, _)| m == "get")
                 .map(|(_, p)| p.clone())
-                .unwrap_or(base);
+                .unwrap_or_else(|| with(cavage::default_required("get")));
             return Ok(Policies {
                 per_method,
                 fallback,
@@ -165,23 +166,20 @@ pub struct CavageVerifier {
 #[pymethods]
 impl CavageVerifier {
     #[new]
-    #[pyo3(signature = (*, secret_loader, required_headers=None, algorithms=None, max_skew=Some(300.0), legacy_digests=false))]
+    #[pyo3(signature = (
+        *, secret_loader, required_headers=None, algorithms=None, max_skew=Some(300.0),
+        legacy_digests=false, query_rule="draft",
+    ))]
     fn new(
         secret_loader: &Bound<'_, PyAny>,
         required_headers: Option<&Bound<'_, PyAny>>,
         algorithms: Option<Vec<String>>,
         max_skew: Option<f64>,
         legacy_digests: bool,
+        query_rule: &str,
     ) -> PyResult<Self> {
-        if !secret_loader.is_callable() {
-            return Err(PyTypeError::new_err("secret_loader must be callable"));
-        }
-        let base = Policy {
-            required: vec!["date".to_owned()],
-            allowed: allowed_from(algorithms)?,
-            max_skew: window_arg(max_skew, "max_skew")?,
-            legacy_digests,
-        };
+        require_loader(secret_loader)?;
+        let base = base_policy(algorithms, max_skew, legacy_digests, query_rule)?;
         Ok(CavageVerifier {
             secret_loader: secret_loader.clone().unbind(),
             policies: Policies::from_py(required_headers, base)?,
@@ -215,9 +213,14 @@ impl CavageVerifier {
     }
 
     fn __repr__(&self) -> String {
+        let policy = &self.policies.fallback;
+        let rule = match policy.query_rule {
+            QueryRule::Draft => "draft",
+            QueryRule::FlaskCavage => "flask-cavage",
+        };
         format!(
-            "CavageVerifier(max_skew={:?}, legacy_digests={})",
-            self.policies.fallback.max_skew, self.policies.fallback.legacy_digests
+            "CavageVerifier(max_skew={:?}, legacy_digests={}, query_rule='{rule}')",
+            policy.max_skew, policy.legacy_digests
         )
     }
 }
@@ -228,8 +231,8 @@ impl CavageVerifier {
 #[pyfunction]
 #[pyo3(signature = (
     method, path, query, headers, body=None, *, secret_loader,
-    required_headers=vec!["date".to_owned()], algorithms=None, max_skew=Some(300.0),
-    legacy_digests=false, now=None,
+    required_headers=None, algorithms=None, max_skew=Some(300.0),
+    legacy_digests=false, query_rule="draft", now=None,
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn verify_cavage(
@@ -240,23 +243,19 @@ pub fn verify_cavage(
     headers: &Bound<'_, PyAny>,
     body: Option<&Bound<'_, PyAny>>,
     secret_loader: &Bound<'_, PyAny>,
-    required_headers: Vec<String>,
+    required_headers: Option<&Bound<'_, PyAny>>,
     algorithms: Option<Vec<String>>,
     max_skew: Option<f64>,
     legacy_digests: bool,
+    query_rule: &str,
     now: Option<f64>,
 ) -> PyResult<Verified> {
-    if !secret_loader.is_callable() {
-        return Err(PyTypeError::new_err("secret_loader must be callable"));
-    }
-    let policy = Policy {
-        required: lowercase(required_headers),
-        allowed: allowed_from(algorithms)?,
-        max_skew: window_arg(max_skew, "max_skew")?,
-        legacy_digests,
-    };
+    require_loader(secret_loader)?;
+    let base = base_policy(algorithms, max_skew, legacy_digests, query_rule)?;
+    let policies = Policies::from_py(required_headers, base)?;
     let args = RequestArgs::convert(method, path, query, headers, body)?;
-    run(py, secret_loader, &policy, &KeyCache::new(0), &args, now)
+    let policy = policies.for_method(args.method());
+    run(py, secret_loader, policy, &KeyCache::new(0), &args, now)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -272,8 +271,8 @@ fn run(
     let headers = args.headers();
     let req = args.request(&headers);
     let params = cavage::find_params(&req)?;
-    let loaded = secret_loader.call1((params.key_id.as_ref(),))?;
-    let secrets = secrets_from(&loaded)?;
+    let loaded = call_loader(secret_loader, &params.key_id)?;
+    let secrets = secrets_from(loaded.as_ref())?;
     let verified = maybe_detach(py, args.body.len(), || {
         cavage::verify(params, &req, &secrets, policy, now, keys)
     })?;
@@ -291,7 +290,7 @@ fn run(
 #[pyfunction]
 #[pyo3(signature = (
     key_id, secret, method, path, query, headers, *,
-    algorithm="hmac-sha256", signed_headers=vec!["date".to_owned()], sign_header="authorization",
+    algorithm="hmac-sha256", signed_headers=None, sign_header="authorization", query_rule="draft",
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn sign_cavage(
@@ -302,9 +301,11 @@ pub fn sign_cavage(
     query: &Bound<'_, PyAny>,
     headers: &Bound<'_, PyAny>,
     algorithm: &str,
-    signed_headers: Vec<String>,
+    signed_headers: Option<Vec<String>>,
     sign_header: &str,
+    query_rule: &str,
 ) -> PyResult<String> {
+    let rule = query_rule_arg(query_rule)?;
     let algorithm =
         cavage::algorithm_from_name(algorithm).map_err(|e| PyValueError::new_err(e.to_string()))?;
     let key = match secret.cast::<HmacKey>() {
@@ -314,12 +315,13 @@ pub fn sign_cavage(
             ))
         }
         Ok(pinned) => pinned.get().key.clone(),
-        Err(_) => Key::new(algorithm, &bytes_arg(secret, "secret")?),
+        Err(_) => Key::new(algorithm, &secret_arg(secret, "secret")?),
     };
     let args = RequestArgs::convert(method, path, query, headers, None)?;
     let headers = args.headers();
     let req = args.request(&headers);
-    let params = cavage::sign(key_id, &key, &signed_headers, &req)
+    let names = signed_headers.unwrap_or_else(|| cavage::default_required(req.method));
+    let params = cavage::sign(key_id, &key, &names, &req, rule)
         .map_err(|e| PyValueError::new_err(e.to_string()))?;
     match sign_header.to_ascii_lowercase().as_str() {
         "authorization" => Ok(format!("Signature {params}")),

@@ -7,7 +7,9 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString};
 
-use crate::mac::{Algorithm, Encoding};
+use zeroize::Zeroizing;
+
+use crate::mac::{Algorithm, Encoding, SecretBytes};
 use crate::request::{Header, Request};
 
 /// Inputs at least this large are hashed with the GIL released; below it the
@@ -34,6 +36,15 @@ pub(crate) fn bytes_arg<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<C
     )))
 }
 
+/// A secret argument: borrowed where it can be, otherwise a copy that is
+/// wiped on drop.
+pub(crate) fn secret_arg<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<SecretBytes<'a>> {
+    Ok(match bytes_arg(obj, what)? {
+        Cow::Borrowed(raw) => SecretBytes::Borrowed(raw),
+        Cow::Owned(raw) => SecretBytes::Owned(Zeroizing::new(raw)),
+    })
+}
+
 /// Like `bytes_arg`, for values that come off the wire: `None` and text that
 /// cannot be encoded come back as `None` instead of an exception.
 pub(crate) fn wire_bytes<'a>(
@@ -49,7 +60,13 @@ pub(crate) fn wire_bytes<'a>(
             Cow::Owned(t) => Cow::Owned(t.into_bytes()),
         }));
     }
-    bytes_arg(obj, what).map(Some)
+    if obj.is_instance_of::<PyBytes>() || obj.is_instance_of::<PyByteArray>() {
+        return bytes_arg(obj, what).map(Some);
+    }
+    Err(PyTypeError::new_err(format!(
+        "{what} must be str, bytes, bytearray or None, not {}",
+        type_name(obj)
+    )))
 }
 
 pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {

@@ -5,11 +5,13 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
 use super::convert::{
-    body_arg, borrow_headers, bytes_arg, headers_arg, maybe_detach, now_arg, text_arg, window_arg,
+    body_arg, borrow_headers, headers_arg, maybe_detach, now_arg, secret_arg, text_arg, window_arg,
     RequestArgs,
 };
+use super::loader::{call_loader, require_loader, secrets_from};
 use crate::error::Error;
-use crate::fost::{self, UrlPolicy};
+use crate::fost::{self, RequestPolicy, UrlPolicy};
+use crate::mac::KeyCache;
 
 /// What a verified FOST request or URL established.
 #[pyclass(module = "httpseal", frozen)]
@@ -54,14 +56,6 @@ fn document_out<'py>(
     }
 }
 
-fn require_callable(loader: &Bound<'_, PyAny>) -> PyResult<()> {
-    if loader.is_callable() {
-        Ok(())
-    } else {
-        Err(PyTypeError::new_err("secret_loader must be callable"))
-    }
-}
-
 fn str_list(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
     if obj.is_instance_of::<PyString>() {
         return Err(PyTypeError::new_err(format!(
@@ -86,7 +80,7 @@ pub fn fost_hmac_request_signature_with_headers<'py>(
     headers: &Bound<'py, PyAny>,
     body: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyTuple>> {
-    let secret = bytes_arg(secret, "secret")?;
+    let secret = secret_arg(secret, "secret")?;
     let (method, path, timestamp) = (
         text_arg(method, "method")?,
         text_arg(path, "path")?,
@@ -168,7 +162,7 @@ pub fn fost_hmac_url_signature(
     expires: &Bound<'_, PyAny>,
 ) -> PyResult<String> {
     let _ = key;
-    let secret = bytes_arg(secret, "secret")?;
+    let secret = secret_arg(secret, "secret")?;
     let document = fost::url_document(
         &text_arg(host, "host")?,
         &text_arg(path, "path")?,
@@ -184,24 +178,15 @@ pub fn filter_query_string(query: &Bound<'_, PyAny>) -> PyResult<String> {
     Ok(fost::filter_query_string(&text_arg(query, "query")?))
 }
 
-/// The secret the loader returned for `key`; `None` or empty means unknown.
-fn load_secret(loader: &Bound<'_, PyAny>, key: &str) -> PyResult<Vec<u8>> {
-    let loaded = loader.call1((key,))?;
-    if loaded.is_none() {
-        return Err(Error::UnknownKey.into());
-    }
-    let secret = bytes_arg(&loaded, "the loaded secret")?.into_owned();
-    if secret.is_empty() {
-        return Err(Error::UnknownKey.into());
-    }
-    Ok(secret)
-}
-
 /// Verifies a FOST-signed request (`Authorization: FOST <key>:<signature>`,
 /// `X-FOST-Timestamp`, `X-FOST-Headers`). `path` is the decoded path (Django's
-/// `request.path`), `query` the raw query string, signed when the body is empty.
+/// `request.path`), `query` the raw query string, signed when the body is
+/// empty; a request with both is refused unless `allow_unsigned_query`.
 #[pyfunction]
-#[pyo3(signature = (method, path, query, headers, body=None, *, secret_loader, max_skew=Some(300.0), now=None))]
+#[pyo3(signature = (
+    method, path, query, headers, body=None, *, secret_loader, max_skew=Some(300.0),
+    allow_unsigned_query=false, now=None,
+))]
 #[allow(clippy::too_many_arguments)]
 pub fn verify_fost_request(
     py: Python<'_>,
@@ -212,10 +197,14 @@ pub fn verify_fost_request(
     body: Option<&Bound<'_, PyAny>>,
     secret_loader: &Bound<'_, PyAny>,
     max_skew: Option<f64>,
+    allow_unsigned_query: bool,
     now: Option<f64>,
 ) -> PyResult<FostVerified> {
-    require_callable(secret_loader)?;
-    let max_skew = window_arg(max_skew, "max_skew")?;
+    require_loader(secret_loader)?;
+    let policy = RequestPolicy {
+        max_skew: window_arg(max_skew, "max_skew")?,
+        allow_unsigned_query,
+    };
     let now = now_arg(now)?;
     let args = RequestArgs::convert(method, path, query, headers, body)?;
     let headers = args.headers();
@@ -224,9 +213,10 @@ pub fn verify_fost_request(
     let authorization = req.single_header("authorization")?.unwrap_or("");
     let credentials = fost::parse_authorization(authorization)?
         .ok_or_else(|| Error::MissingHeader("Authorization: FOST".into()))?;
-    let secret = load_secret(secret_loader, &credentials.key)?;
-    let signed = maybe_detach(py, args.body.len(), || {
-        fost::verify_request(&req, &credentials, &secret, max_skew, now)
+    let loaded = call_loader(secret_loader, &credentials.key)?;
+    let secrets = secrets_from(loaded.as_ref())?;
+    let (signed, _) = maybe_detach(py, args.body.len(), || {
+        fost::verify_request(&req, &credentials, &secrets, policy, now, &KeyCache::new(0))
     })?;
     Ok(FostVerified {
         key: credentials.key,
@@ -249,7 +239,7 @@ pub fn verify_fost_url(
     max_lifetime: Option<f64>,
     now: Option<f64>,
 ) -> PyResult<FostVerified> {
-    require_callable(secret_loader)?;
+    require_loader(secret_loader)?;
     let policy = UrlPolicy {
         require_expiry,
         max_lifetime: window_arg(max_lifetime, "max_lifetime")?,
@@ -262,8 +252,10 @@ pub fn verify_fost_url(
     );
     let params = fost::url_params(&query)?
         .ok_or_else(|| Error::MissingHeader("_k and _s query parameters".into()))?;
-    let secret = load_secret(secret_loader, &params.key)?;
-    fost::verify_url(&host, &path, &query, &params, &secret, policy, now)?;
+    let loaded = call_loader(secret_loader, &params.key)?;
+    let secrets = secrets_from(loaded.as_ref())?;
+    let keys = KeyCache::new(0);
+    fost::verify_url(&host, &path, &query, &params, &secrets, policy, now, &keys)?;
     Ok(FostVerified {
         key: params.key,
         act_as: None,

@@ -4,7 +4,9 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyAny, PyBytes};
 
-use super::convert::{algorithm_arg, bytes_arg, encoding_arg, maybe_detach, wire_bytes};
+use super::convert::{
+    algorithm_arg, bytes_arg, encoding_arg, maybe_detach, secret_arg, wire_bytes,
+};
 use crate::mac::Key;
 use crate::token;
 
@@ -20,7 +22,7 @@ impl HmacKey {
     #[pyo3(signature = (secret, *, digest = "sha256"))]
     fn new(secret: &Bound<'_, PyAny>, digest: &str) -> PyResult<Self> {
         let algorithm = algorithm_arg(digest)?;
-        let secret = bytes_arg(secret, "secret")?;
+        let secret = secret_arg(secret, "secret")?;
         Ok(HmacKey {
             key: Key::new(algorithm, &secret),
         })
@@ -89,7 +91,7 @@ pub fn render_hmac(
 ) -> PyResult<String> {
     let algorithm = algorithm_arg(digest)?;
     let encoding = encoding_arg(encoding)?;
-    let secret = bytes_arg(secret, "secret")?;
+    let secret = secret_arg(secret, "secret")?;
     let data = bytes_arg(data, "data")?;
     Ok(maybe_detach(py, data.len(), || {
         token::render(&Key::new(algorithm, &secret), &data, encoding)
@@ -110,7 +112,7 @@ pub fn compare_hmacs(
 ) -> PyResult<bool> {
     let algorithm = algorithm_arg(digest)?;
     let encoding = encoding_arg(encoding)?;
-    let secret = bytes_arg(secret, "secret")?;
+    let secret = secret_arg(secret, "secret")?;
     let data = bytes_arg(data, "data")?;
     let Some(token) = wire_bytes(token, "token")? else {
         return Ok(false);

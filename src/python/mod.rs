@@ -8,6 +8,7 @@ mod drf;
 mod errors;
 mod fost;
 mod hmac;
+mod loader;
 
 pub use cavage::{body_digest, sign_cavage, verify_cavage, CavageVerifier, Verified};
 pub use drf::{sign_drf, verify_drf};

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from httpseal._native import body_digest, sign_cavage
-from httpseal.cavage import HeadersMap, required_headers
+from httpseal.cavage import HeadersMap, QueryRule, required_headers
 from httpseal.client._transport import HttpxAuth, RequestsAuth, Signer
 
 
@@ -23,6 +23,7 @@ class _CavageSigner(Signer):
         headers: Iterable[str] | None = None,
         *,
         sign_header: str = "authorization",
+        query_rule: QueryRule = "draft",
     ) -> None:
         if not isinstance(key_id, str) or not key_id:
             raise ValueError("key_id must be a non-empty str")
@@ -31,8 +32,19 @@ class _CavageSigner(Signer):
         self.algorithm = algorithm
         self.headers = None if headers is None else [h.lower() for h in headers]
         self.sign_header = sign_header
-        # Fails now, not on the first request, for a bad secret or algorithm.
-        sign_cavage(key_id, secret, "GET", "/", "", [("date", "-")], algorithm=algorithm)
+        self.query_rule = query_rule
+        # Fails now, not on the first request, for a bad secret, algorithm or rule.
+        sign_cavage(
+            key_id,
+            secret,
+            "GET",
+            "/",
+            "",
+            [("date", "-")],
+            algorithm=algorithm,
+            signed_headers=["date"],
+            query_rule=query_rule,
+        )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(key_id={self.key_id!r}, algorithm={self.algorithm!r})"
@@ -58,6 +70,7 @@ class _CavageSigner(Signer):
             algorithm=self.algorithm,
             signed_headers=names,
             sign_header=self.sign_header,
+            query_rule=self.query_rule,
         )
         headers["Authorization" if self.sign_header == "authorization" else "Signature"] = value
 
@@ -67,6 +80,9 @@ class CavageSignedRequestAuth(_CavageSigner, RequestsAuth):
 
     Signs the headers the default ``HeadersMap`` requires for the method (or
     ``headers``), adding ``Date`` when absent, ``Host``, and ``Digest`` for a body.
+    The query string is signed for every method, as the draft says;
+    ``query_rule="flask-cavage"`` signs it for GET, HEAD and DELETE only, for
+    servers still on that rule.
     """
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from httpseal._native import render_hmac, sign_drf
+from httpseal.client._paths import django_path, host_header
 from httpseal.client._transport import HttpxAuth, RequestsAuth, Signer
 
 
@@ -64,9 +65,12 @@ class _HMACSigner(Signer):
 
     ``hostname`` is what the server signs as the host: by default (as the
     original) the client's address as the server sees it, so pass it; with
-    ``HTTPSEAL["DRF_HMAC_HOST"] = "host"`` leave it out and the URL's host is
-    used. ``body="json"`` signs the compact re-serialization of a JSON body (the
-    original's rule); ``body="raw"`` signs the body bytes.
+    ``HTTPSEAL["DRF_HMAC_HOST"] = "host"`` leave it out and the URL's
+    ``host[:port]`` is used, the port only when it is not the scheme's default,
+    as the server's ``request.get_host()`` reports it. The path is signed as
+    Django decodes it (``/a%20b`` as ``/a b``). ``body="json"`` signs the
+    compact re-serialization of a JSON body (the original's rule);
+    ``body="raw"`` signs the body bytes.
     """
 
     def __init__(self, key: str, secret: str, hostname: str | None = None, body: str = "json"):
@@ -95,8 +99,8 @@ class _HMACSigner(Signer):
         headers["Signature"] = sign_drf(
             self._secret,
             method,
-            self.hostname if self.hostname is not None else (parts.hostname or ""),
-            parts.path or "/",
+            self.hostname if self.hostname is not None else host_header(parts),
+            django_path(parts.path),
             timestamp,
             body,
         )

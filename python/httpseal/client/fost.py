@@ -13,6 +13,7 @@ from httpseal._native import (
     fost_hmac_request_signature_with_headers,
     fost_hmac_url_signature,
 )
+from httpseal.client._paths import django_path
 from httpseal.client._transport import HttpxAuth, RequestsAuth, Signer
 
 
@@ -26,7 +27,10 @@ class _FostSigner(Signer):
     Adds ``X-FOST-Timestamp``, ``X-FOST-Headers`` and ``Authorization: FOST``.
     ``act_as`` signs an ``X-FOST-User`` header (UTF-7, as the original) so the
     server treats the request as that user's; ``headers`` names further request
-    headers to sign.
+    headers to sign. The signature covers the body, or the query string when
+    there is no body: a request with both is refused (``ValueError``) unless
+    ``allow_unsigned_query=True``, for servers with
+    ``FOST_AUTHN_ALLOW_UNSIGNED_QUERY = True``.
     """
 
     def __init__(
@@ -36,6 +40,7 @@ class _FostSigner(Signer):
         *,
         act_as: str | None = None,
         headers: Sequence[str] = (),
+        allow_unsigned_query: bool = False,
     ) -> None:
         if not key or ":" in key or any(c.isspace() for c in key):
             raise ValueError("key must be non-empty, without ':' or whitespace")
@@ -43,6 +48,10 @@ class _FostSigner(Signer):
             raise ValueError("secret must not be empty")
         self.key, self._secret, self.act_as = key, secret, act_as
         self.extra_headers = list(headers)
+        self.allow_unsigned_query = allow_unsigned_query
+        lowered = [name.lower() for name in self.extra_headers]
+        if "x-fost-headers" in lowered or len(set(lowered)) != len(lowered):
+            raise ValueError("headers must name each header once, X-FOST-Headers not among them")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(key={self.key!r}, act_as={self.act_as!r})"
@@ -50,6 +59,13 @@ class _FostSigner(Signer):
     def sign(
         self, method: str, url: str, headers: MutableMapping[str, str], body: bytes | None
     ) -> None:
+        parts = urlsplit(url)
+        if body and parts.query and not self.allow_unsigned_query:
+            raise ValueError(
+                "FOST signs the body or the query string, not both: this request's query "
+                "would go unsigned. Move it into the body, or pass allow_unsigned_query=True "
+                "for a server with FOST_AUTHN_ALLOW_UNSIGNED_QUERY = True"
+            )
         names = list(self.extra_headers)
         if self.act_as is not None:
             headers["X-FOST-User"] = self.act_as.encode("utf-7").decode("ascii")
@@ -64,11 +80,10 @@ class _FostSigner(Signer):
             raise ValueError(
                 f"header {exc.args[0]!r} must be set on the request to sign it"
             ) from None
-        parts = urlsplit(url)
         _, signature = fost_hmac_request_signature_with_headers(
             self._secret,
             method,
-            _decoded_path(parts.path),
+            django_path(parts.path),
             timestamp,
             values,
             body or parts.query.encode(),
@@ -84,13 +99,6 @@ class FostHttpxAuth(_FostSigner, HttpxAuth):
     """``httpx`` auth with the same behaviour as ``FostAuth``."""
 
 
-def _decoded_path(path: str) -> str:
-    """The path as Django's ``request.path`` shows it to the server."""
-    from urllib.parse import unquote
-
-    return unquote(path or "/")
-
-
 def signed_url(url: str, key: str, secret: str | bytes, *, expires_in: float = 300) -> str:
     """``url`` with ``_k``, ``_e`` and ``_s`` appended, valid for ``expires_in`` seconds."""
     if expires_in <= 0:
@@ -99,7 +107,7 @@ def signed_url(url: str, key: str, secret: str | bytes, *, expires_in: float = 3
     expires = str(int(time.time() + expires_in))
     query = filter_query_string(parts.query)
     signature = fost_hmac_url_signature(
-        key, secret, parts.netloc, _decoded_path(parts.path), query, expires
+        key, secret, parts.netloc, django_path(parts.path), query, expires
     )
     signed = urlencode({"_k": key, "_e": expires, "_s": signature}, quote_via=quote)
     return urlunsplit(parts._replace(query=f"{query}&{signed}" if query else signed))

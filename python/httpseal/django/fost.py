@@ -10,8 +10,13 @@ Settings, with the original names: ``FOST_AUTHN_GET_SECRET`` (callable
 ``(request, key) -> secret``; by default the user's password field, as the
 original), ``FOST_AUTHN_MAXIMUM_CLOCK_SKEW`` (300 s; ``None`` switches the
 check off), ``FOST_AUTHN_MISSIGNED_SLEEP_TIME`` (0.5 s: it slows guessing but
-ties up a worker per bad request; 0 disables). Signed URLs follow
+ties up a worker per bad request; 0 disables), ``FOST_AUTHN_ALLOW_UNSIGNED_QUERY``
+(``False``: a signature covers the body *or* the query string, so a request
+with both is refused unless this is on). Signed URLs follow
 ``HTTPSEAL["FOST_URL_REQUIRE_EXPIRY"]`` and ``HTTPSEAL["FOST_URL_MAX_LIFETIME"]``.
+
+The key is decoded once, by the core (UTF-7 in the header, percent-decoding
+in a URL): the secret loader and the user lookup see the same string.
 """
 
 from __future__ import annotations
@@ -19,13 +24,13 @@ from __future__ import annotations
 import logging
 import time
 from typing import Any
-from urllib.parse import unquote
 
 import django.contrib.auth
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from httpseal._native import FostVerified, SignatureError, verify_fost_request, verify_fost_url
+from httpseal.django import _signed
 from httpseal.django.conf import setting
 
 logger = logging.getLogger("httpseal.fost")
@@ -33,7 +38,7 @@ logger = logging.getLogger("httpseal.fost")
 
 def default_get_secret(request, key: str) -> str | None:
     """The original's default: the password field of the user named ``key``."""
-    user = user_named(unquote(key))
+    user = user_named(key)
     return None if user is None else str(user.password)
 
 
@@ -66,12 +71,13 @@ def verify(request) -> FostVerified:
             request.path,
             request.META.get("QUERY_STRING", ""),
             request.headers,
-            request.body,
+            _signed.body(request),
             secret_loader=load,
             max_skew=getattr(settings, "FOST_AUTHN_MAXIMUM_CLOCK_SKEW", 300),
+            allow_unsigned_query=bool(getattr(settings, "FOST_AUTHN_ALLOW_UNSIGNED_QUERY", False)),
         )
     return verify_fost_url(
-        request.get_host(),
+        _signed.host(request),
         request.path,
         request.META.get("QUERY_STRING", ""),
         secret_loader=load,
@@ -91,19 +97,12 @@ def refuse(request, reason: str) -> None:
 def authenticated_user(request) -> tuple[Any, FostVerified] | None:
     """``(user, verified)`` for a correctly signed request or URL, else ``None``
     (after logging and the missigned sleep)."""
-    from django.core.exceptions import SuspiciousOperation
-    from django.http.request import RawPostDataException
-
     try:
         verified = verify(request)
-    except SignatureError as exc:
+    except (SignatureError, _signed.Unsignable) as exc:
         refuse(request, str(exc))
         return None
-    except (SuspiciousOperation, RawPostDataException) as exc:
-        # A disallowed Host, an oversized body, a consumed stream: unverifiable.
-        refuse(request, type(exc).__name__)
-        return None
-    username = verified.act_as if verified.act_as is not None else unquote(verified.key)
+    username = verified.act_as if verified.act_as is not None else verified.key
     user = user_named(username)
     if user is None or not getattr(user, "is_active", True):
         refuse(request, f"no active user {username[:64]!r}")

@@ -11,7 +11,13 @@ from urllib.parse import quote, urlsplit
 from flask import Flask, Request, current_app, g, jsonify, request
 
 from httpseal._native import CavageVerifier, ReplayedRequest, SignatureError
-from httpseal.cavage import ALGORITHMS, HeadersMap, required_headers, requirements_by_method
+from httpseal.cavage import (
+    ALGORITHMS,
+    QUERY_RULES,
+    HeadersMap,
+    required_headers,
+    requirements_by_method,
+)
 from httpseal.errors import ImproperlyConfigured
 
 logger = logging.getLogger("httpseal.flask")
@@ -38,7 +44,10 @@ class CavageSignature:
 
     Config: ``CAVAGE_MAX_SKEW`` (300 s; ``None`` switches the Date check off),
     ``CAVAGE_ALGORITHMS`` (all of hmac-sha1, hmac-sha256, hmac-sha512),
-    ``CAVAGE_LEGACY_DIGESTS`` (accept MD5 and SHA-1 in ``Digest``; off).
+    ``CAVAGE_LEGACY_DIGESTS`` (accept MD5 and SHA-1 in ``Digest``; off),
+    ``CAVAGE_QUERY_RULE`` (``"draft"``: the query is signed for every method;
+    ``"flask-cavage"``: for GET, HEAD and DELETE only, as Flask-Cavage verified,
+    which leaves a POST's query unsigned — only for custom legacy clients).
     """
 
     def __init__(self, app: Flask | None = None, headers_map: Any = None) -> None:
@@ -58,6 +67,10 @@ class CavageSignature:
         if unknown or not algorithms:
             raise ImproperlyConfigured(
                 f"CAVAGE_ALGORITHMS must be a non-empty list drawn from {', '.join(ALGORITHMS)}"
+            )
+        if app.config.get("CAVAGE_QUERY_RULE", "draft") not in QUERY_RULES:
+            raise ImproperlyConfigured(
+                f"CAVAGE_QUERY_RULE must be one of {', '.join(map(repr, QUERY_RULES))}"
             )
         app.extensions.setdefault(EXTENSION_KEY, {})["cavage"] = self
         app.before_request(self._verify_request)
@@ -100,15 +113,17 @@ class CavageSignature:
             tuple(config.get("CAVAGE_ALGORITHMS", ALGORITHMS)),
             config.get("CAVAGE_MAX_SKEW", 300),
             bool(config.get("CAVAGE_LEGACY_DIGESTS", False)),
+            config.get("CAVAGE_QUERY_RULE", "draft"),
         )
         if self._verifier is None or self._verifier[0] != settings:
-            loader, headers_map, algorithms, max_skew, legacy = settings
+            loader, headers_map, algorithms, max_skew, legacy, query_rule = settings
             verifier = CavageVerifier(
                 secret_loader=loader,
                 required_headers=requirements_by_method(headers_map),
                 algorithms=list(algorithms),
                 max_skew=max_skew,
                 legacy_digests=legacy,
+                query_rule=query_rule,
             )
             self._verifier = (settings, verifier)
         return self._verifier[1]

@@ -151,10 +151,10 @@ class Hmac:
         return render_hmac(secret, data, digest=digest, encoding=encoding)
 
     def compare_hmacs(self, secret: Secret, data: Secret, hmac_token_client: Any) -> bool:
-        """Constant-time check of a client token (Flask-HMAC's method)."""
+        """Constant-time check of a client token (Flask-HMAC's method), with
+        ``httpseal.compare_hmacs``'s rule: a ``str``, ``bytes``, ``bytearray``
+        or ``None`` token gives ``True``/``False``; another type is a ``TypeError``."""
         digest, encoding = self._format()
-        if not isinstance(hmac_token_client, (str, bytes, bytearray)):
-            return False
         return compare_hmacs(secret, data, hmac_token_client, digest=digest, encoding=encoding)
 
     @staticmethod

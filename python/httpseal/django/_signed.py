@@ -1,0 +1,66 @@
+"""What a Django (or DRF) request signs, read in one place: the body, the
+host, the path and DRF's re-serialized data. Every way these bytes can be
+unobtainable — an oversized or unreadable body, a non-numeric
+``Content-Length``, a disallowed ``Host``, an unparseable or unsignable
+``request.data`` — becomes ``Unsignable``, which the adapters turn into a
+logged refusal (401 or anonymous), never a 500 or a 400."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.exceptions import SuspiciousOperation
+from django.http.request import RawPostDataException, UnreadablePostError
+
+
+class Unsignable(Exception):
+    """The request's signed bytes cannot be obtained; the message says why."""
+
+
+def body(request: Any) -> bytes:
+    """``request.body``, the raw bytes the client signed."""
+    try:
+        return request.body
+    except RawPostDataException:
+        raise Unsignable("the body was consumed before authentication") from None
+    except SuspiciousOperation as exc:  # RequestDataTooBig and kin
+        raise Unsignable(f"the body cannot be read: {type(exc).__name__}") from None
+    except UnreadablePostError:
+        raise Unsignable("the body could not be read from the connection") from None
+    except ValueError:
+        # Django compares int(CONTENT_LENGTH) with DATA_UPLOAD_MAX_MEMORY_SIZE.
+        raise Unsignable("the Content-Length header is not a number") from None
+
+
+def host(request: Any) -> str:
+    """``request.get_host()``: ``host[:port]`` as the client addressed it."""
+    try:
+        return request.get_host()
+    except SuspiciousOperation:  # DisallowedHost
+        raise Unsignable("the Host header is not allowed") from None
+
+
+def drf_json(request: Any) -> bytes:
+    """django-rest-framework-hmac's body rule: ``request.data`` as compact
+    JSON when it is truthy. Form data with a repeated key is refused: JSON
+    keeps one value per key, so the others would go unsigned."""
+    from rest_framework import exceptions
+
+    try:
+        data = request.data
+    except (exceptions.ParseError, exceptions.UnsupportedMediaType) as exc:
+        raise Unsignable(f"unparseable body: {exc.detail}") from None
+    except SuspiciousOperation as exc:
+        raise Unsignable(f"the body cannot be read: {type(exc).__name__}") from None
+    except RecursionError:
+        raise Unsignable("the body is nested too deeply") from None
+    if not data:
+        return b""
+    lists = getattr(data, "lists", None)
+    if lists is not None and any(len(values) > 1 for _, values in lists()):
+        raise Unsignable("form data repeats a key, which JSON cannot sign; sign the raw body")
+    try:
+        return json.dumps(data, separators=(",", ":")).encode()
+    except (TypeError, ValueError, RecursionError):
+        raise Unsignable("request data cannot be serialized as JSON") from None

@@ -1,0 +1,106 @@
+//! The one key-loader rule: `loader(key_id)` returns a secret (`str`,
+//! `bytes`, `bytearray`), an `HmacKey`, a list or tuple of them (rotation), or
+//! `None`. `LookupError` and Django's `ObjectDoesNotExist` mean "unknown key";
+//! any other exception is the application's own and propagates.
+
+use pyo3::exceptions::{PyLookupError, PyTypeError};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyList, PyString, PyTuple};
+use std::borrow::Cow;
+
+use super::convert::{secret_arg, type_name};
+use super::hmac::HmacKey;
+use crate::mac::Secret;
+
+/// Checked when the loader is registered, so a mistake fails at set-up.
+pub(crate) fn require_loader(loader: &Bound<'_, PyAny>) -> PyResult<()> {
+    if loader.is_callable() {
+        Ok(())
+    } else {
+        Err(PyTypeError::new_err(format!(
+            "secret_loader must be callable, not {}",
+            type_name(loader)
+        )))
+    }
+}
+
+/// Calls the loader; `None` when it says the key is unknown.
+pub(crate) fn call_loader<'py>(
+    loader: &Bound<'py, PyAny>,
+    key_id: &str,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    match loader.call1((key_id,)) {
+        Ok(loaded) if loaded.is_none() => Ok(None),
+        Ok(loaded) => Ok(Some(loaded)),
+        Err(err) if means_unknown_key(loader.py(), &err) => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+fn means_unknown_key(py: Python<'_>, err: &PyErr) -> bool {
+    if err.is_instance_of::<PyLookupError>(py) {
+        return true;
+    }
+    // Only when Django is loaded: importing it here would be a side effect.
+    let Ok(modules) = py
+        .import(intern!(py, "sys"))
+        .and_then(|sys| sys.getattr("modules"))
+    else {
+        return false;
+    };
+    let Ok(Some(exceptions)) = modules
+        .call_method1(intern!(py, "get"), ("django.core.exceptions",))
+        .map(|m| (!m.is_none()).then_some(m))
+    else {
+        return false;
+    };
+    exceptions
+        .getattr(intern!(py, "ObjectDoesNotExist"))
+        .is_ok_and(|class| err.matches(py, class).unwrap_or(false))
+}
+
+fn wrong_type(obj: &Bound<'_, PyAny>) -> PyErr {
+    PyTypeError::new_err(format!(
+        "secret_loader returned {}; expected str, bytes, bytearray, an HmacKey, a list of them, or None",
+        type_name(obj)
+    ))
+}
+
+/// One secret; `None` and empty secrets are skipped.
+fn secret_from<'a>(item: &'a Bound<'_, PyAny>) -> PyResult<Option<Secret<'a>>> {
+    if item.is_none() {
+        return Ok(None);
+    }
+    if let Ok(key) = item.cast::<HmacKey>() {
+        return Ok(Some(Secret::Pinned(Cow::Borrowed(&key.get().key))));
+    }
+    let is_bytes = item.is_instance_of::<PyBytes>()
+        || item.is_instance_of::<PyString>()
+        || item.is_instance_of::<PyByteArray>();
+    if !is_bytes {
+        return Err(wrong_type(item));
+    }
+    let raw = secret_arg(item, "a secret")?;
+    Ok((!raw.is_empty()).then_some(Secret::Raw(raw)))
+}
+
+/// What the loader returned, as secrets (empty: unknown key). A single
+/// secret is borrowed; the items of a list are copied (and wiped on drop).
+pub(crate) fn secrets_from<'a>(loaded: Option<&'a Bound<'_, PyAny>>) -> PyResult<Vec<Secret<'a>>> {
+    let Some(loaded) = loaded else {
+        return Ok(Vec::new());
+    };
+    if !(loaded.is_instance_of::<PyList>() || loaded.is_instance_of::<PyTuple>()) {
+        return Ok(secret_from(loaded)?.into_iter().collect());
+    }
+    let mut secrets = Vec::new();
+    for item in loaded.try_iter()? {
+        let item = item?;
+        if item.is_instance_of::<PyList>() || item.is_instance_of::<PyTuple>() {
+            return Err(wrong_type(&item));
+        }
+        secrets.extend(secret_from(&item)?.map(Secret::into_owned));
+    }
+    Ok(secrets)
+}

@@ -145,3 +145,29 @@ def test_large_inputs_hash_correctly_from_many_threads():
     for t in threads:
         t.join()
     assert results == [True] * 4
+
+
+@pytest.mark.parametrize("token", ["", "A" * 100_000, "\u00e9" * 50, "\udcff", b"\xff" * 40, None])
+def test_any_str_bytes_or_none_token_is_a_bool(token):
+    key = httpseal.HmacKey("k")
+    assert httpseal.compare_hmacs("k", "/p", token) is False
+    assert key.compare("/p", token) is False
+    assert httpseal.compare_hmacs("k", "/p", bytearray(b"x")) is False
+
+
+@pytest.mark.parametrize("token", [42, memoryview(b"abc"), ["t"], 1.5, object()])
+def test_tokens_of_other_types_are_a_type_error(token):
+    with pytest.raises(TypeError, match="token must be str, bytes, bytearray or None"):
+        httpseal.compare_hmacs("k", "/p", token)
+    with pytest.raises(TypeError):
+        httpseal.HmacKey("k").compare("/p", token)
+
+
+def test_tokens_are_decoded_strictly():
+    token = httpseal.render_hmac("k", "/p")
+    assert httpseal.compare_hmacs("k", "/p", token)
+    for spelling in (token + "=", token + "\n", " " + token, token.replace("-", "+")):
+        assert httpseal.compare_hmacs("k", "/p", spelling) is (spelling == token)
+    hex_token = httpseal.render_hmac("k", "/p", encoding="hex")
+    assert httpseal.compare_hmacs("k", "/p", hex_token.upper(), encoding="hex")
+    assert not httpseal.compare_hmacs("k", "/p", hex_token[:-1], encoding="hex")

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import path, re_path
 
 from tests.django_project import views
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("notes/", views.Notes.as_view()),
     path("fost/notes/", views.FostNotes.as_view()),
     path("whoami/", views.whoami),
+    # Any path, for the canonical-path tests (spaces, UTF-8, %2F).
+    re_path(r"^anypath/", views.Notes.as_view()),
 ]

@@ -39,6 +39,17 @@ def digest(body: bytes) -> str:
     return "SHA-256=" + base64.b64encode(hashlib.sha256(body).digest()).decode()
 
 
+def body_headers(body: bytes, host: str = "example.com") -> dict[str, str]:
+    """The headers a body request signs by default, for ``body``."""
+    return {
+        "Host": host,
+        "Date": http_date(),
+        "Content-Type": "application/json",
+        "Content-Length": str(len(body)),
+        "Digest": digest(body),
+    }
+
+
 def verify(method, path, query, headers, body=b"", **kwargs):
     kwargs.setdefault("secret_loader", KEYS.get)
     return httpseal.verify_cavage(method, path, query, list(headers.items()), body, **kwargs)
@@ -71,13 +82,7 @@ def test_httpsig_signatures_verify(algorithm, form):
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH"])
 def test_httpsig_body_signatures_verify(method):
     body = b'{"x": 1}'
-    headers = {
-        "Host": "example.com",
-        "Date": http_date(),
-        "Content-Type": "application/json",
-        "Content-Length": str(len(body)),
-        "Digest": digest(body),
-    }
+    headers = body_headers(body)
     # httpsig signs the query for every method, as the draft says.
     signed = httpsig_signed(method, "/foo", "q=1", headers, POST_HEADERS, "hmac-sha256")
     assert verify(method, "/foo", "q=1", signed, body)
@@ -91,13 +96,7 @@ def test_httpsig_body_signatures_verify(method):
 def test_flask_cavage_query_rule_only_when_asked(method):
     """A captured POST /transfer?to=alice must not verify as ?to=mallory."""
     body = b'{"amount": 100}'
-    headers = {
-        "Host": "bank.example",
-        "Date": http_date(),
-        "Content-Type": "application/json",
-        "Content-Length": str(len(body)),
-        "Digest": digest(body),
-    }
+    headers = body_headers(body, "bank.example")
     # Signed the Flask-Cavage way: the target of a body method carries no query.
     signed = httpsig_signed(method, "/transfer", "", headers, POST_HEADERS, "hmac-sha256")
     with pytest.raises(httpseal.BadSignature):
@@ -266,13 +265,7 @@ def test_judged_alike_with_flask_cavage(method, query, body, algorithm, tamper):
 
 def test_flask_default_rule_refuses_an_unsigned_query():
     body = b'{"a": 1}'
-    headers = {
-        "Host": "localhost",
-        "Date": http_date(),
-        "Content-Type": "application/json",
-        "Content-Length": str(len(body)),
-        "Digest": digest(body),
-    }
+    headers = body_headers(body, "localhost")
     signed = flask_cavage_request("POST", "to=alice", headers, body, POST_HEADERS)
     assert judged(quickstart_app(Ours), "POST", "to=mallory", signed, body) == (401, False)
     draft = httpsig_signed(

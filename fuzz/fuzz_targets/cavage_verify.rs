@@ -2,21 +2,17 @@
 //! with a correct MAC where one can be made so the later checks run too.
 #![no_main]
 
-use std::borrow::Cow;
+#[path = "fuzz_request.rs"]
+mod fuzz_request;
 
 use httpseal::cavage::{find_params, sign, verify, Policy, QueryRule};
 use httpseal::mac::{Algorithm, Key, KeyCache, Secret, SecretBytes};
-use httpseal::request::Request;
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Arbitrary, Debug)]
 struct Input<'a> {
-    method: &'a str,
-    path: &'a str,
-    query: &'a str,
-    headers: Vec<(&'a str, &'a str)>,
-    body: &'a [u8],
+    request: fuzz_request::FuzzRequest<'a>,
     /// Sign this list with the server's secret before verifying.
     sign_list: Option<&'a str>,
     legacy_rule: bool,
@@ -30,30 +26,15 @@ fuzz_target!(|input: Input<'_>| {
     } else {
         QueryRule::Draft
     };
-    let mut headers: Vec<(Cow<'_, str>, Cow<'_, str>)> = input
-        .headers
-        .iter()
-        .map(|(n, v)| (Cow::Borrowed(*n), Cow::Borrowed(*v)))
-        .collect();
-    let request = |headers| Request {
-        method: input.method,
-        path: input.path,
-        query: input.query,
-        headers,
-        body: input.body,
-    };
+    let mut headers = input.request.headers();
     if let Some(list) = input.sign_list {
         let names: Vec<String> = list.split_ascii_whitespace().map(String::from).collect();
         let key = Key::new(Algorithm::Sha256, b"secret");
-        let unsigned = Request {
-            headers: &headers,
-            ..request(&[])
-        };
-        if let Ok(value) = sign("k", &key, &names, &unsigned, rule) {
+        if let Ok(value) = sign("k", &key, &names, &input.request.view(&headers), rule) {
             headers.push(("Authorization".into(), format!("Signature {value}").into()));
         }
     }
-    let req = request(&headers);
+    let req = input.request.view(&headers);
     let Ok(params) = find_params(&req) else {
         return;
     };
@@ -61,7 +42,7 @@ fuzz_target!(|input: Input<'_>| {
         required: Vec::new(),
         max_skew: input.freshness.then_some(300),
         query_rule: rule,
-        ..Policy::default_for(input.method)
+        ..Policy::default_for(req.method)
     };
     let secrets = [Secret::Raw(SecretBytes::Borrowed(b"secret"))];
     let _ = verify(

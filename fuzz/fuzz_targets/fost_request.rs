@@ -2,23 +2,20 @@
 //! correct MAC where one can be made so every check runs.
 #![no_main]
 
-use std::borrow::Cow;
+#[path = "fuzz_request.rs"]
+mod fuzz_request;
 
 use httpseal::fost::{
-    parse_authorization, request_document, request_fields, sha1_hmac, verify_request, RequestPolicy,
+    document_tail, parse_authorization, request_document, request_fields, sha1_hmac,
+    verify_request, RequestPolicy,
 };
 use httpseal::mac::{KeyCache, Secret, SecretBytes};
-use httpseal::request::Request;
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Arbitrary, Debug)]
 struct Input<'a> {
-    method: &'a str,
-    path: &'a str,
-    query: &'a str,
-    headers: Vec<(&'a str, &'a str)>,
-    body: &'a [u8],
+    request: fuzz_request::FuzzRequest<'a>,
     authorization: &'a str,
     sign_it: bool,
     allow_unsigned_query: bool,
@@ -26,32 +23,22 @@ struct Input<'a> {
 }
 
 fuzz_target!(|input: Input<'_>| {
-    let mut headers: Vec<(Cow<'_, str>, Cow<'_, str>)> = input
-        .headers
-        .iter()
-        .map(|(n, v)| (Cow::Borrowed(*n), Cow::Borrowed(*v)))
-        .collect();
-    let request = |headers| Request {
-        method: input.method,
-        path: input.path,
-        query: input.query,
-        headers,
-        body: input.body,
-    };
+    let mut headers = input.request.headers();
     let mut authorization = input.authorization.to_owned();
     if input.sign_it {
-        let unsigned = Request {
-            headers: &headers,
-            ..request(&[])
-        };
-        if let Ok(fields) = request_fields(&unsigned) {
+        let unsigned = input.request.view(&headers);
+        if let (Ok(fields), Ok(tail)) = (
+            request_fields(&unsigned),
+            document_tail(unsigned.body, unsigned.query, true),
+        ) {
             let values: Vec<&str> = fields.headers.iter().map(|(_, v)| *v).collect();
-            let tail = if input.body.is_empty() {
-                input.query.as_bytes()
-            } else {
-                input.body
-            };
-            let doc = request_document(input.method, input.path, fields.timestamp, &values, tail);
+            let doc = request_document(
+                unsigned.method,
+                unsigned.path,
+                fields.timestamp,
+                &values,
+                tail,
+            );
             authorization = format!("FOST k:{}", sha1_hmac(b"secret", &doc));
         }
     }
@@ -64,8 +51,9 @@ fuzz_target!(|input: Input<'_>| {
         allow_unsigned_query: input.allow_unsigned_query,
     };
     let secrets = [Secret::Raw(SecretBytes::Borrowed(b"secret"))];
+    let req = input.request.view(&headers);
     let _ = verify_request(
-        &request(&headers),
+        &req,
         &credentials,
         &secrets,
         policy,

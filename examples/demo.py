@@ -99,6 +99,15 @@ def flask_cavage_cases(base: str) -> Iterator[tuple[str, Callable[[], requests.R
         return requests.Session().send(request, timeout=5)
 
     yield "body changed after signing", tampered_body
+
+    def query_changed() -> requests.Response:
+        prepared = requests.Request(
+            "POST", url + "?to=alice", auth=auth, headers=headers(), json={"amount": 100}
+        ).prepare()
+        prepared.url = url + "?to=mallory"
+        return requests.Session().send(prepared, timeout=5)
+
+    yield "POST query changed (?to=mallory)", query_changed
     yield (
         "unknown keyId",
         lambda: requests.get(

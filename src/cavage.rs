@@ -295,12 +295,6 @@ impl<'n, 'r> SigningInput<'n, 'r> {
     }
 }
 
-/// The signing string of `names` (lowercase) for a request.
-pub fn signing_string(names: &[&str], req: &Request<'_>, rule: QueryRule) -> Result<String> {
-    let input = SigningInput::new(names, req, rule)?;
-    Ok(String::from_utf8_lossy(&input.parts().concat()).into_owned())
-}
-
 /// What a server demands of every signature.
 #[derive(Debug, Clone)]
 pub struct Policy {

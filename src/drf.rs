@@ -40,11 +40,11 @@ impl Message<'_> {
     }
 }
 
-/// The key for a secret as the original stores it: hex text, decoded the way
-/// `bytes.fromhex` does (whitespace between bytes allowed).
+/// The key for a secret as the original stores it: hex text, decoded exactly
+/// as `bytes.fromhex` does (whitespace between byte pairs allowed), so the
+/// original client and this server never disagree on a secret.
 pub fn key_for(secret_hex: &str) -> Result<Key> {
-    let compact: Zeroizing<String> = Zeroizing::new(secret_hex.split_ascii_whitespace().collect());
-    let secret = crate::mac::hex_decode(&compact)
+    let secret = crate::mac::hex_decode_spaced(secret_hex)
         .map(Zeroizing::new)
         .ok_or_else(|| Error::malformed("the stored secret is not hexadecimal"))?;
     Ok(Key::new(Algorithm::Sha256, &secret))
@@ -173,6 +173,9 @@ mod tests {
         assert!(key_for("01 23 ab").is_ok());
         assert!(key_for("xyz").is_err());
         assert!(key_for("012").is_err());
+        // Python refuses a space inside a byte pair and accepts \v between pairs.
+        assert!(key_for("0 123abcd").is_err());
+        assert!(key_for("01\x0b23").is_ok());
     }
 
     #[test]

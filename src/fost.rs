@@ -185,6 +185,10 @@ pub fn parse_authorization(value: &str) -> Result<Option<Credentials>> {
         return Err(Error::malformed("empty key or signature"));
     }
     let key = utf7_decode(key).unwrap_or_else(|| key.to_owned());
+    // A lone "+" is valid UTF-7 for nothing: the key must survive decoding.
+    if key.is_empty() {
+        return Err(Error::malformed("the key decodes to nothing"));
+    }
     Ok(Some(Credentials {
         key,
         signature: signature.to_owned(),
@@ -348,6 +352,9 @@ pub fn url_params(query: &str) -> Result<Option<UrlParams>> {
         }
     }
     match (key, signature) {
+        (Some(key), Some(signature)) if key.is_empty() || signature.is_empty() => {
+            Err(Error::malformed("empty _k or _s parameter"))
+        }
         (Some(key), Some(signature)) => Ok(Some(UrlParams {
             key,
             expires,
@@ -520,6 +527,20 @@ mod tests {
                 "{bad}"
             );
         }
+        // Found by the fost_parsers fuzz target: "+" decodes to an empty key.
+        for empty in ["FOST +:W[", "FOST +-:x", "FOST +-+:x"] {
+            let parsed = parse_authorization(empty);
+            assert!(
+                parsed
+                    .as_ref()
+                    .map_or(true, |c| c.as_ref().is_some_and(|c| !c.key.is_empty())),
+                "{empty}"
+            );
+        }
+        assert_eq!(
+            parse_authorization("FOST +:W[").unwrap_err().code(),
+            "malformed"
+        );
         let utf7 = parse_authorization("FOST +AOk-l+AOg-ve:sig")
             .unwrap()
             .unwrap();
@@ -731,6 +752,8 @@ mod tests {
             "malformed"
         );
         assert_eq!(url_params("q=1").unwrap(), None);
+        assert_eq!(url_params("_k=&_s=x").unwrap_err().code(), "malformed");
+        assert_eq!(url_params("_k=a&_s").unwrap_err().code(), "malformed");
         assert_eq!(
             url_params("_k=a&_k=b&_s=x").unwrap_err().code(),
             "malformed"

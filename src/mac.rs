@@ -145,16 +145,25 @@ pub fn hex_encode(bytes: &[u8]) -> String {
     out
 }
 
-/// Strict hex decoding (either case); `None` on odd length or a non-hex digit.
-pub fn hex_decode(text: &str) -> Option<Vec<u8>> {
+/// Decodes hex as Python's `bytes.fromhex` does: pairs of digits (either
+/// case), with ASCII whitespace allowed between pairs but not inside one.
+pub fn hex_decode_spaced(text: &str) -> Option<Vec<u8>> {
+    // Python's whitespace for fromhex: space, \t, \n, \v, \f, \r.
+    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
     let bytes = text.as_bytes();
-    if bytes.len() % 2 != 0 {
-        return None;
+    let mut out = Vec::with_capacity(bytes.len() / 2);
+    let mut i = 0;
+    while i < bytes.len() {
+        if space(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let hi = nibble(bytes[i])?;
+        let lo = nibble(*bytes.get(i + 1)?)?;
+        out.push(hi << 4 | lo);
+        i += 2;
     }
-    bytes
-        .chunks_exact(2)
-        .map(|pair| Some(nibble(pair[0])? << 4 | nibble(pair[1])?))
-        .collect()
+    Some(out)
 }
 
 /// Decodes standard base64 of a MAC or digest (at most 64 bytes) without
@@ -589,10 +598,22 @@ mod tests {
 
     #[test]
     fn hex_round_trip_and_rejects() {
-        assert_eq!(hex_decode("00ffA0").unwrap(), vec![0, 255, 160]);
-        assert!(hex_decode("0").is_none());
-        assert!(hex_decode("zz").is_none());
+        assert_eq!(hex_decode_spaced("00ffA0").unwrap(), vec![0, 255, 160]);
+        assert!(hex_decode_spaced("0").is_none());
+        assert!(hex_decode_spaced("zz").is_none());
         assert_eq!(hex_encode(&[0, 255, 160]), "00ffa0");
+    }
+
+    #[test]
+    fn spaced_hex_decodes_as_python_fromhex() {
+        assert_eq!(
+            hex_decode_spaced(" 01 ab\t\x0bFF\n").unwrap(),
+            vec![1, 0xab, 0xff]
+        );
+        assert_eq!(hex_decode_spaced("").unwrap(), Vec::<u8>::new());
+        for bad in ["0 1", "0", "01 2", "zz", "01\u{a0}02", "\u{e9}"] {
+            assert!(hex_decode_spaced(bad).is_none(), "{bad:?}");
+        }
     }
 
     #[test]

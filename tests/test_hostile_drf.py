@@ -9,6 +9,8 @@ import logging
 
 import pytest
 import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 from rest_framework_hmac.client import HMACSigner as LegacySigner
 
@@ -140,3 +142,17 @@ def test_signature_text_is_decoded_strictly():
     httpseal.verify_drf(secret, "GET", "h", "/", ts, f" {good} ")  # surrounding space is trimmed
     with pytest.raises(httpseal.MalformedSignature):
         httpseal.verify_drf(secret, "GET", "h", "/", ts, good.rstrip("="))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789abcdefABCDEFxz \t\n\r\x0b\x0c\xa0", max_size=20))
+def test_stored_secrets_decode_exactly_as_bytes_fromhex(secret):
+    args = ("GET", "h", "/", "2018-10-07T00:00:00Z")
+    try:
+        raw = bytes.fromhex(secret)
+    except ValueError:
+        with pytest.raises(ValueError):
+            httpseal.sign_drf(secret, *args)
+        return
+    expected = httpseal.render_hmac(raw, "GET\nh\n/\n2018-10-07T00:00:00Z\n", encoding="base64")
+    assert httpseal.sign_drf(secret, *args) == expected

@@ -14,7 +14,9 @@ fuzz_target!(|text: &str| {
     let _ = utf7_decode(text);
     let _ = form_decode(text);
     let _ = parse_timestamp(text);
-    let _ = url_params(text);
+    if let Ok(Some(params)) = url_params(text) {
+        assert!(!params.key.is_empty() && !params.signature.is_empty());
+    }
     let filtered = filter_query_string(text);
     assert!(filtered.len() <= text.len());
 });

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for SECONDS each (default 60), or until RUNS
-# executions: bash fuzz/run.sh [SECONDS] [RUNS]. Needs cargo-fuzz
+# Runs every fuzz target (or the TARGETs named) for SECONDS each (default 60),
+# or until RUNS executions: bash fuzz/run.sh [SECONDS] [RUNS] [TARGET...]. Needs cargo-fuzz
 # (`cargo install cargo-fuzz`); on stable Rust it runs with RUSTC_BOOTSTRAP=1.
 # FUZZ_SANITIZER=none skips AddressSanitizer (several times faster; the core
 # is safe Rust, so debug assertions and panics are what the fuzzers hunt).
@@ -9,9 +9,12 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-60}
 runs=${2:--1}
+shift $(($# < 2 ? $# : 2))
 export RUSTC_BOOTSTRAP=1
 status=0
-for target in $(cargo fuzz list); do
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(cargo fuzz list)
+for target in "${targets[@]}"; do
     log=$(mktemp)
     if cargo fuzz run --sanitizer "${FUZZ_SANITIZER:-address}" "$target" -- -max_total_time="$seconds" -runs="$runs" \
         -max_len=4096 -print_final_stats=1 >"$log" 2>&1; then

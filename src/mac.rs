@@ -312,12 +312,18 @@ pub enum Secret<'a> {
 }
 
 impl Secret<'_> {
-    /// The key for `algorithm`, or `None` when the secret is pinned to another.
-    pub fn key_for(&self, algorithm: Algorithm, keys: &KeyCache) -> Option<Cow<'_, Key>> {
+    /// The MAC of `parts` under this secret with `algorithm`, or `None` when
+    /// the secret is pinned to another algorithm.
+    pub fn sign_parts(
+        &self,
+        algorithm: Algorithm,
+        keys: &KeyCache,
+        parts: &[&[u8]],
+    ) -> Option<Output> {
         match self {
-            Secret::Pinned(key) if key.algorithm() == algorithm => Some(Cow::Borrowed(key)),
+            Secret::Pinned(key) if key.algorithm() == algorithm => Some(key.sign_parts(parts)),
             Secret::Pinned(_) => None,
-            Secret::Raw(raw) => Some(Cow::Owned(keys.get(algorithm, raw))),
+            Secret::Raw(raw) => Some(keys.get(algorithm, raw).sign_parts(parts)),
         }
     }
 
@@ -372,11 +378,11 @@ pub fn match_secrets(
     let mut candidates = 0;
     let mut matched = None;
     for (index, secret) in secrets.iter().enumerate() {
-        let Some(key) = secret.key_for(algorithm, keys) else {
+        let Some(mac) = secret.sign_parts(algorithm, keys, parts) else {
             continue;
         };
         candidates += 1;
-        if ct_eq(&key.sign_parts(parts), claimed) && matched.is_none() {
+        if ct_eq(&mac, claimed) && matched.is_none() {
             matched = Some(index);
         }
     }
@@ -422,6 +428,9 @@ impl KeyCache {
     }
 
     pub fn get(&self, algorithm: Algorithm, secret: &[u8]) -> Key {
+        if self.capacity == 0 {
+            return Key::new(algorithm, secret);
+        }
         let slot = algorithm as usize;
         // A poisoned lock only means another thread panicked mid-insert; the
         // map is still a valid cache.
@@ -430,9 +439,6 @@ impl KeyCache {
             return key.clone();
         }
         let key = Key::new(algorithm, secret);
-        if self.capacity == 0 {
-            return key;
-        }
         if keys.len() >= self.capacity && !keys.contains_key(secret) {
             keys.clear();
         }

@@ -145,6 +145,8 @@ def test_the_client_refuses_to_leave_a_query_unsigned():
     assert prepared.headers["Authorization"].startswith("FOST alice:")
     with pytest.raises(ValueError):
         FostAuth("alice", "s", headers=["X-A", "x-a"])
+    with pytest.raises(ValueError):
+        FostAuth("alice", "s", headers=["X-FOST-User"], act_as="bob")
 
 
 @pytest.mark.parametrize(

@@ -50,8 +50,13 @@ class _FostSigner(Signer):
         self.extra_headers = list(headers)
         self.allow_unsigned_query = allow_unsigned_query
         lowered = [name.lower() for name in self.extra_headers]
+        if act_as is not None:
+            lowered.append("x-fost-user")
         if "x-fost-headers" in lowered or len(set(lowered)) != len(lowered):
-            raise ValueError("headers must name each header once, X-FOST-Headers not among them")
+            raise ValueError(
+                "headers must name each header once, X-FOST-Headers not among them "
+                "(and X-FOST-User not with act_as=)"
+            )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(key={self.key!r}, act_as={self.act_as!r})"

@@ -232,10 +232,12 @@ pub fn find_params<'a>(req: &Request<'a>) -> Result<Params<'a>> {
     }
 }
 
-/// The request target: the lowercase method, the path as sent and, as
-/// `rule` says, the query string.
-pub fn request_target(req: &Request<'_>, rule: QueryRule) -> String {
-    let mut out = req.method.to_ascii_lowercase();
+/// Appends the request target: the lowercase method, the path as sent and,
+/// as `rule` says, the query string.
+fn push_request_target(out: &mut String, req: &Request<'_>, rule: QueryRule) {
+    let start = out.len();
+    out.push_str(req.method);
+    out[start..].make_ascii_lowercase();
     out.push(' ');
     out.push_str(req.path);
     let with_query = match rule {
@@ -248,51 +250,45 @@ pub fn request_target(req: &Request<'_>, rule: QueryRule) -> String {
         out.push('?');
         out.push_str(req.query);
     }
+}
+
+pub fn request_target(req: &Request<'_>, rule: QueryRule) -> String {
+    let mut out = String::new();
+    push_request_target(&mut out, req, rule);
     out
 }
 
-/// The signing string as borrowed pieces, so the MAC is fed incrementally
-/// and no buffer the size of the headers is built. Only the request target
-/// and the value of a header that occurs more than once are copied.
-pub struct SigningInput<'n, 'r> {
-    fields: Vec<(&'n str, Cow<'r, str>)>,
-}
-
-impl<'n, 'r> SigningInput<'n, 'r> {
-    /// Resolves every name (already checked by `listed_names`) against the
-    /// request, refusing more than `MAX_SIGNED_HEADER_BYTES` of values.
-    pub fn new(names: &[&'n str], req: &Request<'r>, rule: QueryRule) -> Result<Self> {
-        let mut fields = Vec::with_capacity(names.len());
-        let mut total = 0;
-        for &name in names {
-            let value = if name == REQUEST_TARGET {
-                Cow::Owned(request_target(req, rule))
-            } else if name.starts_with('(') {
-                return Err(Error::malformed(format!(
-                    "unsupported pseudo-header {}",
-                    quoted(name)
-                )));
-            } else {
-                req.header(name)
-                    .ok_or_else(|| Error::MissingHeader(name.to_owned()))?
-            };
+/// The signing string: `name: value` per listed header (names already checked
+/// by `listed_names`), joined by `\n`. Each header is listed once and the
+/// whole is capped at `MAX_SIGNED_HEADER_BYTES`, so it is never larger than
+/// the request's own headers; the cap is checked before each value is copied.
+pub fn signing_string(names: &[&str], req: &Request<'_>, rule: QueryRule) -> Result<String> {
+    let mut out = String::with_capacity(256);
+    let mut total = 0;
+    for (i, &name) in names.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(name);
+        out.push_str(": ");
+        if name == REQUEST_TARGET {
+            let len = req.method.len() + req.path.len() + req.query.len() + 2;
+            count_signed_bytes(&mut total, name.len() + len + 3)?;
+            push_request_target(&mut out, req, rule);
+        } else if name.starts_with('(') {
+            return Err(Error::malformed(format!(
+                "unsupported pseudo-header {}",
+                quoted(name)
+            )));
+        } else {
+            let value = req
+                .header(name)
+                .ok_or_else(|| Error::MissingHeader(name.to_owned()))?;
             count_signed_bytes(&mut total, name.len() + value.len() + 3)?;
-            fields.push((name, value));
+            out.push_str(&value);
         }
-        Ok(SigningInput { fields })
     }
-
-    /// `name: value` per header, joined by `\n`, as slices to MAC in order.
-    pub fn parts(&self) -> Vec<&[u8]> {
-        let mut parts = Vec::with_capacity(self.fields.len() * 4);
-        for (i, (name, value)) in self.fields.iter().enumerate() {
-            if i > 0 {
-                parts.push(&b"\n"[..]);
-            }
-            parts.extend([name.as_bytes(), b": ", value.as_bytes()]);
-        }
-        parts
-    }
+    Ok(out)
 }
 
 /// What a server demands of every signature.
@@ -367,11 +363,11 @@ pub fn verify(
     if policy.max_skew.is_some() && !is_signed("date") {
         return Err(Error::HeaderNotSigned("date".to_owned()));
     }
-    let input = SigningInput::new(&signed, req, policy.query_rule)?;
+    let signing = signing_string(&signed, req, policy.query_rule)?;
     let claimed = base64_decode_mac(params.signature.trim())
         .ok_or_else(|| Error::malformed("signature is not base64"))?;
-    let secret_index = match_secrets(secrets, algorithm, keys, &input.parts(), &claimed)?;
-    drop(input);
+    let secret_index = match_secrets(secrets, algorithm, keys, &[signing.as_bytes()], &claimed)?;
+    drop(signing);
 
     if let Some(max_skew) = policy.max_skew {
         let date = req
@@ -450,8 +446,8 @@ pub fn sign(
     if names.is_empty() {
         return Err(Error::malformed("no headers to sign"));
     }
-    let input = SigningInput::new(&names, req, rule)?;
-    let signature = base64_encode(&key.sign_parts(&input.parts()));
+    let signing = signing_string(&names, req, rule)?;
+    let signature = base64_encode(&key.sign(signing.as_bytes()));
     Ok(format!(
         "keyId=\"{}\",algorithm=\"{algorithm}\",headers=\"{}\",signature=\"{signature}\"",
         escape(key_id),
@@ -856,7 +852,7 @@ mod tests {
         all.push(("Date", DATE));
         let h = headers(&all);
         let req = request("GET", "", &h, b"");
-        let err = SigningInput::new(
+        let err = signing_string(
             &["date", "x-0", "x-1", "x-2", "x-3", "x-4"],
             &req,
             QueryRule::Draft,

@@ -16,7 +16,7 @@ pub const MAX_SIGNED_HEADER_BYTES: usize = 256 * 1024;
 /// The names of a signature's header list, in order: at most
 /// `MAX_LISTED_HEADERS`, none twice (names compare case-insensitively).
 pub fn listed_names(list: &str) -> Result<Vec<&str>> {
-    let mut names: Vec<&str> = Vec::new();
+    let mut names: Vec<&str> = Vec::with_capacity(8);
     for name in list.split_ascii_whitespace() {
         if names.len() == MAX_LISTED_HEADERS {
             return Err(Error::malformed(format!(

@@ -11,7 +11,7 @@ from rest_framework_hmac.client import HMACSigner as LegacySigner
 
 import httpseal
 
-from bench.harness import compare, median_ns
+from bench.harness import compare, paired_median_ns
 
 DATA = {"title": "new idea", "tags": ["a", "b"], "body": "x" * 200}
 
@@ -46,11 +46,9 @@ def main() -> None:
     ours(key)
     compare(
         "DRF HMAC auth, key lookup excluded vs original + compare_digest",
-        median_ns(lambda: ours(key), number=20000),
-        median_ns(lambda: legacy(key), number=20000),
+        *paired_median_ns(lambda: ours(key), lambda: legacy(key), number=20000),
     )
     compare(
         "DRF HMAC auth, key lookup (SQLite) included",
-        median_ns(lambda: ours(lookup()), number=1000),
-        median_ns(lambda: legacy(lookup()), number=1000),
+        *paired_median_ns(lambda: ours(lookup()), lambda: legacy(lookup()), number=1000),
     )

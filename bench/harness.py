@@ -10,18 +10,6 @@ from collections.abc import Callable
 ROW = "{:<58} {:>12} {:>12} {:>9} {:>8}"
 
 
-def median_ns(fn: Callable[[], object], *, number: int, repeat: int = 15) -> float:
-    """Median time of one call, in nanoseconds, over ``repeat`` batches of ``number``."""
-    fn()  # warm up caches and lazy imports
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter_ns()
-        for _ in range(number):
-            fn()
-        samples.append((time.perf_counter_ns() - start) / number)
-    return statistics.median(samples)
-
-
 def paired_median_ns(
     ours: Callable[[], object],
     peer: Callable[[], object],

@@ -3,14 +3,11 @@
 //! The scheme modules are plain Rust; `python` holds all of the PyO3 glue and
 //! this file only declares the extension module's export list.
 
-pub mod cavage;
-pub mod drf;
 pub mod error;
-pub mod fost;
 pub mod mac;
 pub mod request;
+pub mod schemes;
 pub mod time;
-pub mod token;
 
 #[cfg(feature = "python")]
 mod python;

@@ -1,7 +1,7 @@
 //! The `Digest` header parser and its comparison with the body.
 #![no_main]
 
-use httpseal::cavage::check_digest;
+use httpseal::schemes::cavage::check_digest;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: (&str, &[u8], bool)| {

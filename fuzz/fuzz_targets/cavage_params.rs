@@ -1,7 +1,7 @@
 //! The signature parameter parser and the header-list rules, on any text.
 #![no_main]
 
-use httpseal::cavage::parse_params;
+use httpseal::schemes::cavage::parse_params;
 use httpseal::request::{listed_names, MAX_LISTED_HEADERS};
 use libfuzzer_sys::fuzz_target;
 

@@ -2,7 +2,7 @@
 //! any shape, with a correct signature where one can be made.
 #![no_main]
 
-use httpseal::drf::{key_for, parse_timestamp, sign, verify, Message};
+use httpseal::schemes::drf::{key_for, parse_timestamp, sign, verify, Message};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 

@@ -2,7 +2,7 @@
 //! timestamp and the signed-URL parameters.
 #![no_main]
 
-use httpseal::fost::{
+use httpseal::schemes::fost::{
     filter_query_string, form_decode, parse_authorization, parse_timestamp, url_params, utf7_decode,
 };
 use libfuzzer_sys::fuzz_target;

@@ -5,7 +5,7 @@
 #[path = "fuzz_request.rs"]
 mod fuzz_request;
 
-use httpseal::fost::{
+use httpseal::schemes::fost::{
     document_tail, parse_authorization, request_document, request_fields, sha1_hmac,
     verify_request, RequestPolicy,
 };

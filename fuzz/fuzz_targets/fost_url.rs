@@ -1,7 +1,7 @@
 //! Verifying a signed URL with any host, path and query.
 #![no_main]
 
-use httpseal::fost::{url_params, verify_url, UrlPolicy};
+use httpseal::schemes::fost::{url_params, verify_url, UrlPolicy};
 use httpseal::mac::{KeyCache, Secret, SecretBytes};
 use libfuzzer_sys::fuzz_target;
 

@@ -7,7 +7,7 @@ use pyo3::types::PyDict;
 use super::convert::{body_arg, maybe_detach, now_arg, secret_arg, window_arg, RequestArgs};
 use super::hmac::HmacKey;
 use super::loader::{call_loader, require_loader, secrets_from};
-use crate::cavage::{self, Policy, QueryRule};
+use crate::schemes::cavage::{self, Policy, QueryRule};
 use crate::mac::{Algorithm, BodyDigest, Key, KeyCache};
 
 /// Distinct secrets whose key schedules a verifier keeps.

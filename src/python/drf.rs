@@ -6,7 +6,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use super::convert::{body_arg, maybe_detach, now_arg, text_arg, window_arg, wire_bytes};
-use crate::drf::{self, Message};
+use crate::schemes::drf::{self, Message};
 use crate::mac::Key;
 
 /// The arguments both functions share, converted once.

@@ -10,7 +10,7 @@ use super::convert::{
 };
 use super::loader::{call_loader, require_loader, secrets_from};
 use crate::error::Error;
-use crate::fost::{self, RequestPolicy, UrlPolicy};
+use crate::schemes::fost::{self, RequestPolicy, UrlPolicy};
 use crate::mac::KeyCache;
 
 /// What a verified FOST request or URL established.

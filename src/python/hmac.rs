@@ -8,7 +8,7 @@ use super::convert::{
     algorithm_arg, bytes_arg, encoding_arg, maybe_detach, secret_arg, wire_bytes,
 };
 use crate::mac::Key;
-use crate::token;
+use crate::schemes::token;
 
 /// A reusable HMAC key whose key schedule is computed once.
 #[pyclass(module = "httpseal", frozen)]

@@ -32,25 +32,114 @@ pub enum Error {
     Expired(String),
     /// The replay checker refused the request.
     Replayed,
+    /// The key exists but may not sign with this scheme.
+    DisallowedScheme(String),
+}
+
+/// One kind of error: its stable code, the Python class raised for it and the
+/// class's doc. The Python hierarchy is made from this table, in this order.
+pub struct Kind {
+    pub code: &'static str,
+    pub class: &'static str,
+    pub doc: &'static str,
+}
+
+/// Every kind, indexed by `Error::index`.
+pub const KINDS: [Kind; 13] = [
+    kind(
+        "malformed",
+        "MalformedSignature",
+        "The signature or its header could not be parsed.",
+    ),
+    kind(
+        "unknown_algorithm",
+        "UnknownAlgorithm",
+        "The algorithm is not one httpseal knows.",
+    ),
+    kind(
+        "disallowed_algorithm",
+        "DisallowedAlgorithm",
+        "The algorithm is known but not accepted here.",
+    ),
+    kind(
+        "missing_header",
+        "MissingHeader",
+        "A header the signature needs is missing.",
+    ),
+    kind(
+        "header_not_signed",
+        "HeaderNotSigned",
+        "A required header or component is not covered by the signature.",
+    ),
+    kind(
+        "unknown_key",
+        "UnknownKey",
+        "No secret is known for the key id.",
+    ),
+    kind(
+        "bad_signature",
+        "BadSignature",
+        "The signature does not match.",
+    ),
+    kind(
+        "digest_mismatch",
+        "DigestMismatch",
+        "The body does not match its Digest header.",
+    ),
+    kind(
+        "stale",
+        "StaleTimestamp",
+        "The request's timestamp is too old.",
+    ),
+    kind(
+        "future",
+        "FutureTimestamp",
+        "The request's timestamp is too far in the future.",
+    ),
+    kind("expired", "ExpiredURL", "A signed URL's expiry has passed."),
+    kind(
+        "replayed",
+        "ReplayedRequest",
+        "The replay check refused the request.",
+    ),
+    kind(
+        "disallowed_scheme",
+        "DisallowedScheme",
+        "The key may not sign with this scheme.",
+    ),
+];
+
+const fn kind(code: &'static str, class: &'static str, doc: &'static str) -> Kind {
+    Kind { code, class, doc }
 }
 
 impl Error {
+    /// This error's row in `KINDS`.
+    pub fn index(&self) -> usize {
+        match self {
+            Error::Malformed(_) => 0,
+            Error::UnknownAlgorithm(_) => 1,
+            Error::DisallowedAlgorithm(_) => 2,
+            Error::MissingHeader(_) => 3,
+            Error::HeaderNotSigned(_) => 4,
+            Error::UnknownKey => 5,
+            Error::BadSignature => 6,
+            Error::DigestMismatch(_) => 7,
+            Error::Stale(_) => 8,
+            Error::Future(_) => 9,
+            Error::Expired(_) => 10,
+            Error::Replayed => 11,
+            Error::DisallowedScheme(_) => 12,
+        }
+    }
+
+    pub fn kind(&self) -> &'static Kind {
+        &KINDS[self.index()]
+    }
+
     /// Stable code, also the key for the Python exception class.
     pub fn code(&self) -> &'static str {
-        match self {
-            Error::Malformed(_) => "malformed",
-            Error::UnknownAlgorithm(_) => "unknown_algorithm",
-            Error::DisallowedAlgorithm(_) => "disallowed_algorithm",
-            Error::MissingHeader(_) => "missing_header",
-            Error::HeaderNotSigned(_) => "header_not_signed",
-            Error::UnknownKey => "unknown_key",
-            Error::BadSignature => "bad_signature",
-            Error::DigestMismatch(_) => "digest_mismatch",
-            Error::Stale(_) => "stale",
-            Error::Future(_) => "future",
-            Error::Expired(_) => "expired",
-            Error::Replayed => "replayed",
-        }
+        self.kind().code
     }
 
     pub fn malformed(msg: impl Into<String>) -> Self {
@@ -75,6 +164,7 @@ impl fmt::Display for Error {
             Error::Future(m) => write!(f, "timestamp in the future: {m}"),
             Error::Expired(m) => write!(f, "signed URL expired: {m}"),
             Error::Replayed => f.write_str("request refused by the replay check"),
+            Error::DisallowedScheme(s) => write!(f, "the key may not sign with {}", quoted(s)),
         }
     }
 }
@@ -123,7 +213,12 @@ mod tests {
             Error::Future("x".into()),
             Error::Expired("x".into()),
             Error::Replayed,
+            Error::DisallowedScheme("x".into()),
         ];
+        assert_eq!(all.len(), KINDS.len());
+        for (i, err) in all.iter().enumerate() {
+            assert_eq!(err.index(), i);
+        }
         let mut codes: Vec<_> = all.iter().map(Error::code).collect();
         codes.sort();
         codes.dedup();

@@ -4,7 +4,10 @@
 //! this file only declares the extension module's export list.
 
 pub mod error;
+pub mod keys;
 pub mod mac;
+pub mod pipeline;
+pub mod replay;
 pub mod request;
 pub mod schemes;
 pub mod time;
@@ -21,7 +24,7 @@ mod _native {
     #[pymodule_export]
     use crate::python::{
         body_digest, compare_hmacs, render_hmac, sign_cavage, sign_drf, verify_cavage, verify_drf,
-        verify_hmac_token, CavageVerifier, HmacKey, Verified,
+        verify_hmac_token, CavageVerifier, HmacKey, Verified, Verifier,
     };
     #[pymodule_export]
     use crate::python::{

@@ -336,6 +336,16 @@ impl Secret<'_> {
     }
 }
 
+impl std::fmt::Debug for Secret<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the secret itself.
+        match self {
+            Secret::Raw(raw) => write!(f, "Secret::Raw({} bytes)", raw.len()),
+            Secret::Pinned(key) => write!(f, "Secret::Pinned({})", key.algorithm().name()),
+        }
+    }
+}
+
 /// Secret bytes borrowed from the caller, or a copy that is zeroized on drop.
 pub enum SecretBytes<'a> {
     Borrowed(&'a [u8]),

@@ -46,6 +46,39 @@ pub fn count_signed_bytes(total: &mut usize, len: usize) -> Result<()> {
     Ok(())
 }
 
+/// The path as Django decodes it (`request.path`): `%XX` escapes decoded,
+/// `+` kept, and bytes that do not form UTF-8 re-escaped as `%XX`, so two
+/// different paths never decode to the same text. FOST and drf-hmac sign this.
+pub fn decoded_path(path: &str) -> Cow<'_, str> {
+    if !path.contains('%') {
+        return Cow::Borrowed(path);
+    }
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let bytes = path.as_bytes();
+    let mut raw = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&hi), Some(&lo)) if hex(hi).is_some() && hex(lo).is_some() => {
+                raw.push(hex(hi).unwrap_or(0) << 4 | hex(lo).unwrap_or(0));
+                i += 3;
+            }
+            (b, _, _) => {
+                raw.push(b);
+                i += 1;
+            }
+        }
+    }
+    let mut out = String::with_capacity(raw.len());
+    for chunk in raw.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// One header as `(name, value)`, borrowed from the caller where it can be.
 pub type Header<'a> = (Cow<'a, str>, Cow<'a, str>);
 
@@ -128,6 +161,14 @@ mod tests {
         assert!(req.header("missing").is_none());
         assert_eq!(req.single_header("date").unwrap(), Some("d"));
         assert_eq!(req.single_header("x-a").unwrap_err().code(), "malformed");
+    }
+
+    #[test]
+    fn paths_decode_as_django_decodes_them() {
+        assert_eq!(decoded_path("/a+b/c"), "/a+b/c");
+        assert_eq!(decoded_path("/caf%C3%A9/%2F"), "/caf\u{e9}//");
+        assert_eq!(decoded_path("/%FF%zz%4"), "/%FF%zz%4");
+        assert_eq!(decoded_path("/%e2%82"), "/%E2%82");
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The signature parameter parser and the header-list rules, on any text.
 #![no_main]
 
-use httpseal::schemes::cavage::parse_params;
 use httpseal::request::{listed_names, MAX_LISTED_HEADERS};
+use httpseal::schemes::cavage::parse_params;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

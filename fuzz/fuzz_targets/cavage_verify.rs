@@ -5,8 +5,8 @@
 #[path = "fuzz_request.rs"]
 mod fuzz_request;
 
-use httpseal::schemes::cavage::{find_params, sign, verify, Policy, QueryRule};
 use httpseal::mac::{Algorithm, Key, KeyCache, Secret, SecretBytes};
+use httpseal::schemes::cavage::{find_params, sign, verify, Policy, QueryRule};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 

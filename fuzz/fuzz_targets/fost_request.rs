@@ -5,11 +5,11 @@
 #[path = "fuzz_request.rs"]
 mod fuzz_request;
 
+use httpseal::mac::{KeyCache, Secret, SecretBytes};
 use httpseal::schemes::fost::{
     document_tail, parse_authorization, request_document, request_fields, sha1_hmac,
     verify_request, RequestPolicy,
 };
-use httpseal::mac::{KeyCache, Secret, SecretBytes};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 

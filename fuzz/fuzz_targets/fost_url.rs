@@ -1,8 +1,8 @@
 //! Verifying a signed URL with any host, path and query.
 #![no_main]
 
-use httpseal::schemes::fost::{url_params, verify_url, UrlPolicy};
 use httpseal::mac::{KeyCache, Secret, SecretBytes};
+use httpseal::schemes::fost::{url_params, verify_url, UrlPolicy};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: (&str, &str, &str, bool, Option<u32>, i64)| {

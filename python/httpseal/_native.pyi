@@ -8,6 +8,7 @@ __all__ = [
     "CavageVerifier",
     "DigestMismatch",
     "DisallowedAlgorithm",
+    "DisallowedScheme",
     "ExpiredURL",
     "FostVerified",
     "FutureTimestamp",
@@ -21,6 +22,7 @@ __all__ = [
     "UnknownAlgorithm",
     "UnknownKey",
     "Verified",
+    "Verifier",
     "body_digest",
     "compare_hmacs",
     "filter_query_string",
@@ -47,10 +49,30 @@ _Encoding = str
 # "flask-cavage" (GET, HEAD and DELETE only; a POST's query is unsigned).
 _QueryRule = Literal["draft", "flask-cavage"]
 
-class SignatureError(Exception):
-    """A request's signature could not be verified. ``code`` names the reason."""
+# The stable codes, one per class below (SignatureError's own is "signature_error").
+_Code = Literal[
+    "signature_error",
+    "malformed",
+    "unknown_algorithm",
+    "disallowed_algorithm",
+    "missing_header",
+    "header_not_signed",
+    "unknown_key",
+    "bad_signature",
+    "digest_mismatch",
+    "stale",
+    "future",
+    "expired",
+    "replayed",
+    "disallowed_scheme",
+]
+# Stable scheme names, in settings, results and HmacKey(schemes=...).
+_Scheme = Literal["cavage", "drf-hmac", "fost"]
 
-    code: ClassVar[str]
+class SignatureError(Exception):
+    """A request's signature could not be verified; ``code`` says why."""
+
+    code: ClassVar[_Code]
 
 class MalformedSignature(SignatureError):
     """The signature or its header could not be parsed (code ``malformed``)."""
@@ -88,20 +110,38 @@ class ExpiredURL(SignatureError):
 class ReplayedRequest(SignatureError):
     """The replay check refused the request (code ``replayed``)."""
 
+class DisallowedScheme(SignatureError):
+    """The key may not sign with this scheme (code ``disallowed_scheme``)."""
+
 @final
 class HmacKey:
     """An HMAC key whose key schedule is computed once, for servers that verify
     many requests with the same secret. Its repr never shows the secret."""
 
-    def __new__(cls, secret: _Bytes, *, digest: _Digest = "sha256") -> HmacKey:
+    def __new__(
+        cls,
+        secret: _Bytes,
+        *,
+        digest: _Digest = "sha256",
+        schemes: Optional[Sequence[_Scheme]] = None,
+    ) -> HmacKey:
         """``secret`` is ``str`` (encoded as UTF-8), ``bytes`` or ``bytearray``.
+        ``schemes`` pins the key to those schemes (every scheme by default); a
+        key store that returns it for another scheme's request refuses it
+        (``DisallowedScheme``). drf-hmac uses an ``HmacKey``'s bytes as they
+        are (a ``str`` secret from a loader is hex-decoded for drf-hmac).
 
-        Raises ``TypeError`` for another type, ``ValueError`` for an unknown digest.
+        Raises ``TypeError`` for another type, ``ValueError`` for an unknown
+        digest or scheme.
         """
 
     @property
     def digest(self) -> str:
         """The hash function's name."""
+
+    @property
+    def schemes(self) -> list[_Scheme]:
+        """The schemes this key may sign with."""
 
     def sign(self, data: _Bytes) -> bytes:
         """The raw MAC of ``data``."""
@@ -166,23 +206,117 @@ _CavageAlgorithm = str
 
 @final
 class Verified:
-    """What a successful verification established."""
+    """What a successful verification established, the same for every scheme."""
+
+    @property
+    def scheme(self) -> _Scheme:
+        """The scheme that verified the request."""
 
     @property
     def key_id(self) -> str:
-        """The key id the client named."""
+        """The key id the client named (decoded as the scheme decodes it)."""
 
     @property
     def algorithm(self) -> str:
-        """The signature algorithm, e.g. ``"hmac-sha256"``."""
+        """The MAC algorithm, e.g. ``"hmac-sha256"``."""
 
     @property
     def secret_index(self) -> int:
         """Which of the secrets the loader returned verified the request (rotation)."""
 
     @property
+    def covered(self) -> tuple[str, ...]:
+        """What the signature covers, in the scheme's vocabulary: Cavage's
+        signed header names; ``method hostname path timestamp body`` for
+        drf-hmac; ``method path``, the listed headers and ``body`` or ``query``
+        for a FOST request; ``host path query [expires]`` for a FOST URL."""
+
+    @property
     def headers(self) -> list[str]:
-        """The signed header names, lowercase, in signing order."""
+        """``covered`` as a list (Cavage's signed header names, in signing order)."""
+
+    @property
+    def act_as(self) -> Optional[str]:
+        """The user a signed ``X-FOST-User`` asks to act as, if any."""
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """The signed time in Unix seconds, where the scheme has one."""
+
+    @property
+    def signed_headers(self) -> dict[str, str]:
+        """The signed headers and their values (FOST); empty for other schemes."""
+
+@final
+class Verifier:
+    """Every configured scheme through one pipeline, configured once per server.
+
+    ``schemes`` names the accepted schemes in order of preference; a request
+    is judged by the first whose credentials it carries. ``key_loader(key_id)``
+    follows the one loader rule (``str``/``bytes``, ``HmacKey``, a list of
+    them, ``None``; ``LookupError``/``ObjectDoesNotExist`` mean unknown).
+    ``max_skew`` is the freshness window of every timestamped scheme. The
+    ``cavage_*`` options are ``CavageVerifier``'s; ``drf_hostname`` is what a
+    drf-hmac client signs as hostname (``"host"``: the Host header;
+    ``"remote_addr"``: the peer address, as django-rest-framework-hmac did);
+    the ``fost_*`` options are ``verify_fost_request``'s and ``verify_fost_url``'s.
+    """
+
+    def __new__(
+        cls,
+        *,
+        schemes: Sequence[_Scheme],
+        key_loader: Callable[[str], _Loaded],
+        max_skew: Optional[float] = ...,
+        cavage_required_headers: Union[Sequence[str], Mapping[str, Sequence[str]], None] = None,
+        cavage_algorithms: Optional[Sequence[_CavageAlgorithm]] = None,
+        cavage_legacy_digests: bool = False,
+        cavage_query_rule: _QueryRule = "draft",
+        drf_hostname: Literal["host", "remote_addr"] = "host",
+        fost_allow_unsigned_query: bool = False,
+        fost_url_require_expiry: bool = True,
+        fost_url_max_lifetime: Optional[float] = None,
+    ) -> Verifier: ...
+    @property
+    def schemes(self) -> list[_Scheme]:
+        """The configured schemes, in order of preference."""
+
+    def verify(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: _Headers,
+        body: _Body = None,
+        *,
+        remote_addr: str = "",
+        drf_data: Union[bytes, str, Callable[[], Union[bytes, str]], None] = None,
+        now: Optional[float] = None,
+    ) -> Optional[Verified]:
+        """``None`` when the request carries none of the schemes' credentials
+        ("not ours"), ``Verified`` when they verify; a ``SignatureError``
+        subclass when they are wrong. ``path`` is the path as sent
+        (percent-encoding intact). ``drf_data`` is what drf-hmac signs after its
+        timestamp line when that is not the raw body; a callable is called only
+        for a drf-hmac request. Arguments of the wrong type are a ``TypeError``
+        whatever the request carries."""
+
+    def verify_environ(
+        self,
+        environ: dict[str, object],
+        body: _Body = None,
+        *,
+        host: Optional[str] = None,
+        drf_data: Union[bytes, str, Callable[[], Union[bytes, str]], None] = None,
+        now: Optional[float] = None,
+    ) -> Optional[Verified]:
+        """``verify`` for the request a WSGI environ (or Django's
+        ``request.META``) describes, read in one pass: the path as sent
+        (``RAW_URI``/``REQUEST_URI``, else ``SCRIPT_NAME`` + ``PATH_INFO``
+        re-quoted), ``QUERY_STRING``, the ``HTTP_*``, ``CONTENT_TYPE`` and
+        ``CONTENT_LENGTH`` headers, ``REMOTE_ADDR``, and bare ``Key``,
+        ``Signature`` and ``Timestamp`` entries for headers the request lacks.
+        ``host`` replaces the ``Host`` header (Django's validated ``get_host()``)."""
 
 @final
 class CavageVerifier:

@@ -6,47 +6,15 @@ use pyo3::types::PyDict;
 
 use super::convert::{body_arg, maybe_detach, now_arg, secret_arg, window_arg, RequestArgs};
 use super::hmac::HmacKey;
-use super::loader::{call_loader, require_loader, secrets_from};
-use crate::schemes::cavage::{self, Policy, QueryRule};
+use super::loader::{call_loader, entries_from, require_loader};
+use super::verified::Verified;
 use crate::mac::{Algorithm, BodyDigest, Key, KeyCache};
+use crate::pipeline;
+use crate::replay::NoReplayGuard;
+use crate::schemes::cavage::{self, Policies, Policy, QueryRule};
 
 /// Distinct secrets whose key schedules a verifier keeps.
 const KEY_CACHE_SIZE: usize = 1024;
-
-/// The outcome of a successful verification.
-#[pyclass(module = "httpseal", frozen)]
-pub struct Verified {
-    /// The key id the client named.
-    #[pyo3(get)]
-    pub key_id: String,
-    /// The signature algorithm, e.g. `"hmac-sha256"`.
-    #[pyo3(get)]
-    pub algorithm: &'static str,
-    /// Index of the secret that verified the request, among those the loader returned.
-    #[pyo3(get)]
-    pub secret_index: usize,
-    /// The signed header names, space-separated, in signing order.
-    pub signed: String,
-}
-
-#[pymethods]
-impl Verified {
-    /// The signed header names, in signing order.
-    #[getter]
-    fn headers(&self) -> Vec<&str> {
-        self.signed.split_ascii_whitespace().collect()
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "Verified(key_id={:?}, algorithm={:?}, secret_index={}, headers={:?})",
-            self.key_id,
-            self.algorithm,
-            self.secret_index,
-            self.headers()
-        )
-    }
-}
 
 fn allowed_from(algorithms: Option<Vec<String>>) -> PyResult<Vec<Algorithm>> {
     let allowed: Vec<Algorithm> = match algorithms {
@@ -80,7 +48,7 @@ pub(crate) fn query_rule_arg(name: &str) -> PyResult<QueryRule> {
 }
 
 /// The policy of everything but the required headers.
-fn base_policy(
+pub(crate) fn base_policy(
     algorithms: Option<Vec<String>>,
     max_skew: Option<f64>,
     legacy_digests: bool,
@@ -95,64 +63,52 @@ fn base_policy(
     })
 }
 
-/// The policy per lowercase method; `fallback` serves the others.
-struct Policies {
-    per_method: Vec<(String, Policy)>,
-    fallback: Policy,
-}
-
-impl Policies {
-    /// `required` is a sequence (every method) or a mapping of method to
-    /// sequence, where methods it does not name use its `get` entry; `None`
-    /// means `cavage::default_required` for each method.
-    fn from_py(required: Option<&Bound<'_, PyAny>>, base: Policy) -> PyResult<Self> {
-        let with = |names: Vec<String>| Policy {
-            required: lowercase(names),
-            ..base.clone()
-        };
-        let Some(obj) = required.filter(|obj| !obj.is_none()) else {
-            let per_method = ["post", "put", "patch"]
-                .into_iter()
-                .map(|m| (m.to_owned(), with(cavage::default_required(m))))
-                .collect();
-            return Ok(Policies {
-                per_method,
-                fallback: with(cavage::default_required("get")),
-            });
-        };
-        if let Ok(map) = obj.cast::<PyDict>() {
-            let mut per_method = Vec::new();
-            for (method, names) in map.iter() {
-                let method: String = method.extract()?;
-                per_method.push((method.to_ascii_lowercase(), with(names.extract()?)));
-            }
-            let fallback = per_method
-                .iter()
-                .find(|(m, _)| m == "get")
-                .map(|(_, p)| p.clone())
-                .unwrap_or_else(|| with(cavage::default_required("get")));
-            return Ok(Policies {
-                per_method,
-                fallback,
-            });
+/// `required` is a sequence (every method) or a mapping of method to
+/// sequence, where methods it does not name use its `get` entry; `None`
+/// means `cavage::default_required` for each method.
+pub(crate) fn policies_from(
+    required: Option<&Bound<'_, PyAny>>,
+    base: Policy,
+) -> PyResult<Policies> {
+    let with = |names: Vec<String>| Policy {
+        required: lowercase(names),
+        ..base.clone()
+    };
+    let Some(obj) = required.filter(|obj| !obj.is_none()) else {
+        let per_method = ["post", "put", "patch"]
+            .into_iter()
+            .map(|m| (m.to_owned(), with(cavage::default_required(m))))
+            .collect();
+        return Ok(Policies {
+            per_method,
+            fallback: with(cavage::default_required("get")),
+        });
+    };
+    if let Ok(map) = obj.cast::<PyDict>() {
+        let mut per_method = Vec::new();
+        for (method, names) in map.iter() {
+            let method: String = method.extract()?;
+            per_method.push((method.to_ascii_lowercase(), with(names.extract()?)));
         }
-        if obj.is_instance_of::<pyo3::types::PyString>() {
-            return Err(PyTypeError::new_err(
-                "required_headers must be a list of names, not a str",
-            ));
-        }
-        Ok(Policies {
-            per_method: Vec::new(),
-            fallback: with(obj.extract()?),
-        })
-    }
-
-    fn for_method(&self, method: &str) -> &Policy {
-        self.per_method
+        let fallback = per_method
             .iter()
-            .find(|(m, _)| m.eq_ignore_ascii_case(method))
-            .map_or(&self.fallback, |(_, policy)| policy)
+            .find(|(m, _)| m == "get")
+            .map(|(_, p)| p.clone())
+            .unwrap_or_else(|| with(cavage::default_required("get")));
+        return Ok(Policies {
+            per_method,
+            fallback,
+        });
     }
+    if obj.is_instance_of::<pyo3::types::PyString>() {
+        return Err(PyTypeError::new_err(
+            "required_headers must be a list of names, not a str",
+        ));
+    }
+    Ok(Policies {
+        per_method: Vec::new(),
+        fallback: with(obj.extract()?),
+    })
 }
 
 /// A verifier configured once (key store, policy) and used for many requests.
@@ -178,11 +134,11 @@ impl CavageVerifier {
         legacy_digests: bool,
         query_rule: &str,
     ) -> PyResult<Self> {
-        require_loader(secret_loader)?;
+        require_loader(secret_loader, "secret_loader")?;
         let base = base_policy(algorithms, max_skew, legacy_digests, query_rule)?;
         Ok(CavageVerifier {
             secret_loader: secret_loader.clone().unbind(),
-            policies: Policies::from_py(required_headers, base)?,
+            policies: policies_from(required_headers, base)?,
             keys: KeyCache::new(KEY_CACHE_SIZE),
         })
     }
@@ -250,9 +206,9 @@ pub fn verify_cavage(
     query_rule: &str,
     now: Option<f64>,
 ) -> PyResult<Verified> {
-    require_loader(secret_loader)?;
+    require_loader(secret_loader, "secret_loader")?;
     let base = base_policy(algorithms, max_skew, legacy_digests, query_rule)?;
-    let policies = Policies::from_py(required_headers, base)?;
+    let policies = policies_from(required_headers, base)?;
     let args = RequestArgs::convert(method, path, query, headers, body)?;
     let policy = policies.for_method(args.method());
     run(py, secret_loader, policy, &KeyCache::new(0), &args, now)
@@ -271,17 +227,13 @@ fn run(
     let headers = args.headers();
     let req = args.request(&headers);
     let params = cavage::find_params(&req)?;
-    let loaded = call_loader(secret_loader, &params.key_id)?;
-    let secrets = secrets_from(loaded.as_ref())?;
+    let prepared = cavage::prepare(params, &req, policy)?;
+    let loaded = call_loader(secret_loader, &prepared.key_id)?;
+    let entries = entries_from(loaded.as_ref(), "secret_loader")?;
     let verified = maybe_detach(py, args.body.len(), || {
-        cavage::verify(params, &req, &secrets, policy, now, keys)
+        pipeline::check(prepared, &req, &entries, keys, now, &NoReplayGuard)
     })?;
-    Ok(Verified {
-        key_id: verified.key_id,
-        algorithm: verified.algorithm,
-        secret_index: verified.secret_index,
-        signed: verified.headers,
-    })
+    Ok(verified.into())
 }
 
 /// Signs the named headers of a request; returns the value for the

@@ -9,6 +9,7 @@ use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString};
 
 use zeroize::Zeroizing;
 
+use crate::keys::SchemeName;
 use crate::mac::{Algorithm, Encoding, SecretBytes};
 use crate::request::{Header, Request};
 
@@ -83,6 +84,26 @@ pub(crate) fn algorithm_arg(name: &str) -> PyResult<Algorithm> {
             crate::error::quoted(name)
         ))
     })
+}
+
+/// Scheme names (`"cavage"`, `"drf-hmac"`, `"fost"`), each known and none twice.
+pub(crate) fn scheme_names(names: &[String], what: &str) -> PyResult<Vec<SchemeName>> {
+    let mut schemes = Vec::with_capacity(names.len());
+    for name in names {
+        let scheme = SchemeName::from_name(name).ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "{what}: unknown scheme {}; expected cavage, drf-hmac or fost",
+                crate::error::quoted(name)
+            ))
+        })?;
+        if schemes.contains(&scheme) {
+            return Err(PyValueError::new_err(format!(
+                "{what}: {name} is named twice"
+            )));
+        }
+        schemes.push(scheme);
+    }
+    Ok(schemes)
 }
 
 pub(crate) fn encoding_arg(name: &str) -> PyResult<Encoding> {

@@ -6,8 +6,8 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use super::convert::{body_arg, maybe_detach, now_arg, text_arg, window_arg, wire_bytes};
-use crate::schemes::drf::{self, Message};
 use crate::mac::Key;
+use crate::schemes::drf::{self, Message};
 
 /// The arguments both functions share, converted once.
 struct MessageArgs<'a> {

@@ -8,10 +8,13 @@ use super::convert::{
     body_arg, borrow_headers, headers_arg, maybe_detach, now_arg, secret_arg, text_arg, window_arg,
     RequestArgs,
 };
-use super::loader::{call_loader, require_loader, secrets_from};
+use super::loader::{call_loader, entries_from, require_loader};
 use crate::error::Error;
-use crate::schemes::fost::{self, RequestPolicy, UrlPolicy};
 use crate::mac::KeyCache;
+use crate::pipeline;
+use crate::replay::NoReplayGuard;
+use crate::request::Request;
+use crate::schemes::fost::{self, RequestPolicy, UrlPolicy};
 
 /// What a verified FOST request or URL established.
 #[pyclass(module = "httpseal", frozen)]
@@ -200,7 +203,7 @@ pub fn verify_fost_request(
     allow_unsigned_query: bool,
     now: Option<f64>,
 ) -> PyResult<FostVerified> {
-    require_loader(secret_loader)?;
+    require_loader(secret_loader, "secret_loader")?;
     let policy = RequestPolicy {
         max_skew: window_arg(max_skew, "max_skew")?,
         allow_unsigned_query,
@@ -213,15 +216,23 @@ pub fn verify_fost_request(
     let authorization = req.single_header("authorization")?.unwrap_or("");
     let credentials = fost::parse_authorization(authorization)?
         .ok_or_else(|| Error::MissingHeader("Authorization: FOST".into()))?;
-    let loaded = call_loader(secret_loader, &credentials.key)?;
-    let secrets = secrets_from(loaded.as_ref())?;
-    let (signed, _) = maybe_detach(py, args.body.len(), || {
-        fost::verify_request(&req, &credentials, &secrets, policy, now, &KeyCache::new(0))
+    let prepared = fost::prepare_request(credentials, &req, req.path, policy)?;
+    let loaded = call_loader(secret_loader, &prepared.key_id)?;
+    let entries = entries_from(loaded.as_ref(), "secret_loader")?;
+    let verified = maybe_detach(py, args.body.len(), || {
+        pipeline::check(
+            prepared,
+            &req,
+            &entries,
+            &KeyCache::new(0),
+            now,
+            &NoReplayGuard,
+        )
     })?;
     Ok(FostVerified {
-        key: credentials.key,
-        act_as: signed.act_as,
-        signed: signed.headers,
+        key: verified.key_id,
+        act_as: verified.act_as,
+        signed: verified.signed_headers,
     })
 }
 
@@ -239,7 +250,7 @@ pub fn verify_fost_url(
     max_lifetime: Option<f64>,
     now: Option<f64>,
 ) -> PyResult<FostVerified> {
-    require_loader(secret_loader)?;
+    require_loader(secret_loader, "secret_loader")?;
     let policy = UrlPolicy {
         require_expiry,
         max_lifetime: window_arg(max_lifetime, "max_lifetime")?,
@@ -252,12 +263,20 @@ pub fn verify_fost_url(
     );
     let params = fost::url_params(&query)?
         .ok_or_else(|| Error::MissingHeader("_k and _s query parameters".into()))?;
-    let loaded = call_loader(secret_loader, &params.key)?;
-    let secrets = secrets_from(loaded.as_ref())?;
+    let prepared = fost::prepare_url(params, &host, &path, &query, policy)?;
+    let loaded = call_loader(secret_loader, &prepared.key_id)?;
+    let entries = entries_from(loaded.as_ref(), "secret_loader")?;
+    let req = Request {
+        method: "GET",
+        path: &path,
+        query: &query,
+        headers: &[],
+        body: b"",
+    };
     let keys = KeyCache::new(0);
-    fost::verify_url(&host, &path, &query, &params, &secrets, policy, now, &keys)?;
+    let verified = pipeline::check(prepared, &req, &entries, &keys, now, &NoReplayGuard)?;
     Ok(FostVerified {
-        key: params.key,
+        key: verified.key_id,
         act_as: None,
         signed: Vec::new(),
     })

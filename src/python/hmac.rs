@@ -5,27 +5,53 @@ use pyo3::prelude::*;
 use pyo3::types::{PyAny, PyBytes};
 
 use super::convert::{
-    algorithm_arg, bytes_arg, encoding_arg, maybe_detach, secret_arg, wire_bytes,
+    algorithm_arg, bytes_arg, encoding_arg, maybe_detach, scheme_names, secret_arg, wire_bytes,
 };
+use crate::keys::{SchemeName, Schemes};
 use crate::mac::Key;
 use crate::schemes::token;
 
-/// A reusable HMAC key whose key schedule is computed once.
+/// A reusable HMAC key whose key schedule is computed once, pinned to one
+/// hash function and, optionally, to some schemes.
 #[pyclass(module = "httpseal", frozen)]
 pub struct HmacKey {
     pub(crate) key: Key,
+    pub(crate) schemes: Schemes,
 }
 
 #[pymethods]
 impl HmacKey {
     #[new]
-    #[pyo3(signature = (secret, *, digest = "sha256"))]
-    fn new(secret: &Bound<'_, PyAny>, digest: &str) -> PyResult<Self> {
+    #[pyo3(signature = (secret, *, digest = "sha256", schemes = None))]
+    fn new(
+        secret: &Bound<'_, PyAny>,
+        digest: &str,
+        schemes: Option<Vec<String>>,
+    ) -> PyResult<Self> {
         let algorithm = algorithm_arg(digest)?;
+        let schemes = match schemes {
+            None => Schemes::ALL,
+            Some(names) => {
+                let set = scheme_names(&names, "schemes")?
+                    .into_iter()
+                    .collect::<Schemes>();
+                if set.is_empty() {
+                    return Err(PyValueError::new_err("schemes must not be empty"));
+                }
+                set
+            }
+        };
         let secret = secret_arg(secret, "secret")?;
         Ok(HmacKey {
             key: Key::new(algorithm, &secret),
+            schemes,
         })
+    }
+
+    /// The schemes this key may sign with.
+    #[getter]
+    fn schemes(&self) -> Vec<&'static str> {
+        self.schemes.iter().map(SchemeName::name).collect()
     }
 
     /// The hash function's name, e.g. `"sha256"`.
@@ -75,7 +101,15 @@ impl HmacKey {
     }
 
     fn __repr__(&self) -> String {
-        format!("HmacKey(digest='{}', secret=<hidden>)", self.digest())
+        if self.schemes == Schemes::ALL {
+            format!("HmacKey(digest='{}', secret=<hidden>)", self.digest())
+        } else {
+            format!(
+                "HmacKey(digest='{}', schemes={:?}, secret=<hidden>)",
+                self.digest(),
+                self.schemes()
+            )
+        }
     }
 }
 

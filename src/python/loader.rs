@@ -11,15 +11,16 @@ use std::borrow::Cow;
 
 use super::convert::{secret_arg, type_name};
 use super::hmac::HmacKey;
+use crate::keys::KeyEntry;
 use crate::mac::Secret;
 
 /// Checked when the loader is registered, so a mistake fails at set-up.
-pub(crate) fn require_loader(loader: &Bound<'_, PyAny>) -> PyResult<()> {
+pub(crate) fn require_loader(loader: &Bound<'_, PyAny>, name: &str) -> PyResult<()> {
     if loader.is_callable() {
         Ok(())
     } else {
         Err(PyTypeError::new_err(format!(
-            "secret_loader must be callable, not {}",
+            "{name} must be callable, not {}",
             type_name(loader)
         )))
     }
@@ -60,47 +61,61 @@ fn means_unknown_key(py: Python<'_>, err: &PyErr) -> bool {
         .is_ok_and(|class| err.matches(py, class).unwrap_or(false))
 }
 
-fn wrong_type(obj: &Bound<'_, PyAny>) -> PyErr {
+fn wrong_type(obj: &Bound<'_, PyAny>, name: &str) -> PyErr {
     PyTypeError::new_err(format!(
-        "secret_loader returned {}; expected str, bytes, bytearray, an HmacKey, a list of them, or None",
+        "{name} returned {}; expected str, bytes, bytearray, an HmacKey, a list of them, or None",
         type_name(obj)
     ))
 }
 
 /// One secret; `None` and empty secrets are skipped.
-fn secret_from<'a>(item: &'a Bound<'_, PyAny>) -> PyResult<Option<Secret<'a>>> {
+fn secret_from<'a>(item: &'a Bound<'_, PyAny>, name: &str) -> PyResult<Option<KeyEntry<'a>>> {
     if item.is_none() {
         return Ok(None);
     }
     if let Ok(key) = item.cast::<HmacKey>() {
-        return Ok(Some(Secret::Pinned(Cow::Borrowed(&key.get().key))));
+        let key = key.get();
+        return Ok(Some(KeyEntry {
+            secret: Secret::Pinned(Cow::Borrowed(&key.key)),
+            schemes: key.schemes,
+        }));
     }
     let is_bytes = item.is_instance_of::<PyBytes>()
         || item.is_instance_of::<PyString>()
         || item.is_instance_of::<PyByteArray>();
     if !is_bytes {
-        return Err(wrong_type(item));
+        return Err(wrong_type(item, name));
     }
     let raw = secret_arg(item, "a secret")?;
-    Ok((!raw.is_empty()).then_some(Secret::Raw(raw)))
+    Ok((!raw.is_empty()).then_some(KeyEntry::any_scheme(Secret::Raw(raw))))
 }
 
-/// What the loader returned, as secrets (empty: unknown key). A single
+/// What the loader returned, as key entries (empty: unknown key). A single
 /// secret is borrowed; the items of a list are copied (and wiped on drop).
-pub(crate) fn secrets_from<'a>(loaded: Option<&'a Bound<'_, PyAny>>) -> PyResult<Vec<Secret<'a>>> {
+pub(crate) fn entries_from<'a>(
+    loaded: Option<&'a Bound<'_, PyAny>>,
+    name: &str,
+) -> PyResult<Vec<KeyEntry<'a>>> {
     let Some(loaded) = loaded else {
         return Ok(Vec::new());
     };
     if !(loaded.is_instance_of::<PyList>() || loaded.is_instance_of::<PyTuple>()) {
-        return Ok(secret_from(loaded)?.into_iter().collect());
+        return Ok(secret_from(loaded, name)?.into_iter().collect());
     }
     let mut secrets = Vec::new();
     for item in loaded.try_iter()? {
         let item = item?;
         if item.is_instance_of::<PyList>() || item.is_instance_of::<PyTuple>() {
-            return Err(wrong_type(&item));
+            return Err(wrong_type(&item, name));
         }
-        secrets.extend(secret_from(&item)?.map(Secret::into_owned));
+        // Skipped items keep their place, so `secret_index` is the loader's.
+        secrets.push(match secret_from(&item, name)? {
+            Some(entry) => KeyEntry {
+                secret: entry.secret.into_owned(),
+                schemes: entry.schemes,
+            },
+            None => KeyEntry::placeholder(),
+        });
     }
     Ok(secrets)
 }

@@ -9,8 +9,10 @@ mod errors;
 mod fost;
 mod hmac;
 mod loader;
+mod pipeline;
+mod verified;
 
-pub use cavage::{body_digest, sign_cavage, verify_cavage, CavageVerifier, Verified};
+pub use cavage::{body_digest, sign_cavage, verify_cavage, CavageVerifier};
 pub use drf::{sign_drf, verify_drf};
 pub use errors::register_exceptions;
 pub use fost::{
@@ -18,3 +20,5 @@ pub use fost::{
     fost_hmac_url_signature, verify_fost_request, verify_fost_url, FostVerified,
 };
 pub use hmac::{compare_hmacs, render_hmac, verify_hmac_token, HmacKey};
+pub use pipeline::Verifier;
+pub use verified::Verified;

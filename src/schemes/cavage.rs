@@ -5,10 +5,14 @@
 use std::borrow::Cow;
 
 use crate::error::{quoted, Error, Result};
+use crate::keys::SchemeName;
 use crate::mac::{
-    base64_decode_mac, base64_encode, ct_eq, match_secrets, Algorithm, BodyDigest, Key, KeyCache,
-    Secret,
+    base64_decode_mac, base64_encode, ct_eq, Algorithm, BodyDigest, Key, KeyCache, Secret,
 };
+use crate::pipeline::{
+    self, entries_for, AlgorithmChoice, DigestCheck, Freshness, Prepared, Verified,
+};
+use crate::replay::NoReplayGuard;
 use crate::request::{count_signed_bytes, listed_names, Request};
 use crate::time;
 
@@ -217,19 +221,43 @@ fn parse_value(text: &str) -> Result<(Cow<'_, str>, &str)> {
     Err(Error::malformed("unterminated quoted string"))
 }
 
-/// Finds the signature in `Authorization: Signature ...` or, failing that,
-/// in a `Signature:` header.
-pub fn find_params<'a>(req: &Request<'a>) -> Result<Params<'a>> {
+/// The `Authorization` scheme's name (case-insensitive, RFC 7235) and the rest.
+pub fn auth_scheme(value: &str) -> (&str, &str) {
+    let value = value.trim_ascii_start();
+    let end = value
+        .bytes()
+        .position(|b| b.is_ascii_whitespace())
+        .unwrap_or(value.len());
+    (&value[..end], value[end..].trim_ascii_start())
+}
+
+/// Whether a `Signature` header holds draft-cavage parameters (a `keyId=`)
+/// rather than drf-hmac's bare base64 MAC, which has no `keyId=`.
+pub fn holds_params(signature: &str) -> bool {
+    signature.as_bytes().windows(5).enumerate().any(|(i, w)| {
+        w.eq_ignore_ascii_case(b"keyid") && signature[i + 5..].trim_ascii_start().starts_with('=')
+    })
+}
+
+/// Cavage's credentials, parsed: `Authorization` with scheme `Signature`, or
+/// a `Signature` header holding draft-cavage parameters; `Ok(None)` for a
+/// request with neither (not ours).
+pub fn find<'a>(req: &Request<'a>) -> Result<Option<Params<'a>>> {
     if let Some(auth) = req.single_header("authorization")? {
-        let (scheme, rest) = auth.split_once(' ').unwrap_or((auth, ""));
+        let (scheme, rest) = auth_scheme(auth);
         if scheme.eq_ignore_ascii_case("signature") {
-            return parse_params(rest);
+            return parse_params(rest).map(Some);
         }
     }
     match req.single_header("signature")? {
-        Some(value) => parse_params(value),
-        None => Err(Error::MissingHeader("Authorization: Signature".to_owned())),
+        Some(value) if holds_params(value) => parse_params(value).map(Some),
+        _ => Ok(None),
     }
+}
+
+/// Like `find`, for callers that expect a signature: its absence is an error.
+pub fn find_params<'a>(req: &Request<'a>) -> Result<Params<'a>> {
+    find(req)?.ok_or_else(|| Error::MissingHeader("Authorization: Signature".to_owned()))
 }
 
 /// Appends the request target: the lowercase method, the path as sent and,
@@ -319,18 +347,117 @@ impl Policy {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verified {
-    pub key_id: String,
-    pub algorithm: &'static str,
-    /// Which of the returned secrets verified it (rotation).
-    pub secret_index: usize,
-    /// The signed header names, lowercase, separated by whitespace.
-    pub headers: String,
+/// The policy per lowercase method; `fallback` serves the others.
+#[derive(Debug, Clone)]
+pub struct Policies {
+    pub per_method: Vec<(String, Policy)>,
+    pub fallback: Policy,
+}
+
+impl Policies {
+    /// `default_required(method)` for every method.
+    pub fn defaults(max_skew: Option<u64>) -> Self {
+        let with = |method: &str| Policy {
+            max_skew,
+            ..Policy::default_for(method)
+        };
+        Policies {
+            per_method: ["post", "put", "patch"]
+                .into_iter()
+                .map(|m| (m.to_owned(), with(m)))
+                .collect(),
+            fallback: with("get"),
+        }
+    }
+
+    pub fn for_method(&self, method: &str) -> &Policy {
+        self.per_method
+            .iter()
+            .find(|(m, _)| m.eq_ignore_ascii_case(method))
+            .map_or(&self.fallback, |(_, policy)| policy)
+    }
+}
+
+/// The pipeline's step 3 for draft-cavage: the algorithm, the required
+/// headers, a parseable signed `Date` while freshness is on, and the signing
+/// string.
+pub fn prepare<'a>(params: Params<'a>, req: &Request<'a>, policy: &Policy) -> Result<Prepared<'a>> {
+    let signed = listed_names(&params.headers)?;
+    let algorithm = match &params.algorithm {
+        Some(name) => {
+            let algorithm = algorithm_from_name(name)?;
+            if !policy.allowed.contains(&algorithm) {
+                return Err(Error::DisallowedAlgorithm(
+                    algorithm_name(algorithm)?.to_owned(),
+                ));
+            }
+            AlgorithmChoice::Fixed(algorithm)
+        }
+        None => AlgorithmChoice::FromKey(policy.allowed.clone()),
+    };
+    let is_signed = |name: &str| signed.contains(&name);
+    if let Some(missing) = policy.required.iter().find(|r| !is_signed(r)) {
+        return Err(Error::HeaderNotSigned(missing.clone()));
+    }
+    // A signature that covers no timestamp would stay valid forever.
+    if policy.max_skew.is_some() && !is_signed("date") {
+        return Err(Error::HeaderNotSigned("date".to_owned()));
+    }
+    let head = signing_string(&signed, req, policy.query_rule)?.into_bytes();
+    let claimed = base64_decode_mac(params.signature.trim())
+        .ok_or_else(|| Error::malformed("signature is not base64"))?;
+    let stamp = req
+        .header("date")
+        .filter(|_| is_signed("date"))
+        .map(|date| (time::parse_http_date(&date), date));
+    let (timestamp, freshness) = match (stamp, policy.max_skew) {
+        (Some((None, date)), Some(_)) => {
+            return Err(Error::malformed(format!(
+                "date {} is not an HTTP date",
+                quoted(&date)
+            )))
+        }
+        (Some((Some(at), date)), Some(max_skew)) => (
+            Some(at),
+            Freshness::Window {
+                stamp: at,
+                shown: date.into_owned(),
+                max_skew,
+            },
+        ),
+        (Some((at, _)), None) => (at, Freshness::Unchecked),
+        (None, _) => (None, Freshness::Unchecked),
+    };
+    let digest = if is_signed("digest") || policy.required.iter().any(|h| h == "digest") {
+        let header = req
+            .header("digest")
+            .ok_or_else(|| Error::MissingHeader("digest".into()))?;
+        Some(DigestCheck {
+            header,
+            legacy: policy.legacy_digests,
+        })
+    } else {
+        None
+    };
+    let covered = signed.iter().map(|n| (*n).to_owned()).collect();
+    Ok(Prepared {
+        scheme: SchemeName::Cavage,
+        key_id: params.key_id,
+        algorithm,
+        head,
+        tail: b"",
+        claimed,
+        freshness,
+        digest,
+        covered,
+        act_as: None,
+        timestamp,
+        signed_headers: Vec::new(),
+    })
 }
 
 /// Verifies parsed `params` against the request, the secrets the key store
-/// returned for `params.key_id` and the server's policy.
+/// returned for `params.key_id` and the server's policy, through the pipeline.
 pub fn verify(
     params: Params<'_>,
     req: &Request<'_>,
@@ -342,55 +469,15 @@ pub fn verify(
     if secrets.is_empty() {
         return Err(Error::UnknownKey);
     }
-    let signed = listed_names(&params.headers)?;
-    let algorithm = match &params.algorithm {
-        Some(name) => algorithm_from_name(name)?,
-        None => match secrets {
-            [Secret::Pinned(key), ..] => key.algorithm(),
-            _ => return Err(Error::malformed("algorithm parameter is missing")),
-        },
-    };
-    if !policy.allowed.contains(&algorithm) {
-        return Err(Error::DisallowedAlgorithm(
-            algorithm_name(algorithm)?.to_owned(),
-        ));
-    }
-    let is_signed = |name: &str| signed.contains(&name);
-    if let Some(missing) = policy.required.iter().find(|r| !is_signed(r)) {
-        return Err(Error::HeaderNotSigned(missing.clone()));
-    }
-    // A signature that covers no timestamp would stay valid forever.
-    if policy.max_skew.is_some() && !is_signed("date") {
-        return Err(Error::HeaderNotSigned("date".to_owned()));
-    }
-    let signing = signing_string(&signed, req, policy.query_rule)?;
-    let claimed = base64_decode_mac(params.signature.trim())
-        .ok_or_else(|| Error::malformed("signature is not base64"))?;
-    let secret_index = match_secrets(secrets, algorithm, keys, &[signing.as_bytes()], &claimed)?;
-    drop(signing);
-
-    if let Some(max_skew) = policy.max_skew {
-        let date = req
-            .header("date")
-            .ok_or_else(|| Error::MissingHeader("date".into()))?;
-        let stamp = time::parse_http_date(&date).ok_or_else(|| {
-            Error::malformed(format!("date {} is not an HTTP date", quoted(&date)))
-        })?;
-        time::check_fresh(stamp, now, max_skew, &date)?;
-    }
-    if is_signed("digest") || policy.required.iter().any(|h| h == "digest") {
-        let digest = req
-            .header("digest")
-            .ok_or_else(|| Error::MissingHeader("digest".into()))?;
-        check_digest(&digest, req.body, policy.legacy_digests)?;
-    }
-    drop(signed);
-    Ok(Verified {
-        key_id: params.key_id.into_owned(),
-        algorithm: algorithm_name(algorithm)?,
-        secret_index,
-        headers: params.headers.into_owned(),
-    })
+    let prepared = prepare(params, req, policy)?;
+    pipeline::check(
+        prepared,
+        req,
+        &entries_for(secrets),
+        keys,
+        now,
+        &NoReplayGuard,
+    )
 }
 
 /// Checks a `Digest: SHA-256=<base64>[, ...]` header against the body. Every
@@ -601,7 +688,10 @@ mod tests {
             NOW,
         )
         .unwrap();
-        assert_eq!((ok.key_id.as_str(), ok.algorithm), ("key-1", "hmac-sha256"));
+        assert_eq!(
+            (ok.key_id.as_str(), ok.algorithm.as_str()),
+            ("key-1", "hmac-sha256")
+        );
 
         let wrong = check(
             params.clone(),

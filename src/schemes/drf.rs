@@ -5,7 +5,14 @@
 use crate::error::{quoted, Error, Result};
 use zeroize::Zeroizing;
 
-use crate::mac::{base64_decode_mac, base64_encode, ct_eq, Algorithm, Key};
+use std::borrow::Cow;
+
+use crate::keys::{KeyEntry, SchemeName};
+use crate::mac::{base64_decode_mac, base64_encode, Algorithm, Key, KeyCache, Secret};
+use crate::pipeline::{self, AlgorithmChoice, Context, Freshness, Prepared};
+use crate::replay::NoReplayGuard;
+use crate::request::{decoded_path, Request};
+use crate::schemes::cavage;
 use crate::time;
 
 /// The fields the string to sign is made of.
@@ -68,15 +75,65 @@ pub fn parse_timestamp(text: &str) -> Result<i64> {
         })
 }
 
-/// Verifies a request: the timestamp parses and is fresh (when `max_skew` is
-/// set) and the signature matches, compared in constant time.
-pub fn verify(
-    key: &Key,
+/// drf-hmac's credentials: the `Key`, `Signature` and `Timestamp` headers.
+#[derive(Debug, Clone, Copy)]
+pub struct Credentials<'a> {
+    pub key: &'a str,
+    pub signature: &'a str,
+    pub timestamp: &'a str,
+}
+
+/// drf-hmac's credentials, parsed: any of `Key`, `Signature`, `Timestamp`
+/// makes the request ours, except a `Signature` header holding draft-cavage
+/// parameters (`keyId=…`), which is Cavage's. Ours but incomplete is an error.
+pub fn find<'a>(req: &Request<'a>) -> Result<Option<Credentials<'a>>> {
+    let key = req.single_header("key")?;
+    let timestamp = req.single_header("timestamp")?;
+    let signature = req.single_header("signature")?;
+    let cavage_signature = signature.is_some_and(cavage::holds_params);
+    if key.is_none() && timestamp.is_none() && (signature.is_none() || cavage_signature) {
+        return Ok(None);
+    }
+    match (key, signature, timestamp) {
+        (Some(key), Some(signature), Some(timestamp))
+            if !key.is_empty() && !signature.is_empty() && !timestamp.is_empty() =>
+        {
+            Ok(Some(Credentials {
+                key,
+                signature,
+                timestamp,
+            }))
+        }
+        _ => Err(Error::MissingHeader(
+            "the Key, Signature and Timestamp headers are all required".to_owned(),
+        )),
+    }
+}
+
+/// What the client signs as its "hostname".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hostname {
+    /// The peer address, as django-rest-framework-hmac signs.
+    RemoteAddr,
+    /// The `Host` header (`host[:port]`).
+    Host,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    pub max_skew: Option<u64>,
+    pub hostname: Hostname,
+}
+
+/// The pipeline's step 3 for one message: the timestamp parses, the
+/// signature decodes, and the string to sign (the head copied, the data borrowed).
+pub fn prepare_message<'a>(
+    key_id: &'a str,
     message: &Message<'_>,
+    data: &'a [u8],
     signature: &[u8],
     max_skew: Option<u64>,
-    now: i64,
-) -> Result<()> {
+) -> Result<Prepared<'a>> {
     if signature.is_empty() {
         return Err(Error::malformed("empty signature"));
     }
@@ -85,13 +142,83 @@ pub fn verify(
         .ok()
         .and_then(base64_decode_mac)
         .ok_or_else(|| Error::malformed("signature is not base64"))?;
-    if !ct_eq(&key.sign_parts(&message.parts()), &claimed) {
-        return Err(Error::BadSignature);
-    }
-    if let Some(max_skew) = max_skew {
-        time::check_fresh(stamp, now, max_skew, message.timestamp)?;
-    }
-    Ok(())
+    let parts = message.parts();
+    let freshness = match max_skew {
+        Some(max_skew) => Freshness::Window {
+            stamp,
+            shown: message.timestamp.to_owned(),
+            max_skew,
+        },
+        None => Freshness::Unchecked,
+    };
+    Ok(Prepared {
+        scheme: SchemeName::DrfHmac,
+        key_id: Cow::Borrowed(key_id),
+        algorithm: AlgorithmChoice::Fixed(Algorithm::Sha256),
+        head: parts[..8].concat(),
+        tail: data,
+        claimed,
+        freshness,
+        digest: None,
+        covered: ["method", "hostname", "path", "timestamp", "body"]
+            .map(String::from)
+            .to_vec(),
+        act_as: None,
+        timestamp: Some(stamp),
+        signed_headers: Vec::new(),
+    })
+}
+
+/// The pipeline's step 3 for a request: the message the client signed, from
+/// the request view (the decoded path, the hostname the policy names, the
+/// body or the adapter's re-serialized data).
+pub fn prepare<'a>(
+    creds: Credentials<'a>,
+    req: &Request<'a>,
+    policy: &Policy,
+    context: &Context<'a>,
+) -> Result<Prepared<'a>> {
+    let hostname = match policy.hostname {
+        Hostname::RemoteAddr => Cow::Borrowed(context.remote_addr),
+        Hostname::Host => req.header("host").unwrap_or_default(),
+    };
+    let path = decoded_path(req.path);
+    let data: &'a [u8] = context.drf_data.unwrap_or(req.body);
+    let message = Message {
+        method: req.method,
+        hostname: &hostname,
+        path: &path,
+        timestamp: creds.timestamp,
+        data,
+    };
+    prepare_message(
+        creds.key,
+        &message,
+        data,
+        creds.signature.as_bytes(),
+        policy.max_skew,
+    )
+}
+
+/// Verifies a message against one key, through the pipeline.
+pub fn verify(
+    key: &Key,
+    message: &Message<'_>,
+    signature: &[u8],
+    max_skew: Option<u64>,
+    now: i64,
+) -> Result<()> {
+    let prepared = prepare_message("", message, message.data, signature, max_skew)?;
+    let entries = [KeyEntry::any_scheme(Secret::Pinned(Cow::Borrowed(key)))];
+    let keys = KeyCache::new(0);
+    let req = Request {
+        method: message.method,
+        path: message.path,
+        query: "",
+        headers: &[],
+        body: b"",
+    };
+    pipeline::check(prepared, &req, &entries, &keys, now, &NoReplayGuard).map(|_| ())
 }
 
 #[cfg(test)]

@@ -2,9 +2,12 @@
 //! HMAC-SHA1 in standard base64 over a newline-separated document.
 
 use crate::error::{quoted, Error, Result};
-use crate::mac::{
-    base64_decode_mac, base64_encode, match_secrets, Algorithm, Key, KeyCache, Secret,
-};
+use std::borrow::Cow;
+
+use crate::keys::SchemeName;
+use crate::mac::{base64_decode_mac, base64_encode, Algorithm, Key, KeyCache, Secret};
+use crate::pipeline::{self, entries_for, AlgorithmChoice, Found, Freshness, Prepared};
+use crate::replay::NoReplayGuard;
 use crate::request::{count_signed_bytes, listed_names, Request};
 use crate::time;
 
@@ -169,7 +172,8 @@ pub fn parse_authorization(value: &str) -> Result<Option<Credentials>> {
     let (Some(scheme), credentials, rest) = (words.next(), words.next(), words.next()) else {
         return Ok(None);
     };
-    if scheme != "FOST" {
+    // Scheme names are case-insensitive (RFC 7235).
+    if !scheme.eq_ignore_ascii_case("FOST") {
         return Ok(None);
     }
     let (Some(credentials), None) = (credentials, rest) else {
@@ -285,6 +289,79 @@ pub fn document_tail<'a>(
     Ok(body)
 }
 
+/// FOST's credentials, parsed: `Authorization` with scheme `FOST`, or else
+/// the raw (not percent-decoded) query names `_k` and `_s` of a signed URL,
+/// which is valid for GET and HEAD only. `Ok(None)` for neither (not ours).
+pub fn find<'a>(req: &Request<'a>) -> Result<Option<Found<'a>>> {
+    if let Some(auth) = req.single_header("authorization")? {
+        if let Some(creds) = parse_authorization(auth)? {
+            return Ok(Some(Found::FostRequest(creds)));
+        }
+    }
+    let Some(params) = url_params(req.query)? else {
+        return Ok(None);
+    };
+    if !["GET", "HEAD"].contains(&req.method) {
+        return Err(Error::malformed(
+            "signed URLs are valid for GET and HEAD only",
+        ));
+    }
+    Ok(Some(Found::FostUrl(params)))
+}
+
+/// The pipeline's step 3 for a signed request: the listed headers, the
+/// timestamp, the tail rule and the document (`path` as the original signed
+/// it: Django's decoded `request.path`).
+pub fn prepare_request<'a>(
+    credentials: Credentials,
+    req: &Request<'a>,
+    path: &str,
+    policy: RequestPolicy,
+) -> Result<Prepared<'a>> {
+    let fields = request_fields(req)?;
+    let stamp = parse_timestamp(fields.timestamp)?;
+    let tail = document_tail(req.body, req.query, policy.allow_unsigned_query)?;
+    let claimed = base64_decode_mac(&credentials.signature)
+        .ok_or_else(|| Error::malformed("signature is not base64"))?;
+    let values: Vec<&str> = fields.headers.iter().map(|(_, v)| *v).collect();
+    let mut parts = request_parts(req.method, path, fields.timestamp, &values, b"");
+    parts.pop();
+    let freshness = match policy.max_skew {
+        Some(max_skew) => Freshness::Window {
+            stamp,
+            shown: fields.timestamp.to_owned(),
+            max_skew,
+        },
+        None => Freshness::Unchecked,
+    };
+    let act_as = fields
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("x-fost-user"))
+        .map(|(_, user)| utf7_decode(user).unwrap_or_else(|| (*user).to_owned()));
+    let mut covered = vec!["method".to_owned(), "path".to_owned()];
+    covered.extend(fields.headers.iter().map(|(n, _)| n.to_ascii_lowercase()));
+    covered.push(if req.body.is_empty() { "query" } else { "body" }.to_owned());
+    Ok(Prepared {
+        scheme: SchemeName::Fost,
+        key_id: Cow::Owned(credentials.key),
+        algorithm: AlgorithmChoice::Fixed(Algorithm::Sha1),
+        head: parts.concat(),
+        tail,
+        claimed,
+        freshness,
+        digest: None,
+        covered,
+        act_as,
+        timestamp: Some(stamp),
+        signed_headers: fields
+            .headers
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect(),
+    })
+}
+
 /// Verifies a FOST-signed request against the secrets the key store returned
 /// for the key; returns what it signed and the index of the matching secret.
 pub fn verify_request(
@@ -298,31 +375,20 @@ pub fn verify_request(
     if secrets.is_empty() {
         return Err(Error::UnknownKey);
     }
-    let fields = request_fields(req)?;
-    let stamp = parse_timestamp(fields.timestamp)?;
-    if let Some(max_skew) = policy.max_skew {
-        time::check_fresh(stamp, now, max_skew, fields.timestamp)?;
-    }
-    let tail = document_tail(req.body, req.query, policy.allow_unsigned_query)?;
-    let claimed = base64_decode_mac(&credentials.signature)
-        .ok_or_else(|| Error::malformed("signature is not base64"))?;
-    let values: Vec<&str> = fields.headers.iter().map(|(_, v)| *v).collect();
-    let parts = request_parts(req.method, req.path, fields.timestamp, &values, tail);
-    let index = match_secrets(secrets, Algorithm::Sha1, keys, &parts, &claimed)?;
-    let act_as = fields
-        .headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case("x-fost-user"))
-        .map(|(_, user)| utf7_decode(user).unwrap_or_else(|| (*user).to_owned()));
+    let prepared = prepare_request(credentials.clone(), req, req.path, policy)?;
+    let verified = pipeline::check(
+        prepared,
+        req,
+        &entries_for(secrets),
+        keys,
+        now,
+        &NoReplayGuard,
+    )?;
     let signed = Signed {
-        headers: fields
-            .headers
-            .iter()
-            .map(|(n, v)| (n.to_string(), v.to_string()))
-            .collect(),
-        act_as,
+        headers: verified.signed_headers,
+        act_as: verified.act_as,
     };
-    Ok((signed, index))
+    Ok((signed, verified.secret_index))
 }
 
 /// The `_k`, `_e` and `_s` parameters of a signed URL, decoded.
@@ -372,9 +438,62 @@ pub struct UrlPolicy {
     pub max_lifetime: Option<u64>,
 }
 
-/// Verifies a signed URL (`host` as the `Host` header has it, the path as
-/// Django decodes it, the raw query string); returns the index of the secret
-/// that matched.
+/// The pipeline's step 3 for a signed URL (`host` as the `Host` header has
+/// it, the path as Django decodes it, the raw query string): the expiry rule
+/// and the document.
+pub fn prepare_url<'a>(
+    params: UrlParams,
+    host: &str,
+    path: &str,
+    query: &str,
+    policy: UrlPolicy,
+) -> Result<Prepared<'a>> {
+    let expires = match &params.expires {
+        None if policy.require_expiry => {
+            return Err(Error::malformed("signed URL has no _e expiry"))
+        }
+        None => "",
+        Some(e) => e.as_str(),
+    };
+    let freshness = if params.expires.is_some() {
+        let at: i64 = expires
+            .parse()
+            .ok()
+            .filter(|_| !expires.starts_with('+'))
+            .ok_or_else(|| {
+                Error::malformed(format!("expiry {} is not Unix seconds", quoted(expires)))
+            })?;
+        Freshness::Expiry {
+            at,
+            max_lifetime: policy.max_lifetime,
+        }
+    } else {
+        Freshness::Unchecked
+    };
+    let claimed = base64_decode_mac(&params.signature)
+        .ok_or_else(|| Error::malformed("signature is not base64"))?;
+    let document = url_document(host, path, &filter_query_string(query), expires);
+    let mut covered = ["host", "path", "query"].map(String::from).to_vec();
+    if params.expires.is_some() {
+        covered.push("expires".to_owned());
+    }
+    Ok(Prepared {
+        scheme: SchemeName::Fost,
+        key_id: Cow::Owned(params.key),
+        algorithm: AlgorithmChoice::Fixed(Algorithm::Sha1),
+        head: document.into_bytes(),
+        tail: b"",
+        claimed,
+        freshness,
+        digest: None,
+        covered,
+        act_as: None,
+        timestamp: None,
+        signed_headers: Vec::new(),
+    })
+}
+
+/// Verifies a signed URL; returns the index of the secret that matched.
 #[allow(clippy::too_many_arguments)]
 pub fn verify_url(
     host: &str,
@@ -389,42 +508,23 @@ pub fn verify_url(
     if secrets.is_empty() {
         return Err(Error::UnknownKey);
     }
-    let expires = match &params.expires {
-        None if policy.require_expiry => {
-            return Err(Error::malformed("signed URL has no _e expiry"))
-        }
-        None => "",
-        Some(e) => e.as_str(),
+    let prepared = prepare_url(params.clone(), host, path, query, policy)?;
+    let req = Request {
+        method: "GET",
+        path,
+        query,
+        headers: &[],
+        body: b"",
     };
-    if !expires.is_empty() || params.expires.is_some() {
-        let at: i64 = expires
-            .parse()
-            .ok()
-            .filter(|_| !expires.starts_with('+'))
-            .ok_or_else(|| {
-                Error::malformed(format!("expiry {} is not Unix seconds", quoted(expires)))
-            })?;
-        if at < now {
-            return Err(Error::Expired(format!("expired at {at}, now {now}")));
-        }
-        if let Some(max) = policy.max_lifetime {
-            if at.saturating_sub(now) as u64 > max {
-                return Err(Error::Future(format!(
-                    "expiry {at} is more than {max} s away"
-                )));
-            }
-        }
-    }
-    let claimed = base64_decode_mac(&params.signature)
-        .ok_or_else(|| Error::malformed("signature is not base64"))?;
-    let document = url_document(host, path, &filter_query_string(query), expires);
-    match_secrets(
-        secrets,
-        Algorithm::Sha1,
+    let verified = pipeline::check(
+        prepared,
+        &req,
+        &entries_for(secrets),
         keys,
-        &[document.as_bytes()],
-        &claimed,
-    )
+        now,
+        &NoReplayGuard,
+    )?;
+    Ok(verified.secret_index)
 }
 
 #[cfg(test)]

@@ -1,0 +1,201 @@
+//! Key material as the key store hands it to the pipeline: the secrets of one
+//! key id (several while it rotates), each usable with every scheme or pinned
+//! to some, and the scheme names themselves.
+
+use std::borrow::Cow;
+
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+use crate::mac::{hex_decode_spaced, Secret, SecretBytes};
+
+/// The wire formats the pipeline speaks, by their stable names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemeName {
+    Cavage,
+    DrfHmac,
+    Fost,
+}
+
+impl SchemeName {
+    pub const ALL: [SchemeName; 3] = [SchemeName::Cavage, SchemeName::DrfHmac, SchemeName::Fost];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SchemeName::Cavage => "cavage",
+            SchemeName::DrfHmac => "drf-hmac",
+            SchemeName::Fost => "fost",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// How a raw secret from the key store becomes HMAC key bytes.
+    fn secret_form(self) -> SecretForm {
+        match self {
+            // django-rest-framework-hmac stores the secret as hex text.
+            SchemeName::DrfHmac => SecretForm::Hex,
+            SchemeName::Cavage | SchemeName::Fost => SecretForm::Bytes,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SecretForm {
+    Bytes,
+    Hex,
+}
+
+/// A set of schemes; `Schemes::ALL` for a secret that is not pinned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schemes(u8);
+
+impl Schemes {
+    pub const ALL: Schemes = Schemes(0b111);
+    pub const NONE: Schemes = Schemes(0);
+
+    pub fn contains(self, scheme: SchemeName) -> bool {
+        self.0 & (1 << scheme as u8) != 0
+    }
+
+    pub fn with(self, scheme: SchemeName) -> Schemes {
+        Schemes(self.0 | 1 << scheme as u8)
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = SchemeName> {
+        SchemeName::ALL
+            .into_iter()
+            .filter(move |s| self.contains(*s))
+    }
+}
+
+impl FromIterator<SchemeName> for Schemes {
+    fn from_iter<I: IntoIterator<Item = SchemeName>>(iter: I) -> Self {
+        iter.into_iter().fold(Schemes::NONE, Schemes::with)
+    }
+}
+
+/// One secret of a key id and the schemes it may sign with.
+pub struct KeyEntry<'a> {
+    pub secret: Secret<'a>,
+    pub schemes: Schemes,
+}
+
+impl<'a> KeyEntry<'a> {
+    pub fn any_scheme(secret: Secret<'a>) -> Self {
+        KeyEntry {
+            secret,
+            schemes: Schemes::ALL,
+        }
+    }
+
+    /// Holds the place of an item the key store returned that can never
+    /// match (`None`, an empty secret), so indices stay the store's own.
+    pub fn placeholder() -> Self {
+        KeyEntry {
+            secret: Secret::Raw(SecretBytes::Borrowed(b"")),
+            schemes: Schemes::NONE,
+        }
+    }
+}
+
+/// The secrets of `entries` that `scheme` may use, in the form it keys its
+/// MAC with, each with its index among `entries`. Refuses a key whose every
+/// secret is pinned to other schemes, and a stored drf-hmac secret that is
+/// not hexadecimal (a server-side fault, but still a refusal, never a match).
+pub fn usable_for<'e>(
+    entries: &'e [KeyEntry<'_>],
+    scheme: SchemeName,
+) -> Result<Vec<(usize, Secret<'e>)>> {
+    if entries.iter().all(|e| e.schemes.is_empty()) {
+        return Err(Error::UnknownKey);
+    }
+    let mut usable = Vec::with_capacity(entries.len());
+    for (index, entry) in entries.iter().enumerate() {
+        if !entry.schemes.contains(scheme) {
+            continue;
+        }
+        let secret = match (&entry.secret, scheme.secret_form()) {
+            (Secret::Pinned(key), _) => Secret::Pinned(Cow::Borrowed(key.as_ref())),
+            (Secret::Raw(raw), SecretForm::Bytes) => Secret::Raw(SecretBytes::Borrowed(raw)),
+            (Secret::Raw(raw), SecretForm::Hex) => {
+                let hex = std::str::from_utf8(raw).ok().and_then(hex_decode_spaced);
+                let bytes =
+                    hex.ok_or_else(|| Error::malformed("the stored secret is not hexadecimal"))?;
+                Secret::Raw(SecretBytes::Owned(Zeroizing::new(bytes)))
+            }
+        };
+        usable.push((index, secret));
+    }
+    if usable.is_empty() {
+        return Err(Error::DisallowedScheme(scheme.name().to_owned()));
+    }
+    Ok(usable)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mac::{Algorithm, Key};
+
+    #[test]
+    fn scheme_sets_and_names() {
+        let set: Schemes = [SchemeName::Fost].into_iter().collect();
+        assert!(set.contains(SchemeName::Fost) && !set.contains(SchemeName::Cavage));
+        assert_eq!(Schemes::ALL.iter().count(), 3);
+        for scheme in SchemeName::ALL {
+            assert_eq!(SchemeName::from_name(scheme.name()), Some(scheme));
+        }
+        assert_eq!(SchemeName::from_name("Cavage"), None);
+    }
+
+    #[test]
+    fn pinned_entries_are_kept_from_other_schemes() {
+        let fost_only: Schemes = [SchemeName::Fost].into_iter().collect();
+        let entries = [
+            KeyEntry {
+                secret: Secret::Raw(SecretBytes::Borrowed(b"s")),
+                schemes: fost_only,
+            },
+            KeyEntry::any_scheme(Secret::Pinned(Cow::Owned(Key::new(Algorithm::Sha1, b"k")))),
+        ];
+        let fost = usable_for(&entries, SchemeName::Fost).unwrap();
+        assert_eq!(fost.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [0, 1]);
+        let cavage = usable_for(&entries, SchemeName::Cavage).unwrap();
+        assert_eq!(cavage.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [1]);
+        let err = usable_for(&entries[..1], SchemeName::Cavage).unwrap_err();
+        assert_eq!(err.code(), "disallowed_scheme");
+        assert_eq!(
+            usable_for(&[], SchemeName::Fost).unwrap_err().code(),
+            "unknown_key"
+        );
+    }
+
+    #[test]
+    fn drf_secrets_are_hex_decoded_once_here() {
+        let entries = [KeyEntry::any_scheme(Secret::Raw(SecretBytes::Borrowed(
+            b"0a 0b",
+        )))];
+        match &usable_for(&entries, SchemeName::DrfHmac).unwrap()[0].1 {
+            Secret::Raw(raw) => assert_eq!(&raw[..], [10, 11]),
+            Secret::Pinned(_) => panic!("raw expected"),
+        }
+        let bad = [KeyEntry::any_scheme(Secret::Raw(SecretBytes::Borrowed(
+            b"0 a",
+        )))];
+        assert_eq!(
+            usable_for(&bad, SchemeName::DrfHmac).unwrap_err().code(),
+            "malformed"
+        );
+        match &usable_for(&bad, SchemeName::Cavage).unwrap()[0].1 {
+            Secret::Raw(raw) => assert_eq!(&raw[..], b"0 a"),
+            Secret::Pinned(_) => panic!("raw expected"),
+        }
+    }
+}

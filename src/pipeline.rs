@@ -1,0 +1,300 @@
+//! The one verification pipeline. Every scheme goes through the same steps,
+//! in this order, written down once here:
+//!
+//! 1. find credentials, 2. parse them (`find`: `Ok(None)` when the request
+//!    carries none of the configured schemes' credentials — "not ours");
+//! 3. policy: coverage and algorithms, and the signing input (`prepare`);
+//! 4. key lookup (the caller's, between `prepare` and `check`);
+//! 5. the MAC, constant-time over every candidate secret; 6. freshness;
+//! 7. the body digest; 8. the replay store (`check`).
+//!
+//! A scheme module supplies only steps 1–3; the rest is here.
+
+use std::borrow::Cow;
+
+use crate::error::{Error, Result};
+use crate::keys::{usable_for, KeyEntry, SchemeName};
+use crate::mac::{match_secrets, Algorithm, KeyCache, Output, Secret};
+use crate::replay::{ReplayGuard, ReplayKey};
+use crate::request::{decoded_path, Request};
+use crate::schemes::{cavage, drf, fost};
+use crate::time;
+
+/// What a server accepts, per scheme; `schemes` in order of preference.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub schemes: Vec<SchemeName>,
+    pub cavage: cavage::Policies,
+    pub drf: drf::Policy,
+    pub fost: fost::RequestPolicy,
+    pub fost_url: fost::UrlPolicy,
+}
+
+impl Policy {
+    /// Every scheme's defaults with one freshness window.
+    pub fn defaults(schemes: Vec<SchemeName>, max_skew: Option<u64>) -> Self {
+        Policy {
+            schemes,
+            cavage: cavage::Policies::defaults(max_skew),
+            drf: drf::Policy {
+                max_skew,
+                hostname: drf::Hostname::Host,
+            },
+            fost: fost::RequestPolicy {
+                max_skew,
+                allow_unsigned_query: false,
+            },
+            fost_url: fost::UrlPolicy {
+                require_expiry: true,
+                max_lifetime: None,
+            },
+        }
+    }
+}
+
+/// Parsed credentials of one scheme.
+#[derive(Debug)]
+pub enum Found<'a> {
+    Cavage(cavage::Params<'a>),
+    Drf(drf::Credentials<'a>),
+    FostRequest(fost::Credentials),
+    FostUrl(fost::UrlParams),
+}
+
+impl Found<'_> {
+    pub fn scheme(&self) -> SchemeName {
+        match self {
+            Found::Cavage(_) => SchemeName::Cavage,
+            Found::Drf(_) => SchemeName::DrfHmac,
+            Found::FostRequest(_) | Found::FostUrl(_) => SchemeName::Fost,
+        }
+    }
+
+    /// The key id, as the key store is asked for it.
+    pub fn key_id(&self) -> &str {
+        match self {
+            Found::Cavage(params) => &params.key_id,
+            Found::Drf(creds) => creds.key,
+            Found::FostRequest(creds) => &creds.key,
+            Found::FostUrl(params) => &params.key,
+        }
+    }
+}
+
+/// Steps 1–2: the credentials of the first of `schemes` that the request
+/// carries, parsed; `Ok(None)` when it carries none of them.
+pub fn find<'a>(schemes: &[SchemeName], req: &Request<'a>) -> Result<Option<Found<'a>>> {
+    for scheme in schemes {
+        let found = match scheme {
+            SchemeName::Cavage => cavage::find(req)?.map(Found::Cavage),
+            SchemeName::DrfHmac => drf::find(req)?.map(Found::Drf),
+            SchemeName::Fost => fost::find(req)?,
+        };
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    Ok(None)
+}
+
+/// Which algorithm the MAC uses: fixed by the credentials or the scheme, or
+/// (draft-cavage without an `algorithm` parameter) the key's own.
+#[derive(Debug, Clone)]
+pub enum AlgorithmChoice {
+    Fixed(Algorithm),
+    FromKey(Vec<Algorithm>),
+}
+
+/// The freshness rule of one request.
+#[derive(Debug, Clone)]
+pub enum Freshness {
+    Unchecked,
+    /// A signed timestamp that must lie within `max_skew` of now.
+    Window {
+        stamp: i64,
+        shown: String,
+        max_skew: u64,
+    },
+    /// A signed expiry that must not have passed.
+    Expiry {
+        at: i64,
+        max_lifetime: Option<u64>,
+    },
+}
+
+/// A `Digest` header to check against the body.
+#[derive(Debug, Clone)]
+pub struct DigestCheck<'a> {
+    pub header: Cow<'a, str>,
+    pub legacy: bool,
+}
+
+/// A request that passed its scheme's policy, with its signing input: the
+/// MAC covers `head` then `tail` (a body is never copied).
+#[derive(Debug)]
+pub struct Prepared<'a> {
+    pub scheme: SchemeName,
+    pub key_id: Cow<'a, str>,
+    pub algorithm: AlgorithmChoice,
+    pub head: Vec<u8>,
+    pub tail: &'a [u8],
+    pub claimed: Output,
+    pub freshness: Freshness,
+    pub digest: Option<DigestCheck<'a>>,
+    /// What the signature covers, in the scheme's own vocabulary.
+    pub covered: Vec<String>,
+    pub act_as: Option<String>,
+    /// The signed time (Unix seconds), checked or not, where the scheme has one.
+    pub timestamp: Option<i64>,
+    /// Signed header names and values, for schemes that report them (FOST).
+    pub signed_headers: Vec<(String, String)>,
+}
+
+/// What the adapter knows beyond the request itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// The peer's address (drf-hmac signs it by default).
+    pub remote_addr: &'a str,
+    /// The bytes drf-hmac signs after the timestamp line when they are not
+    /// the raw body (django-rest-framework-hmac's JSON rule).
+    pub drf_data: Option<&'a [u8]>,
+}
+
+/// Step 3: the scheme's policy and signing input.
+pub fn prepare<'a>(
+    found: Found<'a>,
+    req: &Request<'a>,
+    policy: &Policy,
+    context: &Context<'a>,
+) -> Result<Prepared<'a>> {
+    match found {
+        Found::Cavage(params) => cavage::prepare(params, req, policy.cavage.for_method(req.method)),
+        Found::Drf(creds) => drf::prepare(creds, req, &policy.drf, context),
+        Found::FostRequest(creds) => {
+            fost::prepare_request(creds, req, &decoded_path(req.path), policy.fost)
+        }
+        Found::FostUrl(params) => {
+            let host = req.header("host").unwrap_or_default();
+            let path = decoded_path(req.path);
+            fost::prepare_url(params, &host, &path, req.query, policy.fost_url)
+        }
+    }
+}
+
+/// The outcome of a verification, the same shape for every scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub scheme: SchemeName,
+    pub key_id: String,
+    /// e.g. `"hmac-sha256"`.
+    pub algorithm: String,
+    /// Which of the key store's secrets matched (rotation).
+    pub secret_index: usize,
+    pub covered: Vec<String>,
+    pub act_as: Option<String>,
+    /// The signed time (Unix seconds) where the scheme has one.
+    pub timestamp: Option<i64>,
+    pub signed_headers: Vec<(String, String)>,
+}
+
+/// Steps 5–8 for a prepared request and the key store's `entries` for its key.
+pub fn check(
+    prepared: Prepared<'_>,
+    req: &Request<'_>,
+    entries: &[KeyEntry<'_>],
+    keys: &KeyCache,
+    now: i64,
+    replay: &dyn ReplayGuard,
+) -> Result<Verified> {
+    let usable = usable_for(entries, prepared.scheme)?;
+    let algorithm = match &prepared.algorithm {
+        AlgorithmChoice::Fixed(algorithm) => *algorithm,
+        AlgorithmChoice::FromKey(allowed) => match usable.first() {
+            Some((_, Secret::Pinned(key))) if allowed.contains(&key.algorithm()) => key.algorithm(),
+            Some((_, Secret::Pinned(key))) => {
+                return Err(Error::DisallowedAlgorithm(algorithm_name(key.algorithm())))
+            }
+            _ => return Err(Error::malformed("algorithm parameter is missing")),
+        },
+    };
+    // 5. The MAC, over every candidate secret.
+    let secrets: Vec<Secret<'_>> = usable.iter().map(|(_, s)| borrow(s)).collect();
+    let parts: [&[u8]; 2] = [&prepared.head, prepared.tail];
+    let matched = match_secrets(&secrets, algorithm, keys, &parts, &prepared.claimed)?;
+    let secret_index = usable[matched].0;
+    drop(secrets);
+    // 6. Freshness.
+    // A store entry lives as long as the request could still pass step 6.
+    let ttl = match &prepared.freshness {
+        Freshness::Unchecked => 0,
+        Freshness::Window {
+            stamp,
+            shown,
+            max_skew,
+        } => {
+            time::check_fresh(*stamp, now, *max_skew, shown)?;
+            max_skew.saturating_mul(2)
+        }
+        Freshness::Expiry { at, max_lifetime } => {
+            check_expiry(*at, now, *max_lifetime)?;
+            at.saturating_sub(now).max(0) as u64
+        }
+    };
+    // 7. The body digest.
+    if let Some(digest) = &prepared.digest {
+        cavage::check_digest(&digest.header, req.body, digest.legacy)?;
+    }
+    // 8. Replay: keyed on the decoded MAC, never on header text.
+    replay.check_and_record(
+        &ReplayKey {
+            scheme: prepared.scheme,
+            key_id: &prepared.key_id,
+            nonce: &prepared.claimed,
+        },
+        ttl,
+    )?;
+    Ok(Verified {
+        scheme: prepared.scheme,
+        key_id: prepared.key_id.into_owned(),
+        algorithm: algorithm_name(algorithm),
+        secret_index,
+        covered: prepared.covered,
+        act_as: prepared.act_as,
+        timestamp: prepared.timestamp,
+        signed_headers: prepared.signed_headers,
+    })
+}
+
+fn check_expiry(at: i64, now: i64, max_lifetime: Option<u64>) -> Result<()> {
+    if at < now {
+        return Err(Error::Expired(format!("expired at {at}, now {now}")));
+    }
+    if let Some(max) = max_lifetime {
+        if at.saturating_sub(now) as u64 > max {
+            return Err(Error::Future(format!(
+                "expiry {at} is more than {max} s away"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn borrow<'s>(secret: &'s Secret<'_>) -> Secret<'s> {
+    match secret {
+        Secret::Raw(raw) => Secret::Raw(crate::mac::SecretBytes::Borrowed(raw)),
+        Secret::Pinned(key) => Secret::Pinned(Cow::Borrowed(key.as_ref())),
+    }
+}
+
+pub fn algorithm_name(algorithm: Algorithm) -> String {
+    format!("hmac-{}", algorithm.name())
+}
+
+/// Borrowed entries for a slice of secrets usable with every scheme, for the
+/// single-scheme entry points.
+pub fn entries_for<'s>(secrets: &'s [Secret<'_>]) -> Vec<KeyEntry<'s>> {
+    secrets
+        .iter()
+        .map(|s| KeyEntry::any_scheme(borrow(s)))
+        .collect()
+}

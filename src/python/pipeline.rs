@@ -1,0 +1,387 @@
+//! `Verifier`: every configured scheme through the one pipeline, in one call
+//! per request (the key loader is called once, in the middle).
+
+use std::borrow::Cow;
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyString};
+
+use super::cavage::{base_policy, policies_from};
+use super::convert::{
+    body_arg, bytes_arg, maybe_detach, now_arg, scheme_names, type_name, window_arg, RequestArgs,
+};
+use super::loader::{call_loader, entries_from, require_loader};
+use super::verified::Verified;
+use crate::mac::KeyCache;
+use crate::pipeline::{self, Context, Found, Policy};
+use crate::replay::NoReplayGuard;
+use crate::request::{Header, Request};
+use crate::schemes::{drf, fost};
+
+/// Distinct secrets whose key schedules a verifier keeps.
+const KEY_CACHE_SIZE: usize = 1024;
+
+/// Verifies requests signed with any of the configured schemes.
+#[pyclass(module = "httpseal", frozen)]
+pub struct Verifier {
+    key_loader: Py<PyAny>,
+    policy: Policy,
+    keys: KeyCache,
+}
+
+/// `drf_data`: bytes, or a callable returning them, called only when the
+/// request carries drf-hmac credentials.
+fn drf_data_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+    match obj {
+        Some(obj)
+            if !(obj.is_none()
+                || obj.is_callable()
+                || obj.is_instance_of::<PyBytes>()
+                || obj.is_instance_of::<PyString>()) =>
+        {
+            Err(PyTypeError::new_err(format!(
+                "drf_data must be bytes, a callable returning bytes, or None, not {}",
+                type_name(obj)
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+#[pymethods]
+impl Verifier {
+    #[new]
+    #[pyo3(signature = (
+        *, schemes, key_loader, max_skew=Some(300.0),
+        cavage_required_headers=None, cavage_algorithms=None, cavage_legacy_digests=false,
+        cavage_query_rule="draft", drf_hostname="host", fost_allow_unsigned_query=false,
+        fost_url_require_expiry=true, fost_url_max_lifetime=None,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        schemes: &Bound<'_, PyAny>,
+        key_loader: &Bound<'_, PyAny>,
+        max_skew: Option<f64>,
+        cavage_required_headers: Option<&Bound<'_, PyAny>>,
+        cavage_algorithms: Option<Vec<String>>,
+        cavage_legacy_digests: bool,
+        cavage_query_rule: &str,
+        drf_hostname: &str,
+        fost_allow_unsigned_query: bool,
+        fost_url_require_expiry: bool,
+        fost_url_max_lifetime: Option<f64>,
+    ) -> PyResult<Self> {
+        if schemes.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err(
+                "schemes must be a list of scheme names, not a str",
+            ));
+        }
+        let names: Vec<String> = schemes.extract().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "schemes must be a list of scheme names, not {}",
+                type_name(schemes)
+            ))
+        })?;
+        let schemes = scheme_names(&names, "schemes")?;
+        if schemes.is_empty() {
+            return Err(PyValueError::new_err(
+                "schemes must name at least one scheme",
+            ));
+        }
+        require_loader(key_loader, "key_loader")?;
+        let max_skew_s = window_arg(max_skew, "max_skew")?;
+        let mut policy = Policy::defaults(schemes, max_skew_s);
+        let base = base_policy(
+            cavage_algorithms,
+            max_skew,
+            cavage_legacy_digests,
+            cavage_query_rule,
+        )?;
+        policy.cavage = policies_from(cavage_required_headers, base)?;
+        policy.drf.hostname = match drf_hostname {
+            "host" => drf::Hostname::Host,
+            "remote_addr" => drf::Hostname::RemoteAddr,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "drf_hostname must be 'host' or 'remote_addr', not {}",
+                    crate::error::quoted(other)
+                )))
+            }
+        };
+        policy.fost = fost::RequestPolicy {
+            max_skew: max_skew_s,
+            allow_unsigned_query: fost_allow_unsigned_query,
+        };
+        policy.fost_url = fost::UrlPolicy {
+            require_expiry: fost_url_require_expiry,
+            max_lifetime: window_arg(fost_url_max_lifetime, "fost_url_max_lifetime")?,
+        };
+        Ok(Verifier {
+            key_loader: key_loader.clone().unbind(),
+            policy,
+            keys: KeyCache::new(KEY_CACHE_SIZE),
+        })
+    }
+
+    /// The configured scheme names, in order of preference.
+    #[getter]
+    fn schemes(&self) -> Vec<&'static str> {
+        self.policy.schemes.iter().map(|s| s.name()).collect()
+    }
+
+    /// Verifies one request: `None` when it carries none of the schemes'
+    /// credentials, `Verified` when they verify; a `SignatureError` subclass
+    /// when they are wrong.
+    #[pyo3(signature = (method, path, query, headers, body=None, *, remote_addr="", drf_data=None, now=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn verify(
+        &self,
+        py: Python<'_>,
+        method: &Bound<'_, PyAny>,
+        path: &Bound<'_, PyAny>,
+        query: &Bound<'_, PyAny>,
+        headers: &Bound<'_, PyAny>,
+        body: Option<&Bound<'_, PyAny>>,
+        remote_addr: &str,
+        drf_data: Option<&Bound<'_, PyAny>>,
+        now: Option<f64>,
+    ) -> PyResult<Option<Verified>> {
+        drf_data_arg(drf_data)?;
+        let now = now_arg(now)?;
+        let args = RequestArgs::convert(method, path, query, headers, body)?;
+        let headers = args.headers();
+        let req = args.request(&headers);
+        self.run(py, &req, remote_addr, drf_data, now)
+    }
+
+    /// Verifies the request a WSGI environ (or Django's `request.META`)
+    /// describes: the method, the path as sent (`RAW_URI`/`REQUEST_URI`, else
+    /// `SCRIPT_NAME` + `PATH_INFO` re-quoted), `QUERY_STRING`, the `HTTP_*`,
+    /// `CONTENT_TYPE` and `CONTENT_LENGTH` headers, `REMOTE_ADDR`, and the bare
+    /// `Key`/`Signature`/`Timestamp` names some test clients set. `host`
+    /// replaces the `Host` header (Django's validated `get_host()`).
+    #[pyo3(signature = (environ, body=None, *, host=None, drf_data=None, now=None))]
+    fn verify_environ(
+        &self,
+        py: Python<'_>,
+        environ: &Bound<'_, PyAny>,
+        body: Option<&Bound<'_, PyAny>>,
+        host: Option<&str>,
+        drf_data: Option<&Bound<'_, PyAny>>,
+        now: Option<f64>,
+    ) -> PyResult<Option<Verified>> {
+        drf_data_arg(drf_data)?;
+        let now = now_arg(now)?;
+        let environ = environ.cast::<PyDict>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "environ must be a dict, not {}",
+                type_name(environ)
+            ))
+        })?;
+        let view = EnvironView::read(environ, host)?;
+        let body = body_arg(body)?;
+        let headers = view.headers()?;
+        let req = Request {
+            method: &view.method,
+            path: &view.path,
+            query: &view.query,
+            headers: &headers,
+            body: &body,
+        };
+        self.run(py, &req, &view.remote_addr, drf_data, now)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Verifier(schemes={:?})", self.schemes())
+    }
+}
+
+impl Verifier {
+    fn run(
+        &self,
+        py: Python<'_>,
+        req: &Request<'_>,
+        remote_addr: &str,
+        drf_data: Option<&Bound<'_, PyAny>>,
+        now: i64,
+    ) -> PyResult<Option<Verified>> {
+        let Some(found) = pipeline::find(&self.policy.schemes, req)? else {
+            return Ok(None);
+        };
+        // django-rest-framework-hmac's JSON rule is Python's; ask for it
+        // only when the request is drf-hmac's.
+        let data_obj = match (&found, drf_data) {
+            (Found::Drf(_), Some(obj)) if obj.is_callable() => Some(obj.call0()?),
+            (Found::Drf(_), Some(obj)) if !obj.is_none() => Some(obj.clone()),
+            _ => None,
+        };
+        let data = match &data_obj {
+            Some(obj) => Some(bytes_arg(obj, "drf_data")?),
+            None => None,
+        };
+        let context = Context {
+            remote_addr,
+            drf_data: data.as_deref(),
+        };
+        let prepared = pipeline::prepare(found, req, &self.policy, &context)?;
+        let loaded = call_loader(self.key_loader.bind(py), &prepared.key_id)?;
+        let entries = entries_from(loaded.as_ref(), "key_loader")?;
+        let size = req.body.len();
+        let verified = maybe_detach(py, size, || {
+            pipeline::check(prepared, req, &entries, &self.keys, now, &NoReplayGuard)
+        })?;
+        Ok(Some(verified.into()))
+    }
+}
+
+/// The request fields of a WSGI environ, text borrowed where it can be.
+struct EnvironView<'py> {
+    method: String,
+    path: String,
+    query: String,
+    remote_addr: String,
+    header_objects: Vec<(String, Bound<'py, PyAny>)>,
+    host: Option<String>,
+}
+
+/// Characters a path keeps unescaped when it has to be re-quoted (as
+/// `urllib.parse.quote(path, safe="/:@!$&'()*+,;=~")`).
+fn requote(raw: &[u8]) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for &b in raw {
+        if b.is_ascii_alphanumeric() || b"/:@!$&'()*+,;=~-._".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A WSGI "native string" as the bytes it stands for (latin-1).
+fn wsgi_bytes(text: &str) -> Cow<'_, [u8]> {
+    if text.is_ascii() {
+        return Cow::Borrowed(text.as_bytes());
+    }
+    if text.chars().all(|c| (c as u32) < 256) {
+        return Cow::Owned(text.chars().map(|c| c as u8).collect());
+    }
+    Cow::Borrowed(text.as_bytes())
+}
+
+fn header_text(value: &Bound<'_, PyAny>, key: &str) -> PyResult<String> {
+    if let Ok(s) = value.cast::<PyString>() {
+        return Ok(s.to_string_lossy().into_owned());
+    }
+    if let Ok(b) = value.cast::<PyBytes>() {
+        return Ok(b.as_bytes().iter().map(|&c| c as char).collect());
+    }
+    Err(PyTypeError::new_err(format!(
+        "environ[{key:?}] must be str, not {}",
+        type_name(value)
+    )))
+}
+
+impl<'py> EnvironView<'py> {
+    fn read(environ: &Bound<'py, PyDict>, host: Option<&str>) -> PyResult<Self> {
+        let py = environ.py();
+        let get = |key: &Bound<'py, PyString>| -> PyResult<String> {
+            match environ.get_item(key)? {
+                Some(value) if !value.is_none() => header_text(&value, &key.to_string_lossy()),
+                _ => Ok(String::new()),
+            }
+        };
+        let method = get(intern!(py, "REQUEST_METHOD"))?;
+        let query = get(intern!(py, "QUERY_STRING"))?;
+        let remote_addr = get(intern!(py, "REMOTE_ADDR"))?;
+        let mut raw = get(intern!(py, "RAW_URI"))?;
+        if raw.is_empty() {
+            raw = get(intern!(py, "REQUEST_URI"))?;
+        }
+        let path = if raw.is_empty() {
+            let mut full = get(intern!(py, "SCRIPT_NAME"))?;
+            full.push_str(&get(intern!(py, "PATH_INFO"))?);
+            requote(&wsgi_bytes(&full))
+        } else {
+            let without_query = raw.split('?').next().unwrap_or("");
+            match without_query.find("://") {
+                Some(at) => {
+                    let after = &without_query[at + 3..];
+                    after
+                        .find('/')
+                        .map_or("/".to_owned(), |i| after[i..].to_owned())
+                }
+                None => without_query.to_owned(),
+            }
+        };
+        let mut header_objects = Vec::new();
+        let mut bare = Vec::new();
+        for (key, value) in environ.iter() {
+            let Ok(key) = key.cast::<PyString>() else {
+                continue;
+            };
+            let key = key.to_string_lossy();
+            let name = if let Some(rest) = key.strip_prefix("HTTP_") {
+                rest.replace('_', "-").to_ascii_lowercase()
+            } else {
+                match key.as_ref() {
+                    "CONTENT_TYPE" => "content-type".to_owned(),
+                    "CONTENT_LENGTH" => "content-length".to_owned(),
+                    // django-rest-framework-hmac's test client sets these bare.
+                    "Key" | "Signature" | "Timestamp" => {
+                        bare.push((key.to_ascii_lowercase(), value));
+                        continue;
+                    }
+                    _ => continue,
+                }
+            };
+            if host.is_some() && name == "host" {
+                continue;
+            }
+            // WSGI servers set these two empty when the request has none.
+            if key.starts_with("CONTENT_")
+                && value
+                    .cast::<PyString>()
+                    .is_ok_and(|v| v.is_empty().unwrap_or(false))
+            {
+                continue;
+            }
+            header_objects.push((name, value));
+        }
+        // A bare name stands in only for a header the request does not carry.
+        for (name, value) in bare {
+            if !header_objects.iter().any(|(n, _)| *n == name) {
+                header_objects.push((name, value));
+            }
+        }
+        Ok(EnvironView {
+            method,
+            path,
+            query,
+            remote_addr,
+            header_objects,
+            host: host.map(str::to_owned),
+        })
+    }
+
+    /// The headers, with `host` in place of the environ's.
+    fn headers(&self) -> PyResult<Vec<Header<'_>>> {
+        let mut headers: Vec<Header<'_>> = Vec::with_capacity(self.header_objects.len() + 1);
+        for (name, value) in &self.header_objects {
+            let text = match value.cast::<PyString>() {
+                Ok(s) => match s.to_str() {
+                    Ok(borrowed) => Cow::Borrowed(borrowed),
+                    Err(_) => Cow::Owned(s.to_string_lossy().into_owned()),
+                },
+                Err(_) => Cow::Owned(header_text(value, name)?),
+            };
+            headers.push((Cow::Borrowed(name.as_str()), text));
+        }
+        if let Some(host) = &self.host {
+            headers.push((Cow::Borrowed("host"), Cow::Borrowed(host.as_str())));
+        }
+        Ok(headers)
+    }
+}

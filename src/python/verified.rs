@@ -1,0 +1,79 @@
+//! `Verified`: the one result every scheme's verification returns.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+
+use crate::pipeline;
+
+/// What a verified request established, the same shape for every scheme.
+#[pyclass(module = "httpseal", frozen)]
+pub struct Verified {
+    /// `"cavage"`, `"drf-hmac"` or `"fost"`.
+    #[pyo3(get)]
+    pub scheme: &'static str,
+    /// The key id the client named.
+    #[pyo3(get)]
+    pub key_id: String,
+    /// The MAC algorithm, e.g. `"hmac-sha256"`.
+    #[pyo3(get)]
+    pub algorithm: String,
+    /// Index of the secret that verified the request, among those the loader returned.
+    #[pyo3(get)]
+    pub secret_index: usize,
+    /// The user a signed `X-FOST-User` asks to act as, where the scheme has one.
+    #[pyo3(get)]
+    pub act_as: Option<String>,
+    /// The signed time in Unix seconds, where the scheme has one.
+    #[pyo3(get)]
+    pub timestamp: Option<i64>,
+    covered: Vec<String>,
+    signed_headers: Vec<(String, String)>,
+}
+
+impl From<pipeline::Verified> for Verified {
+    fn from(v: pipeline::Verified) -> Self {
+        Verified {
+            scheme: v.scheme.name(),
+            key_id: v.key_id,
+            algorithm: v.algorithm,
+            secret_index: v.secret_index,
+            act_as: v.act_as,
+            timestamp: v.timestamp,
+            covered: v.covered,
+            signed_headers: v.signed_headers,
+        }
+    }
+}
+
+#[pymethods]
+impl Verified {
+    /// What the signature covers, in the scheme's vocabulary (for Cavage the
+    /// signed header names, `(request-target)` included).
+    #[getter]
+    fn covered<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, &self.covered)
+    }
+
+    /// The signed header names in signing order (Cavage's `headers` parameter).
+    #[getter]
+    fn headers(&self) -> Vec<&str> {
+        self.covered.iter().map(String::as_str).collect()
+    }
+
+    /// The signed headers and their values, for schemes that list them (FOST).
+    #[getter]
+    fn signed_headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let dict = PyDict::new(py);
+        for (name, value) in &self.signed_headers {
+            dict.set_item(name, value)?;
+        }
+        Ok(dict)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Verified(scheme={:?}, key_id={:?}, algorithm={:?}, secret_index={}, covered={:?})",
+            self.scheme, self.key_id, self.algorithm, self.secret_index, self.covered
+        )
+    }
+}

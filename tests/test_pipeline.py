@@ -1,0 +1,356 @@
+"""The one pipeline: every scheme through ``httpseal.Verifier``, the rule per
+scheme for "is this request ours", one order of checks, rotation, scheme
+pinning, and the error table."""
+
+from __future__ import annotations
+
+import time
+from email.utils import formatdate
+
+import pytest
+
+import httpseal
+from httpseal import Verifier
+
+ALL = ["cavage", "drf-hmac", "fost"]
+CAVAGE_SECRET = "cavage-secret"
+DRF_SECRET = "00112233445566778899aabbccddeeff00112233"
+FOST_SECRET = "fost-secret"
+NOW = 1_780_000_000
+
+
+def loader(key_id: str):
+    return {"cav": CAVAGE_SECRET, "drf": DRF_SECRET, "fost": FOST_SECRET}.get(key_id)
+
+
+def verifier(schemes=ALL, **kwargs) -> Verifier:
+    return Verifier(schemes=schemes, key_loader=kwargs.pop("key_loader", loader), **kwargs)
+
+
+def http_date(at: float = NOW) -> str:
+    return formatdate(at, usegmt=True)
+
+
+def cavage_request(method="GET", path="/p", query="a=1", at=NOW, secret=CAVAGE_SECRET):
+    headers = {"Host": "example.com", "Date": http_date(at)}
+    auth = httpseal.sign_cavage(
+        "cav",
+        secret,
+        method,
+        path,
+        query,
+        headers,
+        signed_headers=["(request-target)", "host", "date"],
+    )
+    return method, path, query, {**headers, "Authorization": auth}, b""
+
+
+def drf_request(path="/p", at=NOW, secret=DRF_SECRET, body=b'{"a":1}'):
+    stamp = str(at)
+    signature = httpseal.sign_drf(secret, "POST", "example.com", path, stamp, body)
+    headers = {"Host": "example.com", "Key": "drf", "Signature": signature, "Timestamp": stamp}
+    return "POST", path, "", headers, body
+
+
+def fost_timestamp(at: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(at))
+
+
+def fost_request(path="/p", query="", at=NOW, secret=FOST_SECRET):
+    stamp = fost_timestamp(at)
+    _, signature = httpseal.fost_hmac_request_signature(secret, "GET", path, stamp, {}, query)
+    headers = {
+        "Authorization": f"FOST fost:{signature}",
+        "X-FOST-Timestamp": stamp,
+        "X-FOST-Headers": "X-FOST-Headers",
+    }
+    return "GET", path, query, headers, b""
+
+
+def fost_url(path="/p", expires=NOW + 60):
+    query = f"a=1&_e={expires}"
+    signature = httpseal.fost_hmac_url_signature(
+        "fost", FOST_SECRET, "example.com", path, "a=1", expires
+    )
+    from urllib.parse import quote
+
+    return (
+        "GET",
+        path,
+        f"{query}&_k=fost&_s={quote(signature, safe='')}",
+        {"Host": "example.com"},
+        b"",
+    )
+
+
+def run(request, schemes=ALL, **kwargs):
+    method, path, query, headers, body = request
+    return verifier(schemes, **kwargs).verify(method, path, query, headers, body, now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("request_", "scheme", "key_id", "algorithm"),
+    [
+        (cavage_request(), "cavage", "cav", "hmac-sha256"),
+        (drf_request(), "drf-hmac", "drf", "hmac-sha256"),
+        (fost_request(), "fost", "fost", "hmac-sha1"),
+        (fost_url(), "fost", "fost", "hmac-sha1"),
+    ],
+    ids=["cavage", "drf-hmac", "fost-request", "fost-url"],
+)
+def test_every_scheme_verifies_through_one_verifier(request_, scheme, key_id, algorithm):
+    verified = run(request_)
+    assert (verified.scheme, verified.key_id, verified.algorithm) == (scheme, key_id, algorithm)
+    assert verified.secret_index == 0
+    assert verified.covered
+    # The same request is not ours for a verifier of the other schemes.
+    others = [s for s in ALL if s != scheme]
+    assert run(request_, others) is None
+
+
+def test_timestamps_are_reported():
+    assert run(cavage_request()).timestamp == NOW
+    assert run(drf_request()).timestamp == NOW
+    assert run(fost_request()).timestamp == NOW
+    assert run(fost_url()).timestamp is None
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Basic dXNlcjpwYXNz"},
+        {"Authorization": "Bearer x"},
+        {"Host": "example.com", "Date": http_date()},
+    ],
+)
+def test_requests_without_credentials_are_not_ours(headers):
+    assert verifier().verify("GET", "/", "", headers) is None
+
+
+def test_percent_encoded_url_names_are_not_fost_credentials():
+    assert verifier().verify("GET", "/", "%5Fk=a&%5Fs=b", {"Host": "h"}) is None
+
+
+def test_signed_url_credentials_on_a_post_are_refused():
+    with pytest.raises(httpseal.MalformedSignature, match="GET and HEAD"):
+        verifier().verify("POST", "/", "_k=a&_s=b", {"Host": "h"})
+
+
+def test_scheme_names_are_case_insensitive():
+    method, path, query, headers, _ = cavage_request()
+    headers["Authorization"] = "signature " + headers["Authorization"].split(" ", 1)[1]
+    assert verifier().verify(method, path, query, headers, now=NOW).scheme == "cavage"
+    method, path, query, headers, _ = fost_request()
+    headers["Authorization"] = "fost\t" + headers["Authorization"].split(" ", 1)[1]
+    assert verifier().verify(method, path, query, headers, now=NOW).scheme == "fost"
+
+
+def test_a_draft_cavage_signature_header_is_not_drf_hmac():
+    method, path, query, headers, _ = cavage_request()
+    params = headers.pop("Authorization").split(" ", 1)[1]
+    headers["Signature"] = params
+    assert verifier(["drf-hmac"]).verify(method, path, query, headers, now=NOW) is None
+    assert verifier().verify(method, path, query, headers, now=NOW).scheme == "cavage"
+
+
+def test_incomplete_drf_credentials_are_ours_and_refused():
+    for headers in ({"Key": "drf"}, {"Timestamp": "1"}, {"Signature": "c2ln"}):
+        with pytest.raises(httpseal.MissingHeader, match="all required"):
+            verifier(["drf-hmac"]).verify("GET", "/", "", headers)
+
+
+def test_arguments_are_checked_before_credentials_are_looked_for():
+    v = verifier()
+    with pytest.raises(TypeError, match="headers"):
+        v.verify("GET", "/", "", 42)
+    with pytest.raises(TypeError, match="drf_data"):
+        v.verify("GET", "/", "", {}, drf_data=42)
+    with pytest.raises(TypeError, match="method"):
+        v.verify(b"GET", "/", "", {})
+    with pytest.raises(ValueError, match="now"):
+        v.verify("GET", "/", "", {}, now=float("nan"))
+    with pytest.raises(TypeError, match="environ"):
+        v.verify_environ([("REQUEST_METHOD", "GET")])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"schemes": "cavage"}, TypeError),
+        ({"schemes": ["cavage", "cavage"]}, ValueError),
+        ({"schemes": ["Cavage"]}, ValueError),
+        ({"schemes": []}, ValueError),
+        ({"schemes": ["flask-hmac"]}, ValueError),
+        ({"schemes": ALL, "key_loader": "not callable"}, TypeError),
+        ({"schemes": ALL, "max_skew": -1}, ValueError),
+        ({"schemes": ALL, "drf_hostname": "peer"}, ValueError),
+        ({"schemes": ALL, "cavage_query_rule": "loose"}, ValueError),
+        ({"schemes": ALL, "cavage_algorithms": ["hmac-md5"]}, ValueError),
+    ],
+)
+def test_bad_configuration_fails_at_construction(kwargs, error):
+    kwargs.setdefault("key_loader", loader)
+    with pytest.raises(error):
+        Verifier(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "make", [cavage_request, drf_request, fost_request], ids=["cavage", "drf-hmac", "fost"]
+)
+def test_one_order_of_checks_a_stale_forgery_is_a_bad_signature(make):
+    stale = NOW - 3600
+    secret = {cavage_request: "wrong", drf_request: "ff" * 20, fost_request: "wrong"}[make]
+    with pytest.raises(httpseal.BadSignature):
+        run(make(at=stale, secret=secret))
+    with pytest.raises(httpseal.StaleTimestamp):
+        run(make(at=stale))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [cavage_request, drf_request, fost_request, fost_url],
+    ids=["cavage", "drf-hmac", "fost", "url"],
+)
+def test_rotation_reports_which_secret_matched(make):
+    def rotating(key_id):
+        return ["6f6c64", None, "", loader(key_id)]
+
+    assert run(make(), key_loader=rotating).secret_index == 3
+
+
+@pytest.mark.parametrize(
+    ("make", "own"),
+    [(cavage_request, "cavage"), (fost_request, "fost")],
+    ids=["cavage", "fost"],
+)
+def test_a_key_pinned_to_one_scheme_is_refused_by_the_others(make, own):
+    digest = "sha256" if own == "cavage" else "sha1"
+    secret = CAVAGE_SECRET if own == "cavage" else FOST_SECRET
+    for pinned_to in ALL:
+        key = httpseal.HmacKey(secret, digest=digest, schemes=[pinned_to])
+        if pinned_to == own:
+            assert run(make(), key_loader=lambda _k, key=key: key).scheme == own
+        else:
+            with pytest.raises(httpseal.DisallowedScheme):
+                run(make(), key_loader=lambda _k, key=key: key)
+
+
+def test_drf_secrets_are_hex_and_a_stored_secret_that_is_not_is_a_refusal():
+    assert run(drf_request(), key_loader=lambda _k: DRF_SECRET.upper()).scheme == "drf-hmac"
+    with pytest.raises(httpseal.MalformedSignature, match="hexadecimal"):
+        run(drf_request(), key_loader=lambda _k: "not hex")
+
+
+def test_unknown_keys_and_loader_mistakes():
+    with pytest.raises(httpseal.UnknownKey):
+        run(cavage_request(), key_loader=lambda _k: None)
+
+    def raises(_k):
+        raise KeyError(_k)
+
+    with pytest.raises(httpseal.UnknownKey):
+        run(fost_request(), key_loader=raises)
+    with pytest.raises(TypeError, match="key_loader returned int"):
+        run(drf_request(), key_loader=lambda _k: 7)
+
+
+def test_drf_data_is_asked_for_only_for_drf_requests():
+    calls = []
+
+    def data():
+        calls.append(1)
+        return b'{"a":1}'
+
+    method, path, query, headers, _ = drf_request()
+    verified = verifier().verify(method, path, query, headers, b"a=1", drf_data=data, now=NOW)
+    assert verified.scheme == "drf-hmac" and calls == [1]
+    method, path, query, headers, body = cavage_request()
+    verifier().verify(method, path, query, headers, body, drf_data=data, now=NOW)
+    assert calls == [1]
+
+
+def test_drf_hostname_can_be_the_peer_address():
+    stamp = str(NOW)
+    signature = httpseal.sign_drf(DRF_SECRET, "GET", "10.0.0.7", "/p", stamp)
+    headers = {"Host": "example.com", "Key": "drf", "Signature": signature, "Timestamp": stamp}
+    v = verifier(drf_hostname="remote_addr")
+    assert v.verify("GET", "/p", "", headers, remote_addr="10.0.0.7", now=NOW).scheme == "drf-hmac"
+    with pytest.raises(httpseal.BadSignature):
+        v.verify("GET", "/p", "", headers, remote_addr="10.0.0.8", now=NOW)
+
+
+def test_fost_and_drf_sign_the_decoded_path():
+    method, _, query, headers, body = fost_request(path="/caf\u00e9/")
+    assert verifier().verify(method, "/caf%C3%A9/", query, headers, body, now=NOW).scheme == "fost"
+    method, _, query, headers, body = drf_request(path="/a b")
+    assert verifier().verify(method, "/a%20b", query, headers, body, now=NOW).scheme == "drf-hmac"
+
+
+def environ_for(method, path, query, headers, **extra):
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SCRIPT_NAME": "",
+    }
+    for name, value in headers.items():
+        key = name.upper().replace("-", "_")
+        environ[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key] = value
+    environ.update(extra)
+    return environ
+
+
+@pytest.mark.parametrize(
+    "make",
+    [cavage_request, drf_request, fost_request, fost_url],
+    ids=["cavage", "drf-hmac", "fost", "url"],
+)
+def test_a_wsgi_environ_is_read_in_one_pass(make):
+    method, path, query, headers, body = make()
+    environ = environ_for(method, path, query, headers, CONTENT_TYPE="", CONTENT_LENGTH="")
+    assert verifier().verify_environ(environ, body, now=NOW).scheme == run(make()).scheme
+
+
+def test_environ_path_as_sent_and_bare_test_client_names():
+    method, path, query, headers, body = cavage_request(path="/a%2Fb")
+    environ = environ_for(method, "/a/b", query, headers, RAW_URI="/a%2Fb?" + query)
+    assert verifier().verify_environ(environ, now=NOW).scheme == "cavage"
+    method, path, query, headers, body = drf_request()
+    environ = environ_for(method, path, query, {"Host": "example.com"})
+    environ.update(
+        Key=headers["Key"], Signature=headers["Signature"], Timestamp=headers["Timestamp"]
+    )
+    assert verifier().verify_environ(environ, body, now=NOW).scheme == "drf-hmac"
+    # host= replaces the environ's Host header.
+    environ["HTTP_HOST"] = "other.example"
+    assert (
+        verifier().verify_environ(environ, body, host="example.com", now=NOW).scheme == "drf-hmac"
+    )
+
+
+def test_the_error_table_is_pinned():
+    table = {
+        cls.__name__: cls.code
+        for cls in vars(httpseal).values()
+        if isinstance(cls, type) and issubclass(cls, httpseal.SignatureError)
+    }
+    assert table == {
+        "SignatureError": "signature_error",
+        "MalformedSignature": "malformed",
+        "UnknownAlgorithm": "unknown_algorithm",
+        "DisallowedAlgorithm": "disallowed_algorithm",
+        "MissingHeader": "missing_header",
+        "HeaderNotSigned": "header_not_signed",
+        "UnknownKey": "unknown_key",
+        "BadSignature": "bad_signature",
+        "DigestMismatch": "digest_mismatch",
+        "StaleTimestamp": "stale",
+        "FutureTimestamp": "future",
+        "ExpiredURL": "expired",
+        "ReplayedRequest": "replayed",
+        "DisallowedScheme": "disallowed_scheme",
+    }
+    assert httpseal.BadSignature.__module__ == "httpseal"
+    assert httpseal.BadSignature.__doc__
+    assert issubclass(httpseal.DisallowedScheme, httpseal.SignatureError)

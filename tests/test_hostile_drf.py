@@ -156,3 +156,19 @@ def test_stored_secrets_decode_exactly_as_bytes_fromhex(secret):
         return
     expected = httpseal.render_hmac(raw, "GET\nh\n/\n2018-10-07T00:00:00Z\n", encoding="base64")
     assert httpseal.sign_drf(secret, *args) == expected
+
+
+def test_a_draft_cavage_signature_header_alone_is_not_drf_hmac(db, caplog):
+    header = 'keyId="k",algorithm="hmac-sha256",headers="date",signature="c2ln"'
+    with caplog.at_level(logging.DEBUG, logger="httpseal.drf"):
+        response = APIClient().get("/notes/", HTTP_SIGNATURE=header)
+    # Not ours: DRF's "not provided", and nothing refused in the log.
+    assert response.status_code == 401
+    assert "not provided" in response.json()["detail"]
+    assert "refused" not in caplog.text
+
+
+def test_a_bare_base64_signature_header_is_drf_hmac_and_refused(db, caplog):
+    with caplog.at_level(logging.WARNING, logger="httpseal.drf"):
+        response = APIClient().get("/notes/", HTTP_SIGNATURE="c2ln")
+    refused(response, caplog, "all required")

@@ -212,3 +212,30 @@ def test_a_non_numeric_content_length_is_anonymous(client, user):
         "/whoami/", "{}", content_type="text/plain", CONTENT_LENGTH="lots", **meta
     )
     assert response.status_code == 200 and response.json()["user"] is None
+
+
+def test_percent_encoded_url_names_are_not_a_signed_url(client, settings, caplog):
+    settings.FOST_AUTHN_MISSIGNED_SLEEP_TIME = 5  # a refusal would hang the test
+    with caplog.at_level(logging.DEBUG, logger="httpseal.fost"):
+        response = client.get("/whoami/", QUERY_STRING="%5Fk=a&%5Fs=b")
+    assert response.json()["user"] is None
+    assert "refused" not in caplog.text
+    response = APIClient().get("/fost/notes/", QUERY_STRING="%5Fk=a&%5Fs=b")
+    assert "not provided" in response.json()["detail"]
+
+
+def test_signed_url_credentials_on_a_post_are_refused(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="httpseal.fost"):
+        response = client.post("/whoami/?_k=alice&_s=c2ln")
+    assert response.json()["user"] is None
+    assert "GET and HEAD" in caplog.text
+
+
+def test_the_authorization_scheme_is_case_insensitive(client, user, caplog):
+    ts, sig = sign_values(user.password, ["X-FOST-Headers"], path="/whoami/")
+    meta = {
+        "HTTP_AUTHORIZATION": f"fost {user.username}:{sig}",
+        "HTTP_X_FOST_TIMESTAMP": ts,
+        "HTTP_X_FOST_HEADERS": "X-FOST-Headers",
+    }
+    assert client.get("/whoami/", **meta).json()["user"] == user.username

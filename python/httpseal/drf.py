@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rest_framework import exceptions
@@ -26,6 +27,9 @@ HEADER_NAMES = {
     "signature": ("HTTP_SIGNATURE", "Signature"),
     "timestamp": ("HTTP_TIMESTAMP", "Timestamp"),
 }
+
+
+_CAVAGE_PARAMS = re.compile(r"[kK][eE][yY][iI][dD][ \t\n\f\r]*=")
 
 
 def _header(meta: dict, field: str) -> str | None:
@@ -65,7 +69,9 @@ class HMACAuthentication(BaseAuthentication):
     def authenticate(self, request) -> tuple[Any, Any] | None:
         meta = request.META
         key, signature, timestamp = (_header(meta, f) for f in ("key", "signature", "timestamp"))
-        if key is None and signature is None and timestamp is None:
+        # A Signature header holding draft-cavage parameters is Cavage's, as the core rules.
+        cavage_signature = signature is not None and _CAVAGE_PARAMS.search(signature) is not None
+        if key is None and timestamp is None and (signature is None or cavage_signature):
             return None
         if not key or not signature or not timestamp:
             raise self._fail(

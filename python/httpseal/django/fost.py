@@ -29,7 +29,13 @@ import django.contrib.auth
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from httpseal._native import FostVerified, SignatureError, verify_fost_request, verify_fost_url
+from httpseal._native import (
+    FostVerified,
+    MalformedSignature,
+    SignatureError,
+    verify_fost_request,
+    verify_fost_url,
+)
 from httpseal.django import _signed
 from httpseal.django.conf import setting
 
@@ -50,12 +56,21 @@ def user_named(username: str):
         return None
 
 
+# The core's rules, so adapter and core never disagree on what is ours:
+# the Authorization scheme is the first run of ASCII non-whitespace, compared
+# case-insensitively (RFC 7235); a signed URL has the raw query names _k and _s.
+_ASCII_SPACE = " \t\n\f\r"
+
+
 def is_fost_authorization(request) -> bool:
-    return request.META.get("HTTP_AUTHORIZATION", "").split(" ", 1)[0] == "FOST"
+    value = str(request.META.get("HTTP_AUTHORIZATION", "")).lstrip(_ASCII_SPACE)
+    scheme = value[: next((i for i, c in enumerate(value) if c in _ASCII_SPACE), len(value))]
+    return scheme.isascii() and scheme.upper() == "FOST"
 
 
 def is_signed_url(request) -> bool:
-    return request.method in ("GET", "HEAD") and "_k" in request.GET and "_s" in request.GET
+    names = {pair.partition("=")[0] for pair in request.META.get("QUERY_STRING", "").split("&")}
+    return "_k" in names and "_s" in names
 
 
 def verify(request) -> FostVerified:
@@ -76,6 +91,8 @@ def verify(request) -> FostVerified:
             max_skew=getattr(settings, "FOST_AUTHN_MAXIMUM_CLOCK_SKEW", 300),
             allow_unsigned_query=bool(getattr(settings, "FOST_AUTHN_ALLOW_UNSIGNED_QUERY", False)),
         )
+    if request.method not in ("GET", "HEAD"):
+        raise MalformedSignature("malformed signature: signed URLs are valid for GET and HEAD only")
     return verify_fost_url(
         _signed.host(request),
         request.path,
@@ -149,7 +166,7 @@ class FostMiddleware:
         request.SIGNED = {}
         user = None
         if is_fost_authorization(request):
-            authorization = request.META["HTTP_AUTHORIZATION"].split()
+            authorization = request.META["HTTP_AUTHORIZATION"].split(None)
             key, _, hmac = (
                 authorization[1].partition(":") if len(authorization) == 2 else ("", "", "")
             )

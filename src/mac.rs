@@ -381,13 +381,24 @@ pub fn match_secrets(
     parts: &[&[u8]],
     claimed: &[u8],
 ) -> crate::error::Result<usize> {
-    use crate::error::Error;
     if secrets.is_empty() {
-        return Err(Error::UnknownKey);
+        return Err(crate::error::Error::UnknownKey);
     }
+    match_indexed(secrets.iter().enumerate(), algorithm, keys, parts, claimed)
+}
+
+/// `match_secrets` over secrets that carry their own index.
+pub fn match_indexed<'s, 'k: 's>(
+    secrets: impl IntoIterator<Item = (usize, &'s Secret<'k>)>,
+    algorithm: Algorithm,
+    keys: &KeyCache,
+    parts: &[&[u8]],
+    claimed: &[u8],
+) -> crate::error::Result<usize> {
+    use crate::error::Error;
     let mut candidates = 0;
     let mut matched = None;
-    for (index, secret) in secrets.iter().enumerate() {
+    for (index, secret) in secrets {
         let Some(mac) = secret.sign_parts(algorithm, keys, parts) else {
             continue;
         };

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 
 use crate::error::{Error, Result};
 use crate::keys::{usable_for, KeyEntry, SchemeName};
-use crate::mac::{match_secrets, Algorithm, KeyCache, Output, Secret};
+use crate::mac::{match_indexed, Algorithm, KeyCache, Output, Secret};
 use crate::replay::{ReplayGuard, ReplayKey};
 use crate::request::{decoded_path, Request};
 use crate::schemes::{cavage, drf, fost};
@@ -107,12 +107,12 @@ pub enum AlgorithmChoice {
 
 /// The freshness rule of one request.
 #[derive(Debug, Clone)]
-pub enum Freshness {
+pub enum Freshness<'a> {
     Unchecked,
     /// A signed timestamp that must lie within `max_skew` of now.
     Window {
         stamp: i64,
-        shown: String,
+        shown: Cow<'a, str>,
         max_skew: u64,
     },
     /// A signed expiry that must not have passed.
@@ -139,10 +139,10 @@ pub struct Prepared<'a> {
     pub head: Vec<u8>,
     pub tail: &'a [u8],
     pub claimed: Output,
-    pub freshness: Freshness,
+    pub freshness: Freshness<'a>,
     pub digest: Option<DigestCheck<'a>>,
-    /// What the signature covers, in the scheme's own vocabulary.
-    pub covered: Vec<String>,
+    /// What the signature covers, space-separated, in the scheme's own vocabulary.
+    pub covered: Cow<'static, str>,
     pub act_as: Option<String>,
     /// The signed time (Unix seconds), checked or not, where the scheme has one.
     pub timestamp: Option<i64>,
@@ -187,10 +187,11 @@ pub struct Verified {
     pub scheme: SchemeName,
     pub key_id: String,
     /// e.g. `"hmac-sha256"`.
-    pub algorithm: String,
+    pub algorithm: &'static str,
     /// Which of the key store's secrets matched (rotation).
     pub secret_index: usize,
-    pub covered: Vec<String>,
+    /// Space-separated.
+    pub covered: Cow<'static, str>,
     pub act_as: Option<String>,
     /// The signed time (Unix seconds) where the scheme has one.
     pub timestamp: Option<i64>,
@@ -212,17 +213,17 @@ pub fn check(
         AlgorithmChoice::FromKey(allowed) => match usable.first() {
             Some((_, Secret::Pinned(key))) if allowed.contains(&key.algorithm()) => key.algorithm(),
             Some((_, Secret::Pinned(key))) => {
-                return Err(Error::DisallowedAlgorithm(algorithm_name(key.algorithm())))
+                return Err(Error::DisallowedAlgorithm(
+                    algorithm_name(key.algorithm()).to_owned(),
+                ))
             }
             _ => return Err(Error::malformed("algorithm parameter is missing")),
         },
     };
     // 5. The MAC, over every candidate secret.
-    let secrets: Vec<Secret<'_>> = usable.iter().map(|(_, s)| borrow(s)).collect();
     let parts: [&[u8]; 2] = [&prepared.head, prepared.tail];
-    let matched = match_secrets(&secrets, algorithm, keys, &parts, &prepared.claimed)?;
-    let secret_index = usable[matched].0;
-    drop(secrets);
+    let candidates = usable.iter().map(|(index, secret)| (*index, secret));
+    let secret_index = match_indexed(candidates, algorithm, keys, &parts, &prepared.claimed)?;
     // 6. Freshness.
     // A store entry lives as long as the request could still pass step 6.
     let ttl = match &prepared.freshness {
@@ -286,8 +287,14 @@ fn borrow<'s>(secret: &'s Secret<'_>) -> Secret<'s> {
     }
 }
 
-pub fn algorithm_name(algorithm: Algorithm) -> String {
-    format!("hmac-{}", algorithm.name())
+pub fn algorithm_name(algorithm: Algorithm) -> &'static str {
+    match algorithm {
+        Algorithm::Sha1 => "hmac-sha1",
+        Algorithm::Sha224 => "hmac-sha224",
+        Algorithm::Sha256 => "hmac-sha256",
+        Algorithm::Sha384 => "hmac-sha384",
+        Algorithm::Sha512 => "hmac-sha512",
+    }
 }
 
 /// Borrowed entries for a slice of secrets usable with every scheme, for the

@@ -16,7 +16,7 @@ pub struct Verified {
     pub key_id: String,
     /// The MAC algorithm, e.g. `"hmac-sha256"`.
     #[pyo3(get)]
-    pub algorithm: String,
+    pub algorithm: &'static str,
     /// Index of the secret that verified the request, among those the loader returned.
     #[pyo3(get)]
     pub secret_index: usize,
@@ -26,7 +26,7 @@ pub struct Verified {
     /// The signed time in Unix seconds, where the scheme has one.
     #[pyo3(get)]
     pub timestamp: Option<i64>,
-    covered: Vec<String>,
+    covered: std::borrow::Cow<'static, str>,
     signed_headers: Vec<(String, String)>,
 }
 
@@ -51,13 +51,13 @@ impl Verified {
     /// signed header names, `(request-target)` included).
     #[getter]
     fn covered<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        PyTuple::new(py, &self.covered)
+        PyTuple::new(py, self.headers())
     }
 
     /// The signed header names in signing order (Cavage's `headers` parameter).
     #[getter]
     fn headers(&self) -> Vec<&str> {
-        self.covered.iter().map(String::as_str).collect()
+        self.covered.split_ascii_whitespace().collect()
     }
 
     /// The signed headers and their values, for schemes that list them (FOST).
@@ -73,7 +73,11 @@ impl Verified {
     fn __repr__(&self) -> String {
         format!(
             "Verified(scheme={:?}, key_id={:?}, algorithm={:?}, secret_index={}, covered={:?})",
-            self.scheme, self.key_id, self.algorithm, self.secret_index, self.covered
+            self.scheme,
+            self.key_id,
+            self.algorithm,
+            self.secret_index,
+            self.headers()
         )
     }
 }

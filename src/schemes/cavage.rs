@@ -421,7 +421,7 @@ pub fn prepare<'a>(params: Params<'a>, req: &Request<'a>, policy: &Policy) -> Re
             Some(at),
             Freshness::Window {
                 stamp: at,
-                shown: date.into_owned(),
+                shown: date,
                 max_skew,
             },
         ),
@@ -439,7 +439,7 @@ pub fn prepare<'a>(params: Params<'a>, req: &Request<'a>, policy: &Policy) -> Re
     } else {
         None
     };
-    let covered = signed.iter().map(|n| (*n).to_owned()).collect();
+    drop(signed);
     Ok(Prepared {
         scheme: SchemeName::Cavage,
         key_id: params.key_id,
@@ -449,7 +449,7 @@ pub fn prepare<'a>(params: Params<'a>, req: &Request<'a>, policy: &Policy) -> Re
         claimed,
         freshness,
         digest,
-        covered,
+        covered: Cow::Owned(params.headers.into_owned()),
         act_as: None,
         timestamp,
         signed_headers: Vec::new(),
@@ -688,10 +688,7 @@ mod tests {
             NOW,
         )
         .unwrap();
-        assert_eq!(
-            (ok.key_id.as_str(), ok.algorithm.as_str()),
-            ("key-1", "hmac-sha256")
-        );
+        assert_eq!((ok.key_id.as_str(), ok.algorithm), ("key-1", "hmac-sha256"));
 
         let wrong = check(
             params.clone(),

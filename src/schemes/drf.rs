@@ -130,6 +130,7 @@ pub struct Policy {
 pub fn prepare_message<'a>(
     key_id: &'a str,
     message: &Message<'_>,
+    timestamp: &'a str,
     data: &'a [u8],
     signature: &[u8],
     max_skew: Option<u64>,
@@ -146,7 +147,7 @@ pub fn prepare_message<'a>(
     let freshness = match max_skew {
         Some(max_skew) => Freshness::Window {
             stamp,
-            shown: message.timestamp.to_owned(),
+            shown: Cow::Borrowed(timestamp),
             max_skew,
         },
         None => Freshness::Unchecked,
@@ -160,9 +161,7 @@ pub fn prepare_message<'a>(
         claimed,
         freshness,
         digest: None,
-        covered: ["method", "hostname", "path", "timestamp", "body"]
-            .map(String::from)
-            .to_vec(),
+        covered: Cow::Borrowed("method hostname path timestamp body"),
         act_as: None,
         timestamp: Some(stamp),
         signed_headers: Vec::new(),
@@ -194,6 +193,7 @@ pub fn prepare<'a>(
     prepare_message(
         creds.key,
         &message,
+        creds.timestamp,
         data,
         creds.signature.as_bytes(),
         policy.max_skew,
@@ -208,7 +208,14 @@ pub fn verify(
     max_skew: Option<u64>,
     now: i64,
 ) -> Result<()> {
-    let prepared = prepare_message("", message, message.data, signature, max_skew)?;
+    let prepared = prepare_message(
+        "",
+        message,
+        message.timestamp,
+        message.data,
+        signature,
+        max_skew,
+    )?;
     let entries = [KeyEntry::any_scheme(Secret::Pinned(Cow::Borrowed(key)))];
     let keys = KeyCache::new(0);
     let req = Request {

@@ -323,13 +323,24 @@ pub fn prepare_request<'a>(
     let tail = document_tail(req.body, req.query, policy.allow_unsigned_query)?;
     let claimed = base64_decode_mac(&credentials.signature)
         .ok_or_else(|| Error::malformed("signature is not base64"))?;
-    let values: Vec<&str> = fields.headers.iter().map(|(_, v)| *v).collect();
-    let mut parts = request_parts(req.method, path, fields.timestamp, &values, b"");
-    parts.pop();
+    // "{method} {path}\n{timestamp}\n{values joined by \n}\n", then the tail.
+    let values_len: usize = fields.headers.iter().map(|(_, v)| v.len() + 1).sum();
+    let mut head =
+        Vec::with_capacity(req.method.len() + path.len() + fields.timestamp.len() + values_len + 3);
+    for piece in [req.method, " ", path, "\n", fields.timestamp, "\n"] {
+        head.extend_from_slice(piece.as_bytes());
+    }
+    for (i, (_, value)) in fields.headers.iter().enumerate() {
+        if i > 0 {
+            head.push(b'\n');
+        }
+        head.extend_from_slice(value.as_bytes());
+    }
+    head.push(b'\n');
     let freshness = match policy.max_skew {
         Some(max_skew) => Freshness::Window {
             stamp,
-            shown: fields.timestamp.to_owned(),
+            shown: Cow::Borrowed(fields.timestamp),
             max_skew,
         },
         None => Freshness::Unchecked,
@@ -339,19 +350,29 @@ pub fn prepare_request<'a>(
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case("x-fost-user"))
         .map(|(_, user)| utf7_decode(user).unwrap_or_else(|| (*user).to_owned()));
-    let mut covered = vec!["method".to_owned(), "path".to_owned()];
-    covered.extend(fields.headers.iter().map(|(n, _)| n.to_ascii_lowercase()));
-    covered.push(if req.body.is_empty() { "query" } else { "body" }.to_owned());
+    let mut covered = String::with_capacity(64);
+    covered.push_str("method path");
+    for (name, _) in &fields.headers {
+        covered.push(' ');
+        let start = covered.len();
+        covered.push_str(name);
+        covered[start..].make_ascii_lowercase();
+    }
+    covered.push_str(if req.body.is_empty() {
+        " query"
+    } else {
+        " body"
+    });
     Ok(Prepared {
         scheme: SchemeName::Fost,
         key_id: Cow::Owned(credentials.key),
         algorithm: AlgorithmChoice::Fixed(Algorithm::Sha1),
-        head: parts.concat(),
+        head,
         tail,
         claimed,
         freshness,
         digest: None,
-        covered,
+        covered: Cow::Owned(covered),
         act_as,
         timestamp: Some(stamp),
         signed_headers: fields
@@ -473,10 +494,11 @@ pub fn prepare_url<'a>(
     let claimed = base64_decode_mac(&params.signature)
         .ok_or_else(|| Error::malformed("signature is not base64"))?;
     let document = url_document(host, path, &filter_query_string(query), expires);
-    let mut covered = ["host", "path", "query"].map(String::from).to_vec();
-    if params.expires.is_some() {
-        covered.push("expires".to_owned());
-    }
+    let covered = if params.expires.is_some() {
+        "host path query expires"
+    } else {
+        "host path query"
+    };
     Ok(Prepared {
         scheme: SchemeName::Fost,
         key_id: Cow::Owned(params.key),
@@ -486,7 +508,7 @@ pub fn prepare_url<'a>(
         claimed,
         freshness,
         digest: None,
-        covered,
+        covered: Cow::Borrowed(covered),
         act_as: None,
         timestamp: None,
         signed_headers: Vec::new(),

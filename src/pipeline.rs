@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use crate::error::{Error, Result};
 use crate::keys::{usable_for, KeyEntry, SchemeName};
 use crate::mac::{match_indexed, Algorithm, KeyCache, Output, Secret};
-use crate::replay::{ReplayGuard, ReplayKey};
+use crate::replay::{NoReplayGuard, ReplayGuard, ReplayKey};
 use crate::request::{decoded_path, Request};
 use crate::schemes::{cavage, drf, fost};
 use crate::time;
@@ -297,11 +297,89 @@ pub fn algorithm_name(algorithm: Algorithm) -> &'static str {
     }
 }
 
+/// Steps 3–8 for the single-scheme entry points, whose caller already holds
+/// the secrets (usable with every scheme, no replay store): an empty list is
+/// an unknown key before anything is parsed, as those entry points always did.
+pub fn verify_with_secrets<'a>(
+    secrets: &[Secret<'_>],
+    prepare: impl FnOnce() -> Result<Prepared<'a>>,
+    req: &Request<'_>,
+    keys: &KeyCache,
+    now: i64,
+) -> Result<Verified> {
+    if secrets.is_empty() {
+        return Err(Error::UnknownKey);
+    }
+    check(
+        prepare()?,
+        req,
+        &entries_for(secrets),
+        keys,
+        now,
+        &NoReplayGuard,
+    )
+}
+
 /// Borrowed entries for a slice of secrets usable with every scheme, for the
 /// single-scheme entry points.
-pub fn entries_for<'s>(secrets: &'s [Secret<'_>]) -> Vec<KeyEntry<'s>> {
+fn entries_for<'s>(secrets: &'s [Secret<'_>]) -> Vec<KeyEntry<'s>> {
     secrets
         .iter()
         .map(|s| KeyEntry::any_scheme(borrow(s)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::headers_from;
+    use proptest::prelude::*;
+
+    proptest! {
+        // Steps 1–3 on any request: an answer or an error, never a panic.
+        #[test]
+        fn find_and_prepare_take_any_request(
+            method in "(GET|POST|[A-Za-z]{0,6})",
+            path in "\\PC{0,40}",
+            query in "(_k=[a-z%+]{0,4}&_s=[A-Za-z0-9+/=%]{0,8}&)?\\PC{0,20}",
+            pairs in proptest::collection::vec(
+                ("(authorization|signature|key|timestamp|date|host|x-fost-headers|x-fost-timestamp|x-[a-z]{1,3})",
+                 "(Signature |FOST |keyId=)?\\PC{0,60}"),
+                0..8,
+            ),
+        ) {
+            let owned: Vec<(String, String)> = pairs;
+            let refs: Vec<(&str, &str)> = owned.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+            let headers = headers_from(&refs);
+            let req = Request { method: &method, path: &path, query: &query, headers: &headers, body: b"" };
+            let policy = Policy::defaults(SchemeName::ALL.to_vec(), Some(300));
+            if let Ok(Some(found)) = find(&policy.schemes, &req) {
+                let _ = prepare(found, &req, &policy, &Context::default());
+            }
+        }
+    }
+
+    #[test]
+    fn the_first_configured_scheme_with_credentials_wins() {
+        let h = headers_from(&[("Key", "k"), ("Authorization", "FOST a:b")]);
+        let req = Request {
+            method: "GET",
+            path: "/",
+            query: "",
+            headers: &h,
+            body: b"",
+        };
+        let fost_first = find(&[SchemeName::Fost, SchemeName::DrfHmac], &req)
+            .unwrap()
+            .unwrap();
+        assert_eq!(fost_first.scheme(), SchemeName::Fost);
+        assert_eq!(
+            find(&[SchemeName::Cavage], &req)
+                .unwrap()
+                .map(|f| f.scheme()),
+            None
+        );
+        let err = find(&[SchemeName::DrfHmac, SchemeName::Fost], &req).unwrap_err();
+        assert_eq!(err.code(), "missing_header");
+    }
 }

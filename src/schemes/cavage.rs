@@ -9,10 +9,7 @@ use crate::keys::SchemeName;
 use crate::mac::{
     base64_decode_mac, base64_encode, ct_eq, Algorithm, BodyDigest, Key, KeyCache, Secret,
 };
-use crate::pipeline::{
-    self, entries_for, AlgorithmChoice, DigestCheck, Freshness, Prepared, Verified,
-};
-use crate::replay::NoReplayGuard;
+use crate::pipeline::{self, AlgorithmChoice, DigestCheck, Freshness, Prepared, Verified};
 use crate::request::{count_signed_bytes, listed_names, Request};
 use crate::time;
 
@@ -466,18 +463,7 @@ pub fn verify(
     now: i64,
     keys: &KeyCache,
 ) -> Result<Verified> {
-    if secrets.is_empty() {
-        return Err(Error::UnknownKey);
-    }
-    let prepared = prepare(params, req, policy)?;
-    pipeline::check(
-        prepared,
-        req,
-        &entries_for(secrets),
-        keys,
-        now,
-        &NoReplayGuard,
-    )
+    pipeline::verify_with_secrets(secrets, || prepare(params, req, policy), req, keys, now)
 }
 
 /// Checks a `Digest: SHA-256=<base64>[, ...]` header against the body. Every

@@ -6,8 +6,7 @@ use std::borrow::Cow;
 
 use crate::keys::SchemeName;
 use crate::mac::{base64_decode_mac, base64_encode, Algorithm, Key, KeyCache, Secret};
-use crate::pipeline::{self, entries_for, AlgorithmChoice, Found, Freshness, Prepared};
-use crate::replay::NoReplayGuard;
+use crate::pipeline::{self, AlgorithmChoice, Found, Freshness, Prepared};
 use crate::request::{count_signed_bytes, listed_names, Request};
 use crate::time;
 
@@ -393,18 +392,8 @@ pub fn verify_request(
     now: i64,
     keys: &KeyCache,
 ) -> Result<(Signed, usize)> {
-    if secrets.is_empty() {
-        return Err(Error::UnknownKey);
-    }
-    let prepared = prepare_request(credentials.clone(), req, req.path, policy)?;
-    let verified = pipeline::check(
-        prepared,
-        req,
-        &entries_for(secrets),
-        keys,
-        now,
-        &NoReplayGuard,
-    )?;
+    let prepare = || prepare_request(credentials.clone(), req, req.path, policy);
+    let verified = pipeline::verify_with_secrets(secrets, prepare, req, keys, now)?;
     let signed = Signed {
         headers: verified.signed_headers,
         act_as: verified.act_as,
@@ -527,10 +516,6 @@ pub fn verify_url(
     now: i64,
     keys: &KeyCache,
 ) -> Result<usize> {
-    if secrets.is_empty() {
-        return Err(Error::UnknownKey);
-    }
-    let prepared = prepare_url(params.clone(), host, path, query, policy)?;
     let req = Request {
         method: "GET",
         path,
@@ -538,14 +523,8 @@ pub fn verify_url(
         headers: &[],
         body: b"",
     };
-    let verified = pipeline::check(
-        prepared,
-        &req,
-        &entries_for(secrets),
-        keys,
-        now,
-        &NoReplayGuard,
-    )?;
+    let prepare = || prepare_url(params.clone(), host, path, query, policy);
+    let verified = pipeline::verify_with_secrets(secrets, prepare, &req, keys, now)?;
     Ok(verified.secret_index)
 }
 

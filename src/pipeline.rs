@@ -84,17 +84,21 @@ impl Found<'_> {
 /// Steps 1–2: the credentials of the first of `schemes` that the request
 /// carries, parsed; `Ok(None)` when it carries none of them.
 pub fn find<'a>(schemes: &[SchemeName], req: &Request<'a>) -> Result<Option<Found<'a>>> {
-    for scheme in schemes {
-        let found = match scheme {
-            SchemeName::Cavage => cavage::find(req)?.map(Found::Cavage),
-            SchemeName::DrfHmac => drf::find(req)?.map(Found::Drf),
-            SchemeName::Fost => fost::find(req)?,
-        };
-        if found.is_some() {
-            return Ok(found);
+    for &scheme in schemes {
+        if let Some(found) = find_one(scheme, req)? {
+            return Ok(Some(found));
         }
     }
     Ok(None)
+}
+
+/// One scheme's credentials, parsed; `Ok(None)` when the request lacks them.
+pub fn find_one<'a>(scheme: SchemeName, req: &Request<'a>) -> Result<Option<Found<'a>>> {
+    Ok(match scheme {
+        SchemeName::Cavage => cavage::find(req)?.map(Found::Cavage),
+        SchemeName::DrfHmac => drf::find(req)?.map(Found::Drf),
+        SchemeName::Fost => fost::find(req)?,
+    })
 }
 
 /// Which algorithm the MAC uses: fixed by the credentials or the scheme, or

@@ -354,3 +354,14 @@ def test_the_error_table_is_pinned():
     assert httpseal.BadSignature.__module__ == "httpseal"
     assert httpseal.BadSignature.__doc__
     assert issubclass(httpseal.DisallowedScheme, httpseal.SignatureError)
+
+
+def test_refusals_name_their_scheme_and_key():
+    method, path, query, headers, body = cavage_request(secret="wrong")
+    with pytest.raises(httpseal.BadSignature) as info:
+        verifier().verify(method, path, query, headers, body, now=NOW)
+    assert (info.value.scheme, info.value.key_id) == ("cavage", "cav")
+    with pytest.raises(httpseal.MalformedSignature) as info:
+        verifier().verify("GET", "/", "", {"Authorization": "FOST"}, now=NOW)
+    assert (info.value.scheme, info.value.key_id) == ("fost", None)
+    assert httpseal.SignatureError("x").scheme is None

@@ -73,6 +73,10 @@ class SignatureError(Exception):
     """A request's signature could not be verified; ``code`` says why."""
 
     code: ClassVar[_Code]
+    scheme: Optional[_Scheme]
+    """The scheme whose credentials were refused (set by ``Verifier``)."""
+    key_id: Optional[str]
+    """The key id the refused credentials named, once parsed (set by ``Verifier``)."""
 
 class MalformedSignature(SignatureError):
     """The signature or its header could not be parsed (code ``malformed``)."""

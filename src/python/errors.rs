@@ -53,6 +53,9 @@ pub fn register_exceptions(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     let base = py.get_type::<SignatureError>();
     base.setattr("code", "signature_error")?;
+    // Set on instances by `Verifier` for the adapters' logs.
+    base.setattr("scheme", py.None())?;
+    base.setattr("key_id", py.None())?;
     m.add("SignatureError", base)?;
     for (kind, class) in KINDS.iter().zip(classes(py)?) {
         m.add(kind.class, class.bind(py))?;

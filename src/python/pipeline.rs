@@ -12,8 +12,10 @@ use super::cavage::{base_policy, policies_from};
 use super::convert::{
     body_arg, bytes_arg, maybe_detach, now_arg, scheme_names, type_name, window_arg, RequestArgs,
 };
+use super::errors::SignatureError;
 use super::loader::{call_loader, entries_from, require_loader};
 use super::verified::Verified;
+use crate::keys::SchemeName;
 use crate::mac::KeyCache;
 use crate::pipeline::{self, Context, Found, Policy};
 use crate::replay::NoReplayGuard;
@@ -199,6 +201,8 @@ impl Verifier {
 }
 
 impl Verifier {
+    /// The pipeline for one request; a refusal carries the scheme and key id
+    /// it concerns (`exc.scheme`, `exc.key_id`) for the adapters' logs.
     fn run(
         &self,
         py: Python<'_>,
@@ -207,9 +211,36 @@ impl Verifier {
         drf_data: Option<&Bound<'_, PyAny>>,
         now: i64,
     ) -> PyResult<Option<Verified>> {
-        let Some(found) = pipeline::find(&self.policy.schemes, req)? else {
+        let mut found = None;
+        for &scheme in &self.policy.schemes {
+            match pipeline::find_one(scheme, req) {
+                Ok(None) => continue,
+                Ok(Some(f)) => {
+                    found = Some(f);
+                    break;
+                }
+                Err(err) => return Err(refusal(py, err.into(), scheme, None)),
+            }
+        }
+        let Some(found) = found else {
             return Ok(None);
         };
+        let scheme = found.scheme();
+        let key_id = found.key_id().to_owned();
+        self.judge(py, found, req, remote_addr, drf_data, now)
+            .map(Some)
+            .map_err(|err| refusal(py, err, scheme, Some(&key_id)))
+    }
+
+    fn judge(
+        &self,
+        py: Python<'_>,
+        found: Found<'_>,
+        req: &Request<'_>,
+        remote_addr: &str,
+        drf_data: Option<&Bound<'_, PyAny>>,
+        now: i64,
+    ) -> PyResult<Verified> {
         // django-rest-framework-hmac's JSON rule is Python's; ask for it
         // only when the request is drf-hmac's.
         let data_obj = match (&found, drf_data) {
@@ -232,8 +263,21 @@ impl Verifier {
         let verified = maybe_detach(py, size, || {
             pipeline::check(prepared, req, &entries, &self.keys, now, &NoReplayGuard)
         })?;
-        Ok(Some(verified.into()))
+        Ok(verified.into())
     }
+}
+
+/// `err` with `scheme` and `key_id` set when it is a `SignatureError`
+/// (programming errors such as a loader's `TypeError` pass unchanged).
+fn refusal(py: Python<'_>, err: PyErr, scheme: SchemeName, key_id: Option<&str>) -> PyErr {
+    if err.is_instance_of::<SignatureError>(py) {
+        let value = err.value(py);
+        // Setting attributes on a fresh exception instance cannot fail in
+        // practice; if it did, the refusal itself still stands.
+        let _ = value.setattr(intern!(py, "scheme"), scheme.name());
+        let _ = value.setattr(intern!(py, "key_id"), key_id);
+    }
+    err
 }
 
 /// The request fields of a WSGI environ, text borrowed where it can be.

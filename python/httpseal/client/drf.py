@@ -10,6 +10,7 @@ from collections.abc import MutableMapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from httpseal._drf_json import Unsignable, compact
 from httpseal._native import render_hmac, sign_drf
 from httpseal.client._paths import django_path, host_header
 from httpseal.client._transport import HttpxAuth, RequestsAuth, Signer
@@ -51,9 +52,11 @@ class HMACSigner(BaseHMAC):
 
 def serialized(data: Any) -> bytes:
     """The original's body rule: compact JSON of the data when it is truthy."""
-    if not data:
-        return b""
-    return json.dumps(data, separators=(",", ":")).encode()
+    try:
+        return compact(data)
+    except Unsignable as exc:
+        # As the original's json.dumps: data that is not JSON is a TypeError.
+        raise TypeError(str(exc)) from None
 
 
 def utc_timestamp() -> str:

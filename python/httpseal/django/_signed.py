@@ -7,15 +7,14 @@ logged refusal (401 or anonymous), never a 500 or a 400."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.core.exceptions import SuspiciousOperation
 from django.http.request import RawPostDataException, UnreadablePostError
 
+from httpseal._drf_json import Unsignable, compact, refuse_repeated_keys
 
-class Unsignable(Exception):
-    """The request's signed bytes cannot be obtained; the message says why."""
+__all__ = ["Unsignable", "body", "drf_json", "host"]
 
 
 def body(request: Any) -> bytes:
@@ -55,12 +54,7 @@ def drf_json(request: Any) -> bytes:
         raise Unsignable(f"the body cannot be read: {type(exc).__name__}") from None
     except RecursionError:
         raise Unsignable("the body is nested too deeply") from None
-    if not data:
-        return b""
     lists = getattr(data, "lists", None)
-    if lists is not None and any(len(values) > 1 for _, values in lists()):
-        raise Unsignable("form data repeats a key, which JSON cannot sign; sign the raw body")
-    try:
-        return json.dumps(data, separators=(",", ":")).encode()
-    except (TypeError, ValueError, RecursionError):
-        raise Unsignable("request data cannot be serialized as JSON") from None
+    if lists is not None:
+        refuse_repeated_keys(lists)
+    return compact(data)

@@ -6,11 +6,10 @@ import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import quote, urlsplit
 
-from flask import Flask, Request, current_app, g, jsonify, request
+from flask import Flask, current_app, g, jsonify, request
 
-from httpseal._native import CavageVerifier, ReplayedRequest, SignatureError
+from httpseal._native import ReplayedRequest, SignatureError, Verifier
 from httpseal.cavage import (
     ALGORITHMS,
     QUERY_RULES,
@@ -23,17 +22,6 @@ from httpseal.errors import ImproperlyConfigured
 logger = logging.getLogger("httpseal.flask")
 
 EXTENSION_KEY = "httpseal"
-
-
-def request_target(req: Request) -> tuple[str, str]:
-    """The path (percent-encoding intact) and query string as the client sent them."""
-    query = req.query_string.decode("latin-1")
-    raw = req.environ.get("RAW_URI") or req.environ.get("REQUEST_URI")
-    if not raw:
-        return quote(req.path, safe="/:@!$&'()*+,;=~"), query
-    if "://" in raw:
-        return urlsplit(raw).path or "/", query
-    return raw.partition("?")[0], query
 
 
 class CavageSignature:
@@ -55,11 +43,13 @@ class CavageSignature:
         self.secret_loader_callback: Callable[[str], Any] | None = None
         self.context_loader_callback: Callable[[str], Any] | None = None
         self.replay_checker_callback: Callable[[Any], bool] | None = None
-        self._verifier: tuple[tuple[Any, ...], CavageVerifier] | None = None
+        self._verifier: tuple[tuple[Any, ...], Verifier] | None = None
         if app is not None:
             self.init_app(app, headers_map)
 
     def init_app(self, app: Flask, headers_map: Any = None) -> CavageSignature:
+        """Validates the ``CAVAGE_*`` config (``ImproperlyConfigured``) and
+        checks every request of ``app`` from now on."""
         if headers_map is not None:
             self.headers_map = headers_map
         algorithms = list(app.config.get("CAVAGE_ALGORITHMS", ALGORITHMS))
@@ -72,6 +62,13 @@ class CavageSignature:
             raise ImproperlyConfigured(
                 f"CAVAGE_QUERY_RULE must be one of {', '.join(map(repr, QUERY_RULES))}"
             )
+        legacy = app.config.get("CAVAGE_LEGACY_DIGESTS", False)
+        if not isinstance(legacy, bool):
+            raise ImproperlyConfigured("CAVAGE_LEGACY_DIGESTS must be True or False")
+        try:
+            self._build(self._settings_of(app.config))
+        except (TypeError, ValueError) as exc:
+            raise ImproperlyConfigured(f"bad CAVAGE_* setting: {exc}") from None
         app.extensions.setdefault(EXTENSION_KEY, {})["cavage"] = self
         app.before_request(self._verify_request)
         return self
@@ -104,47 +101,61 @@ class CavageSignature:
 
     # -- verification ------------------------------------------------------
 
-    def _verifier_for(self, config: Any) -> CavageVerifier:
-        """The native verifier for the current settings, rebuilt when they change."""
-        assert self.secret_loader_callback is not None  # checked by the caller
-        settings = (
-            self.secret_loader_callback,
+    def _settings_of(self, config: Any) -> tuple[Any, ...]:
+        return (
             self.headers_map,
             tuple(config.get("CAVAGE_ALGORITHMS", ALGORITHMS)),
             config.get("CAVAGE_MAX_SKEW", 300),
-            bool(config.get("CAVAGE_LEGACY_DIGESTS", False)),
+            config.get("CAVAGE_LEGACY_DIGESTS", False),
             config.get("CAVAGE_QUERY_RULE", "draft"),
         )
-        if self._verifier is None or self._verifier[0] != settings:
-            loader, headers_map, algorithms, max_skew, legacy, query_rule = settings
-            verifier = CavageVerifier(
-                secret_loader=loader,
-                required_headers=requirements_by_method(headers_map),
-                algorithms=list(algorithms),
-                max_skew=max_skew,
-                legacy_digests=legacy,
-                query_rule=query_rule,
-            )
-            self._verifier = (settings, verifier)
-        return self._verifier[1]
+
+    def _build(self, settings: tuple[Any, ...]) -> Verifier:
+        headers_map, algorithms, max_skew, legacy, query_rule = settings
+        verifier = Verifier(
+            schemes=["cavage"],
+            key_loader=self._load_secret,
+            cavage_required_headers=requirements_by_method(headers_map),
+            cavage_algorithms=list(algorithms),
+            max_skew=max_skew,
+            cavage_legacy_digests=legacy,
+            cavage_query_rule=query_rule,
+        )
+        self._verifier = (settings, verifier)
+        return verifier
+
+    def _verifier_for(self, config: Any) -> Verifier:
+        """The verifier for the current settings: Flask-Cavage read its config
+        per request, so a change after ``init_app`` still applies."""
+        settings = self._settings_of(config)
+        if self._verifier is not None and self._verifier[0] == settings:
+            return self._verifier[1]
+        return self._build(settings)
+
+    def _load_secret(self, key_id: str) -> Any:
+        assert self.secret_loader_callback is not None  # checked before verifying
+        return self.secret_loader_callback(key_id)
 
     def _verify_request(self) -> None:
         g.cavage_verified = False
-        scheme = request.headers.get("Authorization", "").partition(" ")[0]
-        if scheme.lower() != "signature" and "Signature" not in request.headers:
-            # Unsigned, or another scheme's credentials: not ours to judge.
-            logger.debug(
-                "Cavage signature absent on %s %r: no signature", request.method, request.path[:200]
-            )
-            return
         if self.secret_loader_callback is None:
             logger.error("Cavage signature not checked: no secret loader is registered")
             return
-        path, query = request_target(request)
         try:
-            verified = self._verifier_for(current_app.config).verify(
-                request.method, path, query, request.headers, request.get_data(cache=True)
-            )
+            verifier = self._verifier_for(current_app.config)
+        except (TypeError, ValueError) as exc:
+            logger.error("Cavage signature not checked: bad CAVAGE_* setting: %s", exc)
+            return
+        try:
+            verified = verifier.verify_environ(request.environ, request.get_data(cache=True))
+            if verified is None:
+                # Unsigned, or another scheme's credentials: not ours to judge.
+                logger.debug(
+                    "Cavage signature absent on %s %r: no signature",
+                    request.method,
+                    request.path[:200],
+                )
+                return
             if self.replay_checker_callback and not self.replay_checker_callback(request.headers):
                 raise ReplayedRequest("request refused by the replay check")
         except SignatureError as exc:
@@ -152,6 +163,7 @@ class CavageSignature:
                 "Cavage signature refused %s %r: %s", request.method, request.path[:200], exc
             )
             return
+        g.httpseal = verified
         g.cavage_key_id = verified.key_id
         g.cavage_verified = True
         if self.context_loader_callback is not None:

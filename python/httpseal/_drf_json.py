@@ -1,0 +1,32 @@
+"""django-rest-framework-hmac's body rule, the one signing rule that stays in
+Python: what follows the timestamp line is the request data as compact JSON
+when it is truthy, else nothing. Shared by the DRF and Flask servers and the
+clients, so both sides serialise alike."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+
+class Unsignable(Exception):
+    """The request's signed bytes cannot be obtained; the message says why."""
+
+
+def compact(data: Any) -> bytes:
+    """``data`` as compact JSON when truthy, else ``b""``; ``Unsignable`` when
+    it cannot be serialised."""
+    if not data:
+        return b""
+    try:
+        return json.dumps(data, separators=(",", ":")).encode()
+    except (TypeError, ValueError, RecursionError):
+        raise Unsignable("request data cannot be serialized as JSON") from None
+
+
+def refuse_repeated_keys(lists: Callable[[], Iterable[tuple[str, list[Any]]]]) -> None:
+    """Form data with a repeated key cannot be signed: JSON keeps one value
+    per key, so the others would go unsigned."""
+    if any(len(values) > 1 for _, values in lists()):
+        raise Unsignable("form data repeats a key, which JSON cannot sign; sign the raw body")

@@ -1,0 +1,304 @@
+"""``SignatureAuth``: every scheme (Cavage, drf-hmac, FOST) on Flask through
+one ``Verifier``, in the manner of Flask-HTTPAuth."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import Flask, Request, Response, current_app, g, jsonify, request
+
+from httpseal import _drf_json
+from httpseal._native import SignatureError, Verified, Verifier
+from httpseal.cavage import BASE_HEADERS, CONTENT_HEADERS
+from httpseal.errors import ImproperlyConfigured
+
+EXTENSION_KEY = "httpseal"
+SCHEMES = ("cavage", "drf-hmac", "fost")
+
+# Refusals are logged where each scheme's users look for them.
+LOGGERS = {
+    "cavage": logging.getLogger("httpseal.flask"),
+    "drf-hmac": logging.getLogger("httpseal.drf"),
+    "fost": logging.getLogger("httpseal.fost"),
+}
+logger = LOGGERS["cavage"]
+
+# Verifier options, configurable as keywords or as HTTPSEAL_<NAME> app config.
+VERIFIER_OPTIONS = (
+    "max_skew",
+    "cavage_required_headers",
+    "cavage_algorithms",
+    "cavage_legacy_digests",
+    "cavage_query_rule",
+    "drf_hostname",
+    "fost_allow_unsigned_query",
+    "fost_url_require_expiry",
+    "fost_url_max_lifetime",
+)
+# Options of this adapter itself.
+ADAPTER_OPTIONS = ("realm", "drf_body")
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """One app's validated settings; ``app.extensions["httpseal"]["signature"]``."""
+
+    auth: SignatureAuth
+    verifier: Verifier
+    schemes: tuple[str, ...]
+    realm: str
+    drf_body: str
+    cavage_required_headers: Any
+
+
+class SignatureAuth:
+    """Authenticates signed requests on the views it protects.
+
+    ``schemes`` lists the accepted schemes in order of preference (``"cavage"``,
+    ``"drf-hmac"``, ``"fost"``); a request is judged by the first whose
+    credentials it carries. The other keywords are ``httpseal.Verifier``'s
+    (``max_skew``, ``cavage_*``, ``drf_hostname``, ``fost_*``) plus ``realm``
+    (``"api"``) and ``drf_body`` (``"json"``: drf-hmac signs the request data as
+    compact JSON, the original's rule; ``"raw"``: the body bytes). Each may
+    also be set as app config ``HTTPSEAL_<NAME>`` (``HTTPSEAL_SCHEMES``,
+    ``HTTPSEAL_MAX_SKEW``…); keywords take precedence. All are validated by
+    ``init_app``.
+
+    Register the key store with ``@auth.key_loader``, protect views with
+    ``@auth.login_required``, read the result with ``auth.current()`` (also
+    ``g.httpseal``).
+    """
+
+    def __init__(self, app: Flask | None = None, **options: Any) -> None:
+        unknown = sorted(set(options) - {"schemes", *VERIFIER_OPTIONS, *ADAPTER_OPTIONS})
+        if unknown:
+            raise TypeError(f"SignatureAuth got unknown options: {', '.join(unknown)}")
+        self._options = options
+        self._key_loader: Callable[[str], Any] | None = None
+        self._error_handler: Callable[[SignatureError | None], Any] | None = None
+        if app is not None:
+            self.init_app(app)
+
+    # -- configuration -----------------------------------------------------
+
+    def _option(self, app: Flask, name: str, default: Any) -> Any:
+        if name in self._options:
+            return self._options[name]
+        return app.config.get(f"HTTPSEAL_{name.upper()}", default)
+
+    def init_app(self, app: Flask) -> None:
+        """Validates the settings for ``app``; raises ``ImproperlyConfigured``."""
+        schemes = self._option(app, "schemes", ("cavage",))
+        if isinstance(schemes, str) or not isinstance(schemes, Sequence):
+            raise ImproperlyConfigured("schemes must be a list of scheme names")
+        unknown = [s for s in schemes if s not in SCHEMES]
+        if unknown:
+            raise ImproperlyConfigured(
+                f"unknown scheme {unknown[0]!r}; SignatureAuth speaks {', '.join(SCHEMES)}"
+                " (Flask-HMAC's token: httpseal.flask.Hmac)"
+            )
+        drf_body = self._option(app, "drf_body", "json")
+        if drf_body not in ("json", "raw"):
+            raise ImproperlyConfigured("drf_body must be 'json' or 'raw'")
+        realm = self._option(app, "realm", "api")
+        if not isinstance(realm, str) or '"' in realm or "\\" in realm:
+            raise ImproperlyConfigured("realm must be a str without quotes or backslashes")
+        options = {
+            name: self._option(app, name, None)
+            for name in VERIFIER_OPTIONS
+            if name in self._options or f"HTTPSEAL_{name.upper()}" in app.config
+        }
+        try:
+            verifier = Verifier(schemes=list(schemes), key_loader=self._load_key, **options)
+        except (TypeError, ValueError) as exc:
+            raise ImproperlyConfigured(str(exc)) from None
+        app.extensions.setdefault(EXTENSION_KEY, {})["signature"] = AppSettings(
+            auth=self,
+            verifier=verifier,
+            schemes=tuple(schemes),
+            realm=realm,
+            drf_body=drf_body,
+            cavage_required_headers=options.get("cavage_required_headers"),
+        )
+
+    def key_loader(self, callback: Callable[[str], Any]) -> Callable[[str], Any]:
+        """Registers ``callback(key_id)`` returning the secret (``str``/``bytes``),
+        an ``HmacKey``, a list of them (rotation), or ``None`` for an unknown key
+        (``LookupError`` also means unknown). Called on every signed request."""
+        if not callable(callback):
+            raise TypeError("the key loader must be callable")
+        self._key_loader = callback
+        return callback
+
+    def error_handler(self, callback: Callable[..., Any]) -> Callable[..., Any]:
+        """Registers ``callback(error)`` building the 401 response; ``error``
+        is the ``SignatureError`` or ``None`` for a request without credentials."""
+        if not callable(callback):
+            raise TypeError("the error handler must be callable")
+        self._error_handler = callback
+        return callback
+
+    def _load_key(self, key_id: str) -> Any:
+        if self._key_loader is None:
+            logger.error("signature not checked: no key loader is registered (@auth.key_loader)")
+            return None
+        return self._key_loader(key_id)
+
+    @staticmethod
+    def _settings() -> AppSettings:
+        try:
+            return cast(AppSettings, current_app.extensions[EXTENSION_KEY]["signature"])
+        except KeyError:
+            raise RuntimeError(
+                "httpseal.flask.SignatureAuth is not initialised for this app; call init_app(app)"
+            ) from None
+
+    # -- per request -------------------------------------------------------
+
+    def current(self) -> Verified | None:
+        """What verified the current request, or ``None``."""
+        return cast("Verified | None", g.get("httpseal"))
+
+    def authenticate(self) -> Verified | None:
+        """Verifies the current request once (the result is kept on ``g``):
+        ``Verified``, ``None`` when it carries no credentials of the schemes,
+        or raises the ``SignatureError`` (logged) when they are wrong."""
+        if "httpseal_error" in g:
+            raise g.httpseal_error
+        if "httpseal" in g:
+            return self.current()
+        settings = self._settings()
+        try:
+            verified = settings.verifier.verify_environ(
+                request.environ,
+                request.get_data(cache=True),
+                drf_data=_drf_data(request) if settings.drf_body == "json" else None,
+            )
+        except SignatureError as exc:
+            scheme = exc.scheme or "cavage"
+            LOGGERS.get(scheme, logger).warning(
+                "%s signature refused %s %r (key %r): %s",
+                scheme,
+                request.method,
+                request.path[:200],
+                (exc.key_id or "")[:64],
+                exc,
+            )
+            g.httpseal_error = exc
+            raise
+        except _drf_json.Unsignable as exc:
+            LOGGERS["drf-hmac"].warning(
+                "drf-hmac signature refused %s %r: %s", request.method, request.path[:200], exc
+            )
+            error = SignatureError(str(exc))
+            g.httpseal_error = error
+            raise error from None
+        if verified is None:
+            logger.debug(
+                "no %s credentials on %s %r",
+                " / ".join(settings.schemes),
+                request.method,
+                request.path[:200],
+            )
+        g.httpseal = verified
+        return verified
+
+    def login_required(self, view: View | None = None, *, optional: bool = False) -> Any:
+        """Decorator (``@auth.login_required`` or ``@auth.login_required(optional=True)``):
+        the view runs when the request verifies; otherwise a 401 with a
+        challenge per scheme. ``optional=True`` also lets unsigned requests
+        through (``current()`` is ``None``); wrong credentials are still refused."""
+
+        def decorate(view: View) -> View:
+            @wraps(view)
+            def protected(*args: Any, **kwargs: Any) -> Any:
+                try:
+                    verified = self.authenticate()
+                except SignatureError as exc:
+                    return self._refusal(exc)
+                if verified is None and not optional:
+                    return self._refusal(None)
+                return current_app.ensure_sync(view)(*args, **kwargs)
+
+            return cast(View, protected)
+
+        return decorate(view) if view is not None else decorate
+
+    # -- the refusal -------------------------------------------------------
+
+    def _refusal(self, error: SignatureError | None) -> Response:
+        if self._error_handler is not None:
+            response = current_app.make_response(
+                current_app.ensure_sync(self._error_handler)(error)
+            )
+        else:
+            response = jsonify(message="Access Denied")
+            response.status_code = 401
+        if response.status_code == 401:
+            for challenge in self.challenges(request.method):
+                response.headers.add("WWW-Authenticate", challenge)
+        return response
+
+    def challenges(self, method: str) -> list[str]:
+        """The ``WWW-Authenticate`` values of a 401, one per scheme."""
+        settings = self._settings()
+        realm = settings.realm
+        found = []
+        for scheme in settings.schemes:
+            if scheme == "cavage":
+                headers = " ".join(_cavage_required(settings.cavage_required_headers, method))
+                found.append(f'Signature realm="{realm}",headers="{headers}"')
+            elif scheme == "drf-hmac":
+                found.append(f'HMAC realm="{realm}"')
+            else:
+                found.append(f'FOST realm="{realm}"')
+        return found
+
+
+def _cavage_required(configured: Any, method: str) -> list[str]:
+    """The header names a Cavage signature must cover for ``method``."""
+    method = method.lower()
+    if configured is None:
+        content = method in ("post", "put", "patch")
+        return list(BASE_HEADERS + (CONTENT_HEADERS if content else ()))
+    if isinstance(configured, dict):
+        names = configured.get(method) or configured.get("get") or ()
+        return [str(n).lower() for n in names]
+    return [str(n).lower() for n in configured]
+
+
+def _drf_data(req: Request) -> Callable[[], bytes]:
+    """drf-hmac's JSON rule over a Flask request, asked for only when the
+    request is drf-hmac's: JSON bodies and forms as DRF parses them."""
+
+    def data() -> bytes:
+        body = req.get_data(cache=True)
+        if not body:
+            return b""
+        if req.is_json:
+            try:
+                parsed = req.get_json(silent=True, cache=True)
+            except RecursionError:
+                raise _drf_json.Unsignable("the body is nested too deeply") from None
+            if parsed is None and body.strip() != b"null":
+                raise _drf_json.Unsignable("unparseable body: the JSON is malformed")
+            return _drf_json.compact(parsed)
+        if req.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            if req.files:
+                raise _drf_json.Unsignable(
+                    "file uploads cannot be signed as JSON; sign the raw body"
+                )
+            _drf_json.refuse_repeated_keys(req.form.lists)
+            return _drf_json.compact({name: req.form[name] for name in req.form})
+        raise _drf_json.Unsignable(
+            f"drf-hmac's JSON rule cannot sign a {req.mimetype or 'untyped'} body;"
+            " set drf_body='raw'"
+        )
+
+    return data

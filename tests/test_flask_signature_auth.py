@@ -219,7 +219,7 @@ def test_no_key_loader_refuses_and_says_why(caplog):
     [
         ("application/json", b"{not json", "malformed"),
         ("application/x-www-form-urlencoded", b"a=1&a=2", "repeats a key"),
-        ("text/plain", b"hello", "set drf_body='raw'"),
+        ("text/plain", b"hello", "sign the raw body"),
     ],
 )
 def test_drf_hmac_json_rule_refuses_what_it_cannot_sign(content_type, body, reason, caplog):

@@ -365,3 +365,38 @@ def test_refusals_name_their_scheme_and_key():
         verifier().verify("GET", "/", "", {"Authorization": "FOST"}, now=NOW)
     assert (info.value.scheme, info.value.key_id) == ("fost", None)
     assert httpseal.SignatureError("x").scheme is None
+
+
+def test_a_callable_body_is_read_only_for_requests_with_credentials():
+    reads = []
+
+    def body():
+        reads.append(1)
+        return b'{"a":1}'
+
+    method, path, query, headers, _ = drf_request()
+    assert verifier().verify(method, path, query, headers, body, now=NOW).scheme == "drf-hmac"
+    assert reads == [1]
+    assert verifier().verify("POST", "/p", "", {"Host": "example.com"}, body, now=NOW) is None
+    assert reads == [1]
+    with pytest.raises(httpseal.BadSignature):  # the bytes it returns are what is verified
+        verifier().verify(method, path, query, headers, lambda: b'{"a":2}', now=NOW)
+    with pytest.raises(TypeError, match="body must be"):
+        verifier().verify(method, path, query, headers, lambda: 7, now=NOW)
+
+    def unreadable():
+        raise httpseal.MalformedSignature("the body cannot be read")
+
+    with pytest.raises(httpseal.MalformedSignature) as info:
+        verifier().verify_environ(
+            {
+                "REQUEST_METHOD": "POST",
+                "PATH_INFO": path,
+                "HTTP_KEY": "drf",
+                "HTTP_SIGNATURE": headers["Signature"],
+                "HTTP_TIMESTAMP": headers["Timestamp"],
+            },
+            unreadable,
+            now=NOW,
+        )
+    assert (info.value.scheme, info.value.key_id) == ("drf-hmac", "drf")

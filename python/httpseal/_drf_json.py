@@ -30,3 +30,29 @@ def refuse_repeated_keys(lists: Callable[[], Iterable[tuple[str, list[Any]]]]) -
     per key, so the others would go unsigned."""
     if any(len(values) > 1 for _, values in lists()):
         raise Unsignable("form data repeats a key, which JSON cannot sign; sign the raw body")
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def from_body(body: bytes, media_type: str, form: Callable[[], Any]) -> bytes:
+    """What drf-hmac signs for a request DRF has not parsed: the JSON or form
+    data as DRF would parse it, re-serialised. ``form()`` returns the parsed
+    form (a multi-valued mapping with ``lists()``); other bodies cannot be
+    signed by this rule."""
+    if not body:
+        return b""
+    media_type = media_type.lower()
+    if media_type == "application/json" or media_type.endswith("+json"):
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            raise Unsignable("unparseable body: the JSON is malformed") from None
+        return compact(data)
+    if media_type in FORM_TYPES:
+        parsed = form()
+        refuse_repeated_keys(parsed.lists)
+        return compact({name: parsed[name] for name in parsed})
+    raise Unsignable(
+        f"drf-hmac's JSON rule cannot sign a {media_type or 'untyped'} body; sign the raw body"
+    )

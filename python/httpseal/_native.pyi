@@ -291,7 +291,7 @@ class Verifier:
         path: str,
         query: str,
         headers: _Headers,
-        body: _Body = None,
+        body: Union[_Body, Callable[[], _Body]] = None,
         *,
         remote_addr: str = "",
         drf_data: Union[bytes, str, Callable[[], Union[bytes, str]], None] = None,
@@ -302,13 +302,15 @@ class Verifier:
         subclass when they are wrong. ``path`` is the path as sent
         (percent-encoding intact). ``drf_data`` is what drf-hmac signs after its
         timestamp line when that is not the raw body; a callable is called only
-        for a drf-hmac request. Arguments of the wrong type are a ``TypeError``
+        for a drf-hmac request. A callable ``body`` is called only once the
+        request is known to carry credentials, so an unsigned request's body is
+        never read; what it raises propagates. Arguments of the wrong type are a ``TypeError``
         whatever the request carries."""
 
     def verify_environ(
         self,
         environ: dict[str, object],
-        body: _Body = None,
+        body: Union[_Body, Callable[[], _Body]] = None,
         *,
         host: Optional[str] = None,
         drf_data: Union[bytes, str, Callable[[], Union[bytes, str]], None] = None,

@@ -135,7 +135,8 @@ impl Verifier {
 
     /// Verifies one request: `None` when it carries none of the schemes'
     /// credentials, `Verified` when they verify; a `SignatureError` subclass
-    /// when they are wrong.
+    /// when they are wrong. A callable `body` is called only once credentials
+    /// are found.
     #[pyo3(signature = (method, path, query, headers, body=None, *, remote_addr="", drf_data=None, now=None))]
     #[allow(clippy::too_many_arguments)]
     fn verify(
@@ -152,10 +153,11 @@ impl Verifier {
     ) -> PyResult<Option<Verified>> {
         drf_data_arg(drf_data)?;
         let now = now_arg(now)?;
+        let (body, deferred) = split_body(body);
         let args = RequestArgs::convert(method, path, query, headers, body)?;
         let headers = args.headers();
         let req = args.request(&headers);
-        self.run(py, &req, remote_addr, drf_data, now)
+        self.run(py, &req, deferred, remote_addr, drf_data, now)
     }
 
     /// Verifies the request a WSGI environ (or Django's `request.META`)
@@ -183,6 +185,7 @@ impl Verifier {
             ))
         })?;
         let view = EnvironView::read(environ, host)?;
+        let (body, deferred) = split_body(body);
         let body = body_arg(body)?;
         let headers = view.headers()?;
         let req = Request {
@@ -192,7 +195,7 @@ impl Verifier {
             headers: &headers,
             body: &body,
         };
-        self.run(py, &req, &view.remote_addr, drf_data, now)
+        self.run(py, &req, deferred, &view.remote_addr, drf_data, now)
     }
 
     fn __repr__(&self) -> String {
@@ -207,6 +210,7 @@ impl Verifier {
         &self,
         py: Python<'_>,
         req: &Request<'_>,
+        deferred_body: Option<&Bound<'_, PyAny>>,
         remote_addr: &str,
         drf_data: Option<&Bound<'_, PyAny>>,
         now: i64,
@@ -227,6 +231,27 @@ impl Verifier {
         };
         let scheme = found.scheme();
         let key_id = found.key_id().to_owned();
+        // A body given as a callable is read only now that credentials are
+        // found, so an unsigned request's body is never touched.
+        let body_obj = deferred_body.map(|f| f.call0()).transpose();
+        let body_obj = body_obj.map_err(|err| refusal(py, err, scheme, Some(&key_id)))?;
+        let body = match &body_obj {
+            Some(obj) => Some(
+                bytes_arg(obj, "body").map_err(|err| refusal(py, err, scheme, Some(&key_id)))?,
+            ),
+            None => None,
+        };
+        let with_body;
+        let req = match &body {
+            Some(bytes) => {
+                with_body = Request {
+                    body: bytes,
+                    ..*req
+                };
+                &with_body
+            }
+            None => req,
+        };
         self.judge(py, found, req, remote_addr, drf_data, now)
             .map(Some)
             .map_err(|err| refusal(py, err, scheme, Some(&key_id)))
@@ -264,6 +289,17 @@ impl Verifier {
             pipeline::check(prepared, req, &entries, &self.keys, now, &NoReplayGuard)
         })?;
         Ok(verified.into())
+    }
+}
+
+/// `body` split into what converts now and a callable to call once the
+/// request is known to carry credentials.
+fn split_body<'a, 'py>(
+    body: Option<&'a Bound<'py, PyAny>>,
+) -> (Option<&'a Bound<'py, PyAny>>, Option<&'a Bound<'py, PyAny>>) {
+    match body {
+        Some(obj) if obj.is_callable() => (None, Some(obj)),
+        other => (other, None),
     }
 }
 

@@ -11,7 +11,7 @@ class HMACKeyAdmin(admin.ModelAdmin):
     list_display = ("key", "user", "created")
     search_fields = ("key", "user__username")
     list_select_related = ("user",)
-    fields = ("user", "key", "created")
+    fields = ("user", "key", "created", "schemes", "algorithms", "may_act_as")
     readonly_fields = ("key", "created")
     raw_id_fields = ("user",)
 

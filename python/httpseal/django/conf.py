@@ -6,8 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 DEFAULTS: dict[str, Any] = {
+    # The generic adapters (SignatureMiddleware, SignatureAuthentication)
+    "SCHEMES": [],  # accepted schemes, in order of preference: "cavage", "drf-hmac", "fost"
+    "KEY_LOADER": None,  # dotted path to key_id -> secret | HmacKey | list | None; default HMACKey
+    "USER_LOADER": None,  # dotted path to key_id -> user | None (with a custom KEY_LOADER)
+    "KEY_CACHE_SECONDS": 5,  # how long a process keeps a looked-up HMACKey; 0 disables
+    "ACT_AS_KEYS": [],  # key ids allowed to act as another user (X-FOST-User)
+    "MAX_SKEW": 300,  # seconds either way, every timestamped scheme; None switches it off
+    "REALM": "api",  # the realm of the WWW-Authenticate challenges
+    "CAVAGE_REQUIRED_HEADERS": None,  # list, or dict of method -> list; None: the draft's
+    "CAVAGE_ALGORITHMS": None,  # subset of hmac-sha1, hmac-sha256, hmac-sha512; None: all
+    "CAVAGE_LEGACY_DIGESTS": False,  # accept MD5 and SHA-1 in Digest
+    "CAVAGE_QUERY_RULE": "draft",  # or "flask-cavage"
     # django-rest-framework-hmac scheme
     "DRF_HMAC_HOST": "remote_addr",  # or "host": what the client signs as hostname
     "DRF_HMAC_BODY": "json",  # or "raw": sign the body bytes instead of re-serialized data
@@ -18,7 +31,12 @@ DEFAULTS: dict[str, Any] = {
     "FOST_URL_MAX_LIFETIME": None,  # seconds; refuse URLs expiring later than this from now
 }
 
-CHOICES = {"DRF_HMAC_HOST": ("remote_addr", "host"), "DRF_HMAC_BODY": ("json", "raw")}
+CHOICES = {
+    "DRF_HMAC_HOST": ("remote_addr", "host"),
+    "DRF_HMAC_BODY": ("json", "raw"),
+    "CAVAGE_QUERY_RULE": ("draft", "flask-cavage"),
+}
+SCHEMES = ("cavage", "drf-hmac", "fost")
 
 
 def setting(name: str) -> Any:
@@ -35,8 +53,28 @@ def problems() -> list[str]:
     for name, allowed in CHOICES.items():
         if setting(name) not in allowed:
             found.append(f"HTTPSEAL[{name!r}] must be one of {', '.join(allowed)}")
-    for name in ("DRF_HMAC_MAX_SKEW", "FOST_URL_MAX_LIFETIME"):
+    for name in ("DRF_HMAC_MAX_SKEW", "FOST_URL_MAX_LIFETIME", "MAX_SKEW", "KEY_CACHE_SECONDS"):
         value = setting(name)
         if value is not None and (not isinstance(value, (int, float)) or value < 0):
             found.append(f"HTTPSEAL[{name!r}] must be a non-negative number of seconds or None")
+    schemes = setting("SCHEMES")
+    if isinstance(schemes, str) or not isinstance(schemes, (list, tuple)):
+        found.append("HTTPSEAL['SCHEMES'] must be a list of scheme names")
+    else:
+        found += [
+            f"HTTPSEAL['SCHEMES'] names an unknown scheme {s!r}; known: {', '.join(SCHEMES)}"
+            for s in schemes
+            if s not in SCHEMES
+        ]
+    for name in ("KEY_LOADER", "USER_LOADER"):
+        path = setting(name)
+        if path is not None:
+            try:
+                import_string(path)
+            except ImportError as exc:
+                found.append(f"HTTPSEAL[{name!r}] cannot be imported: {exc}")
+    if setting("USER_LOADER") is not None and setting("KEY_LOADER") is None:
+        found.append("HTTPSEAL['USER_LOADER'] needs HTTPSEAL['KEY_LOADER'] (HMACKey has users)")
+    if not isinstance(setting("ACT_AS_KEYS"), (list, tuple, set, frozenset)):
+        found.append("HTTPSEAL['ACT_AS_KEYS'] must be a list of key ids")
     return found

@@ -27,6 +27,27 @@ class HMACKey(models.Model):
         verbose_name=_("User"),
     )
     created = models.DateTimeField(_("Created"), auto_now_add=True)
+    # Restrictions, read by the generic adapters (SignatureMiddleware,
+    # SignatureAuthentication and the per-scheme DRF classes).
+    schemes = models.CharField(
+        _("Schemes"),
+        max_length=100,
+        blank=True,
+        default="",
+        help_text=_("Space-separated schemes this key may sign with; empty: every enabled one."),
+    )
+    algorithms = models.CharField(
+        _("Algorithms"),
+        max_length=100,
+        blank=True,
+        default="",
+        help_text=_("Space-separated algorithms (e.g. hmac-sha256); empty: any the scheme allows."),
+    )
+    may_act_as = models.BooleanField(
+        _("May act as other users"),
+        default=False,
+        help_text=_("Honour a signed X-FOST-User header naming another user."),
+    )
 
     class Meta:
         verbose_name = _("HMAC key")
@@ -37,6 +58,11 @@ class HMACKey(models.Model):
 
     def __repr__(self) -> str:
         return f"<HMACKey key={self.key!r} user_id={self.user_id!r}>"
+
+    def allows(self, scheme: str, algorithm: str) -> bool:
+        """Whether this key may sign with ``scheme`` and ``algorithm``."""
+        schemes, algorithms = self.schemes.split(), self.algorithms.lower().split()
+        return (not schemes or scheme in schemes) and (not algorithms or algorithm in algorithms)
 
     @classmethod
     def rotate_for(cls, user) -> HMACKey:

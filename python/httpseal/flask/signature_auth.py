@@ -275,30 +275,11 @@ def _cavage_required(configured: Any, method: str) -> list[str]:
 
 def _drf_data(req: Request) -> Callable[[], bytes]:
     """drf-hmac's JSON rule over a Flask request, asked for only when the
-    request is drf-hmac's: JSON bodies and forms as DRF parses them."""
+    request is drf-hmac's."""
 
-    def data() -> bytes:
-        body = req.get_data(cache=True)
-        if not body:
-            return b""
-        if req.is_json:
-            try:
-                parsed = req.get_json(silent=True, cache=True)
-            except RecursionError:
-                raise _drf_json.Unsignable("the body is nested too deeply") from None
-            if parsed is None and body.strip() != b"null":
-                raise _drf_json.Unsignable("unparseable body: the JSON is malformed")
-            return _drf_json.compact(parsed)
-        if req.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            if req.files:
-                raise _drf_json.Unsignable(
-                    "file uploads cannot be signed as JSON; sign the raw body"
-                )
-            _drf_json.refuse_repeated_keys(req.form.lists)
-            return _drf_json.compact({name: req.form[name] for name in req.form})
-        raise _drf_json.Unsignable(
-            f"drf-hmac's JSON rule cannot sign a {req.mimetype or 'untyped'} body;"
-            " set drf_body='raw'"
-        )
+    def form() -> Any:
+        if req.files:
+            raise _drf_json.Unsignable("files cannot be signed as JSON; sign the raw body")
+        return req.form
 
-    return data
+    return lambda: _drf_json.from_body(req.get_data(cache=True), req.mimetype, form)

@@ -1,8 +1,13 @@
 """Django REST framework authentication classes.
 
-``HMACAuthentication`` speaks django-rest-framework-hmac's wire format (``Key``,
-``Signature``, ``Timestamp`` headers) and needs ``"httpseal.django"`` in
-``INSTALLED_APPS`` for its ``HMACKey`` model.
+``SignatureAuthentication`` accepts every scheme in ``HTTPSEAL["SCHEMES"]``
+and puts the ``Verified`` result in ``request.auth``; ``CavageAuthentication``
+is the same for draft-cavage HTTP Signatures alone. The legacy classes keep
+their legacy values: ``HMACAuthentication`` speaks django-rest-framework-hmac's
+wire format (``Key``, ``Signature``, ``Timestamp`` headers) and returns the
+``HMACKey``; ``FostAuthentication`` returns the signed headers. All need
+``"httpseal.django"`` in ``INSTALLED_APPS``. A request that
+``SignatureMiddleware`` has already judged is not verified again.
 """
 
 from __future__ import annotations
@@ -14,8 +19,9 @@ from typing import Any
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
+from httpseal._challenges import challenges
 from httpseal._native import SignatureError, verify_drf
-from httpseal.django import _signed
+from httpseal.django import _signed, engine
 from httpseal.django.conf import setting
 
 logger = logging.getLogger("httpseal.drf")
@@ -67,6 +73,11 @@ class HMACAuthentication(BaseAuthentication):
         return exceptions.AuthenticationFailed("Invalid HMAC signature.")
 
     def authenticate(self, request) -> tuple[Any, Any] | None:
+        judged = _judged_by_middleware(request, "drf-hmac")
+        if judged is not None:
+            if judged.refused:
+                raise exceptions.AuthenticationFailed("Invalid HMAC signature.")
+            return judged.user, judged.key if judged.key is not None else judged.verified
         meta = request.META
         key, signature, timestamp = (_header(meta, f) for f in ("key", "signature", "timestamp"))
         # A Signature header holding draft-cavage parameters is Cavage's, as the core rules.
@@ -145,6 +156,12 @@ class FostAuthentication(BaseAuthentication):
     def authenticate(self, request) -> tuple[Any, Any] | None:
         from httpseal.django import fost
 
+        judged = _judged_by_middleware(request, "fost")
+        if judged is not None:
+            if judged.refused:  # logged (and slept on) once, by the middleware
+                raise exceptions.AuthenticationFailed("Invalid FOST signature.")
+            assert judged.verified is not None
+            return judged.user, judged.verified.signed_headers
         django_request = request._request
         if not (fost.is_fost_authorization(django_request) or fost.is_signed_url(django_request)):
             return None
@@ -153,3 +170,84 @@ class FostAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed("Invalid FOST signature.")
         user, verified = found
         return user, verified.signed
+
+
+def _judged_by_middleware(request, scheme: str) -> engine.Outcome | None:
+    """What ``SignatureMiddleware`` decided about ``scheme``'s credentials on
+    this request, or ``None`` when it did not judge them."""
+    django_request = request._request
+    verified = getattr(django_request, "httpseal", None)
+    if verified is not None and verified.scheme == scheme:
+        return engine.Outcome(
+            verified=verified,
+            user=django_request.user,
+            key=getattr(django_request, "httpseal_key", None),
+            scheme=scheme,
+        )
+    refusal = getattr(django_request, "httpseal_refusal", None)
+    if refusal is not None and refusal.scheme == scheme:
+        return refusal
+    return None
+
+
+class SignatureAuthentication(BaseAuthentication):
+    """Every scheme in ``HTTPSEAL["SCHEMES"]`` (or the class's ``schemes``)
+    through the one pipeline; returns ``(user, verified)``.
+
+    ``None`` (so the next class has its turn) when the request carries none
+    of the schemes' credentials; 401 with a challenge per scheme when they
+    are wrong, with the reason logged on the scheme's logger. Keys come from
+    ``HTTPSEAL["KEY_LOADER"]`` or the ``HMACKey`` model, as for
+    ``SignatureMiddleware``.
+    """
+
+    schemes: tuple[str, ...] | None = None
+
+    def get_schemes(self) -> tuple[str, ...]:
+        return tuple(self.schemes if self.schemes is not None else setting("SCHEMES"))
+
+    def authenticate_header(self, request) -> str:
+        return ", ".join(
+            challenges(
+                self.get_schemes(),
+                setting("REALM"),
+                setting("CAVAGE_REQUIRED_HEADERS"),
+                request.method,
+            )
+        )
+
+    def authenticate(self, request) -> tuple[Any, Any] | None:
+        schemes = self.get_schemes()
+        if not schemes:
+            engine.logger.error("%s has no schemes: set HTTPSEAL['SCHEMES']", type(self).__name__)
+            return None
+        outcome = self._outcome(request, schemes)
+        if outcome.refused:
+            raise exceptions.AuthenticationFailed("Invalid signature.")
+        if outcome.verified is None:
+            return None
+        request._request.httpseal = outcome.verified
+        return outcome.user, outcome.verified
+
+    def _outcome(self, request, schemes: tuple[str, ...]) -> engine.Outcome:
+        for scheme in schemes:
+            judged = _judged_by_middleware(request, scheme)
+            if judged is not None:
+                return judged
+        judged_for = getattr(request._request, "httpseal_schemes", ())
+        if set(schemes) <= set(judged_for):
+            return engine.NOT_OURS  # the middleware looked for these and found none
+        return engine.authenticate(request._request, schemes, drf_data=self._drf_data(request))
+
+    @staticmethod
+    def _drf_data(request):
+        if setting("DRF_HMAC_BODY") == "raw":
+            return lambda: _signed.body(request._request)
+        return lambda: _signed.drf_json(request)
+
+
+class CavageAuthentication(SignatureAuthentication):
+    """draft-cavage HTTP Signatures (``Authorization: Signature keyId=…``) for
+    DRF; returns ``(user, verified)``."""
+
+    schemes = ("cavage",)

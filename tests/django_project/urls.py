@@ -8,6 +8,8 @@ urlpatterns = [
     path("notes/", views.Notes.as_view()),
     path("fost/notes/", views.FostNotes.as_view()),
     path("whoami/", views.whoami),
+    path("signed/notes/", views.SignedNotes.as_view()),
+    path("signed/whoami/", views.signed_whoami),
     # Any path, for the canonical-path tests (spaces, UTF-8, %2F).
     re_path(r"^anypath/", views.Notes.as_view()),
 ]

@@ -3,7 +3,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from httpseal.drf import FostAuthentication, HMACAuthentication
+from httpseal.drf import FostAuthentication, HMACAuthentication, SignatureAuthentication
 
 
 class Notes(APIView):
@@ -37,5 +37,28 @@ def whoami(request):
         {
             "user": user.username if user.is_authenticated else None,
             "signed": getattr(request, "SIGNED", None),
+        }
+    )
+
+
+class SignedNotes(APIView):
+    """Every scheme of HTTPSEAL["SCHEMES"] through the generic DRF class."""
+
+    authentication_classes = [SignatureAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request):
+        return Response({"user": request.user.username, "scheme": request.auth.scheme})
+
+    get = post
+
+
+def signed_whoami(request):
+    """A plain Django view behind SignatureMiddleware."""
+    verified = getattr(request, "httpseal", None)
+    return JsonResponse(
+        {
+            "user": request.user.username if request.user.is_authenticated else None,
+            "scheme": verified.scheme if verified is not None else None,
         }
     )

@@ -9,3 +9,5 @@ class HttpsealConfig(AppConfig):
 
     def ready(self) -> None:
         from httpseal.django import checks, signals  # noqa: F401  (registers them)
+
+        signals.connect_engine()

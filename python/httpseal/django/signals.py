@@ -15,3 +15,20 @@ def create_hmac_key(sender, instance=None, created=False, raw=False, **kwargs):
         from httpseal.django.models import HMACKey
 
         HMACKey.objects.get_or_create(user=instance)
+
+
+def connect_engine() -> None:
+    """Empties the key cache when a key or a user changes in this process,
+    and forgets the built verifiers when a setting changes (tests)."""
+    from django.core.signals import setting_changed
+    from django.db.models.signals import post_delete
+
+    from httpseal.django import engine
+    from httpseal.django.models import HMACKey
+
+    for sender in (HMACKey, settings.AUTH_USER_MODEL):
+        post_save.connect(engine.keys.clear, sender=sender, dispatch_uid=f"httpseal.keys.{sender}")
+        post_delete.connect(
+            engine.keys.clear, sender=sender, dispatch_uid=f"httpseal.keys.del.{sender}"
+        )
+    setting_changed.connect(engine.reset, dispatch_uid="httpseal.engine.reset")

@@ -12,8 +12,8 @@ from typing import Any, TypeVar, cast
 from flask import Flask, Request, Response, current_app, g, jsonify, request
 
 from httpseal import _drf_json
+from httpseal._challenges import challenges
 from httpseal._native import SignatureError, Verified, Verifier
-from httpseal.cavage import BASE_HEADERS, CONTENT_HEADERS
 from httpseal.errors import ImproperlyConfigured
 
 EXTENSION_KEY = "httpseal"
@@ -248,29 +248,9 @@ class SignatureAuth:
     def challenges(self, method: str) -> list[str]:
         """The ``WWW-Authenticate`` values of a 401, one per scheme."""
         settings = self._settings()
-        realm = settings.realm
-        found = []
-        for scheme in settings.schemes:
-            if scheme == "cavage":
-                headers = " ".join(_cavage_required(settings.cavage_required_headers, method))
-                found.append(f'Signature realm="{realm}",headers="{headers}"')
-            elif scheme == "drf-hmac":
-                found.append(f'HMAC realm="{realm}"')
-            else:
-                found.append(f'FOST realm="{realm}"')
-        return found
-
-
-def _cavage_required(configured: Any, method: str) -> list[str]:
-    """The header names a Cavage signature must cover for ``method``."""
-    method = method.lower()
-    if configured is None:
-        content = method in ("post", "put", "patch")
-        return list(BASE_HEADERS + (CONTENT_HEADERS if content else ()))
-    if isinstance(configured, dict):
-        names = configured.get(method) or configured.get("get") or ()
-        return [str(n).lower() for n in names]
-    return [str(n).lower() for n in configured]
+        return challenges(
+            settings.schemes, settings.realm, settings.cavage_required_headers, method
+        )
 
 
 def _drf_data(req: Request) -> Callable[[], bytes]:

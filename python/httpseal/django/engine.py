@@ -1,0 +1,285 @@
+"""The Django side of the one pipeline, shared by ``SignatureMiddleware`` and
+the DRF classes: a ``Verifier`` per set of schemes, built from the settings;
+the key loader (``HTTPSEAL["KEY_LOADER"]`` or the ``HMACKey`` model, cached
+per process); and what only Django can decide once the core has verified a
+request: the key's restrictions, the user, acting as another user.
+
+``authenticate(request, schemes)`` gives an ``Outcome``. Refusals are logged
+at WARNING on the scheme's logger (``httpseal.cavage``, ``httpseal.drf``,
+``httpseal.fost``), "not ours" at DEBUG; no secret is ever logged."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils.module_loading import import_string
+
+from httpseal._native import MalformedSignature, SignatureError, Verified, Verifier
+from httpseal.django import _signed
+from httpseal.django.conf import setting
+
+LOGGERS = {
+    "cavage": logging.getLogger("httpseal.cavage"),
+    "drf-hmac": logging.getLogger("httpseal.drf"),
+    "fost": logging.getLogger("httpseal.fost"),
+}
+logger = logging.getLogger("httpseal.django")
+
+# HMACKey.key is a 40-character primary key: a longer id cannot name one.
+MAX_KEY_ID = 40
+MAX_CACHED_KEYS = 1024
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the pipeline made of one request for some schemes: ``verified``
+    and ``user`` when it is accepted; ``reason`` (and the ``scheme`` it
+    concerns) when it is refused; all ``None`` when it is not ours."""
+
+    verified: Verified | None = None
+    user: Any = None
+    key: Any = None  # the HMACKey, when the default loader found one
+    scheme: str | None = None
+    reason: str | None = None
+
+    @property
+    def refused(self) -> bool:
+        return self.reason is not None
+
+
+NOT_OURS = Outcome()
+
+
+class KeyCache:
+    """``HMACKey`` lookups (with their users) kept for
+    ``HTTPSEAL["KEY_CACHE_SECONDS"]`` in this process, at most
+    ``MAX_CACHED_KEYS`` of them; emptied whenever a key or a user is saved or
+    deleted here. Unknown ids are not kept, so a new key works at once.
+    Callers get copies, so a view that changes ``request.user`` changes no
+    other request's."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key_id: str) -> Any:
+        from httpseal.django.models import HMACKey
+
+        if len(key_id) > MAX_KEY_ID:
+            return None
+        lifetime = setting("KEY_CACHE_SECONDS") or 0
+        now = time.monotonic()
+        hit = self._entries.get(key_id) if lifetime else None
+        if hit is not None and hit[0] > now:
+            return _copied(hit[1])
+        key = HMACKey.objects.select_related("user").filter(key=key_id).first()
+        if key is not None and lifetime:
+            with self._lock:
+                if len(self._entries) >= MAX_CACHED_KEYS:
+                    self._entries.clear()
+                self._entries[key_id] = (now + lifetime, key)
+            return _copied(key)
+        return key
+
+    def clear(self, **_signal: Any) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def _copied(key: Any) -> Any:
+    duplicate = copy.copy(key)
+    duplicate.user = copy.copy(key.user)
+    return duplicate
+
+
+keys = KeyCache()
+
+# The HMACKey the default loader found for the request being verified
+# (per thread and per task, as requests are).
+_loaded: ContextVar[tuple[str, Any] | None] = ContextVar("httpseal_loaded_key", default=None)
+
+
+def load_hmac_key(key_id: str) -> str | None:
+    """The default key loader: the ``HMACKey``'s secret (the core hex-decodes
+    it for drf-hmac and uses its UTF-8 bytes for every other scheme)."""
+    key = keys.get(key_id)
+    _loaded.set((key_id, key))
+    return None if key is None else key.secret
+
+
+@lru_cache(maxsize=16)
+def _imported(path: str) -> Callable[..., Any]:
+    return import_string(path)
+
+
+def key_loader() -> Callable[[str], Any]:
+    path = setting("KEY_LOADER")
+    return load_hmac_key if path is None else _imported(path)
+
+
+_verifiers: dict[tuple[str, ...], Verifier] = {}
+
+
+def verifier(schemes: Sequence[str]) -> Verifier:
+    """The ``Verifier`` for ``schemes`` under the current settings (rebuilt
+    when a setting changes: ``reset`` is connected to ``setting_changed``)."""
+    wanted = tuple(schemes)
+    found = _verifiers.get(wanted)
+    if found is None:
+        found = _verifiers[wanted] = Verifier(
+            schemes=cast("list[Any]", list(wanted)),
+            key_loader=key_loader(),
+            max_skew=setting("MAX_SKEW"),
+            cavage_required_headers=setting("CAVAGE_REQUIRED_HEADERS"),
+            cavage_algorithms=setting("CAVAGE_ALGORITHMS"),
+            cavage_legacy_digests=bool(setting("CAVAGE_LEGACY_DIGESTS")),
+            cavage_query_rule=setting("CAVAGE_QUERY_RULE"),
+            drf_hostname=setting("DRF_HMAC_HOST"),
+            fost_allow_unsigned_query=bool(
+                getattr(settings, "FOST_AUTHN_ALLOW_UNSIGNED_QUERY", False)
+            ),
+            fost_url_require_expiry=bool(setting("FOST_URL_REQUIRE_EXPIRY")),
+            fost_url_max_lifetime=setting("FOST_URL_MAX_LIFETIME"),
+        )
+    return found
+
+
+def reset(**_signal: Any) -> None:
+    """Forgets the built verifiers and the key cache (settings changed)."""
+    _verifiers.clear()
+    _imported.cache_clear()
+    keys.clear()
+
+
+def drf_data_from_body(request: Any) -> Callable[[], bytes]:
+    """drf-hmac's JSON rule for a request DRF has not parsed (the middleware)."""
+
+    def data() -> bytes:
+        if setting("DRF_HMAC_BODY") == "raw":
+            return _signed.body(request)
+        from httpseal._drf_json import from_body
+
+        media_type = request.content_type or ""
+        return from_body(_signed.body(request), media_type, lambda: request.POST)
+
+    return data
+
+
+def _signable(read: Callable[[], bytes]) -> Callable[[], bytes]:
+    """``read`` with ``Unsignable`` as a refusal the core attributes to the
+    scheme and key it concerns."""
+
+    def signable() -> bytes:
+        try:
+            return read()
+        except _signed.Unsignable as exc:
+            raise MalformedSignature(str(exc)) from None
+
+    return signable
+
+
+def authenticate(
+    request: Any, schemes: Sequence[str], drf_data: Callable[[], bytes] | None = None
+) -> Outcome:
+    """Runs ``request`` (a Django ``HttpRequest``) through the pipeline for
+    ``schemes``. ``drf_data`` is what drf-hmac signs after its timestamp
+    line; by default it is derived from the body."""
+    try:
+        host, bad_host = _signed.host(request), False
+    except _signed.Unsignable:
+        host, bad_host = None, True
+    token = _loaded.set(None)
+    try:
+        verified = verifier(schemes).verify_environ(
+            request.META,
+            _signable(lambda: _signed.body(request)),
+            host=host,
+            drf_data=_signable(drf_data or drf_data_from_body(request)),
+        )
+    except SignatureError as exc:
+        return refuse(request, exc.scheme or schemes[0], exc.key_id, str(exc))
+    finally:
+        loaded = _loaded.get()
+        _loaded.reset(token)
+    if verified is None:
+        logger.debug(
+            "no %s credentials on %s %r", "/".join(schemes), request.method, _path(request)
+        )
+        return NOT_OURS
+    if bad_host:
+        return refuse(request, verified.scheme, verified.key_id, "the Host header is not allowed")
+    key = loaded[1] if loaded is not None and loaded[0] == verified.key_id else None
+    return _accept(request, verified, key)
+
+
+def _accept(request: Any, verified: Verified, key: Any) -> Outcome:
+    scheme, key_id = verified.scheme, verified.key_id
+    if key is not None and not key.allows(scheme, verified.algorithm):
+        return refuse(
+            request, scheme, key_id, f"the key may not sign with {scheme} {verified.algorithm}"
+        )
+    user = _user_of(key_id, key)
+    if user is None or not getattr(user, "is_active", True):
+        return refuse(request, scheme, key_id, "no active user for the key")
+    if verified.act_as is not None and verified.act_as != _username(user):
+        if not _may_act_as(key_id, key):
+            return refuse(
+                request, scheme, key_id, f"the key may not act as {verified.act_as[:64]!r}"
+            )
+        user = user_named(verified.act_as)
+        if user is None or not getattr(user, "is_active", True):
+            return refuse(request, scheme, key_id, f"no active user {verified.act_as[:64]!r}")
+    return Outcome(verified=verified, user=user, key=key, scheme=scheme)
+
+
+def _user_of(key_id: str, key: Any) -> Any:
+    if key is not None:
+        return key.user
+    path = setting("USER_LOADER")
+    if path is not None:
+        return _imported(path)(key_id)
+    return user_named(key_id)
+
+
+def _may_act_as(key_id: str, key: Any) -> bool:
+    return key_id in setting("ACT_AS_KEYS") or bool(getattr(key, "may_act_as", False))
+
+
+def _username(user: Any) -> str:
+    return str(getattr(user, user.USERNAME_FIELD, ""))
+
+
+def user_named(username: str) -> Any:
+    """The user whose ``USERNAME_FIELD`` is ``username``, or ``None``."""
+    model = get_user_model()
+    try:
+        return model._default_manager.get(**{model.USERNAME_FIELD: username})
+    except (model.DoesNotExist, ValueError):
+        return None
+
+
+def refuse(request: Any, scheme: str, key_id: str | None, reason: str) -> Outcome:
+    """Logs a refusal (never the secret) on the scheme's logger."""
+    LOGGERS.get(scheme, logger).warning(
+        "%s signature refused %s %r (key %r): %s",
+        scheme,
+        request.method,
+        _path(request),
+        (key_id or "")[:64],
+        reason,
+    )
+    return Outcome(scheme=scheme, reason=reason)
+
+
+def _path(request: Any) -> str:
+    return str(request.META.get("PATH_INFO", ""))[:200]

@@ -92,6 +92,61 @@ def test_settings_checks(settings):
     assert any("DRF_HMAC_MAX_SKEW" in e for e in errors)
 
 
+def _reported(prefix="httpseal"):
+    return {(e.id, e.msg) for e in checks.run_checks() if e.id.startswith(prefix)}
+
+
+def test_checks_name_bad_values_the_core_would_refuse(settings):
+    settings.HTTPSEAL = {"CAVAGE_ALGORITHMS": ["md5"], "SCHEMES": ["cavage"]}
+    assert any("unknown algorithm 'md5'" in msg for _, msg in _reported())
+    settings.HTTPSEAL = {"MAX_SKEW": True, "FOST_URL_REQUIRE_EXPIRY": "no", "SCHEMES": ["nope"]}
+    messages = " ".join(msg for _, msg in _reported())
+    assert "'MAX_SKEW'" in messages
+    assert "FOST_URL_REQUIRE_EXPIRY" in messages
+    assert "unknown scheme 'nope'" in messages
+
+
+def test_checks_report_middleware_order_and_a_missing_fost_backend(settings):
+    auth = "django.contrib.auth.middleware.AuthenticationMiddleware"
+    ours = "httpseal.django.middleware.SignatureMiddleware"
+    settings.HTTPSEAL = {"SCHEMES": ["cavage"]}
+    settings.MIDDLEWARE = [ours, auth]
+    assert [i for i, _ in _reported()] == ["httpseal.E002"]
+    settings.MIDDLEWARE = [auth, ours]
+    assert _reported() == set()
+    settings.MIDDLEWARE = [auth, "httpseal.django.fost.FostMiddleware"]
+    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+    assert [i for i, _ in _reported()] == ["httpseal.E003"]
+
+
+def test_checks_warn_when_the_generic_adapters_have_no_schemes(settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "httpseal.django.middleware.SignatureMiddleware"]
+    settings.HTTPSEAL = {}
+    assert [i for i, _ in _reported()] == ["httpseal.W001"]
+    settings.MIDDLEWARE = settings.MIDDLEWARE[:-1]
+    settings.REST_FRAMEWORK = {
+        "DEFAULT_AUTHENTICATION_CLASSES": ["httpseal.drf.SignatureAuthentication"]
+    }
+    assert [i for i, _ in _reported()] == ["httpseal.W001"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("FOST_AUTHN_MAXIMUM_CLOCK_SKEW", -1),
+        ("FOST_AUTHN_MAXIMUM_CLOCK_SKEW", "300"),
+        ("FOST_AUTHN_MISSIGNED_SLEEP_TIME", float("nan")),
+        ("FOST_AUTHN_GET_SECRET", "myapp.secrets.get"),
+        ("FOST_AUTHN_ALLOW_UNSIGNED_QUERY", "yes"),
+    ],
+)
+def test_checks_report_bad_fost_settings(settings, name, value):
+    setattr(settings, name, value)
+    reported = _reported()
+    assert [i for i, _ in reported] == ["httpseal.E004"]
+    assert name in next(iter(reported))[1]
+
+
 @pytest.mark.django_db
 def test_migrations_match_models():
     call_command("makemigrations", "httpseal", "--check", "--dry-run", verbosity=0)

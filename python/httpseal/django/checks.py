@@ -1,10 +1,101 @@
-"""System checks: a wrong ``HTTPSEAL`` setting shows at startup, not as 401s."""
+"""System checks: every misconfiguration that would otherwise fail silently
+(as anonymous users or 401s) shows at startup and in ``manage.py check``.
 
-from django.core.checks import Error, register
+- ``httpseal.E001``: a bad ``HTTPSEAL`` value (``conf.problems``).
+- ``httpseal.E002``: a signature middleware placed before
+  ``AuthenticationMiddleware``, which would then replace the signed user.
+- ``httpseal.E003``: ``FostMiddleware`` without ``FostBackend`` in
+  ``AUTHENTICATION_BACKENDS`` (every FOST request would stay anonymous).
+- ``httpseal.E004``: a bad ``FOST_AUTHN_*`` value.
+- ``httpseal.W001``: ``SignatureMiddleware`` or ``SignatureAuthentication``
+  in use with ``HTTPSEAL["SCHEMES"]`` empty (it accepts nothing).
+"""
 
-from httpseal.django.conf import problems
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Warning, register
+
+from httpseal.django.conf import problems, setting
+
+AUTHENTICATION_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
+SIGNATURE_MIDDLEWARE = "httpseal.django.middleware.SignatureMiddleware"
+FOST_MIDDLEWARE = "httpseal.django.fost.FostMiddleware"
+FOST_BACKEND = "httpseal.django.fost.FostBackend"
+SIGNATURE_AUTHENTICATION = ("httpseal.drf.SignatureAuthentication",)
 
 
 @register()
-def check_settings(app_configs, **kwargs):
+def check_settings(app_configs: Any, **kwargs: Any) -> list[Any]:
     return [Error(message, id="httpseal.E001") for message in problems()]
+
+
+@register()
+def check_middleware(app_configs: Any, **kwargs: Any) -> list[Any]:
+    middleware = list(getattr(settings, "MIDDLEWARE", None) or [])
+    found: list[Any] = []
+    for ours in (SIGNATURE_MIDDLEWARE, FOST_MIDDLEWARE):
+        if ours not in middleware:
+            continue
+        position = middleware.index(ours)
+        if AUTHENTICATION_MIDDLEWARE in middleware[position:]:
+            found.append(
+                Error(
+                    f"{ours} is listed before {AUTHENTICATION_MIDDLEWARE}, "
+                    "which then replaces the signed request's user",
+                    hint=f"Move {ours} after {AUTHENTICATION_MIDDLEWARE} in MIDDLEWARE.",
+                    id="httpseal.E002",
+                )
+            )
+    backends = list(getattr(settings, "AUTHENTICATION_BACKENDS", None) or [])
+    if FOST_MIDDLEWARE in middleware and FOST_BACKEND not in backends:
+        found.append(
+            Error(
+                f"{FOST_MIDDLEWARE} needs {FOST_BACKEND} in AUTHENTICATION_BACKENDS: "
+                "without it every FOST-signed request stays anonymous",
+                hint=f"Add {FOST_BACKEND!r} to AUTHENTICATION_BACKENDS.",
+                id="httpseal.E003",
+            )
+        )
+    drf = getattr(settings, "REST_FRAMEWORK", None) or {}
+    classes = drf.get("DEFAULT_AUTHENTICATION_CLASSES", ()) if isinstance(drf, dict) else ()
+    generic = SIGNATURE_MIDDLEWARE in middleware or any(
+        c in SIGNATURE_AUTHENTICATION for c in classes
+    )
+    schemes = setting("SCHEMES")
+    if generic and isinstance(schemes, (list, tuple)) and not schemes:
+        found.append(
+            Warning(
+                "SignatureMiddleware/SignatureAuthentication is in use but "
+                "HTTPSEAL['SCHEMES'] is empty, so it accepts no request",
+                hint="Set HTTPSEAL = {'SCHEMES': ['cavage', 'drf-hmac', 'fost']} (those you use).",
+                id="httpseal.W001",
+            )
+        )
+    return found
+
+
+@register()
+def check_fost_settings(app_configs: Any, **kwargs: Any) -> list[Any]:
+    return [Error(message, id="httpseal.E004") for message in fost_problems()]
+
+
+def fost_problems() -> list[str]:
+    """What is wrong with the ``FOST_AUTHN_*`` settings (django-fost-authn's names)."""
+    found = []
+    for name in ("FOST_AUTHN_MAXIMUM_CLOCK_SKEW", "FOST_AUTHN_MISSIGNED_SLEEP_TIME"):
+        if not hasattr(settings, name):
+            continue
+        value = getattr(settings, name)
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0
+        ):
+            found.append(f"{name} must be a non-negative number of seconds or None")
+    if hasattr(settings, "FOST_AUTHN_GET_SECRET") and not callable(settings.FOST_AUTHN_GET_SECRET):
+        found.append("FOST_AUTHN_GET_SECRET must be a callable (request, key) -> secret")
+    allow = getattr(settings, "FOST_AUTHN_ALLOW_UNSIGNED_QUERY", False)
+    if not isinstance(allow, bool):
+        found.append("FOST_AUTHN_ALLOW_UNSIGNED_QUERY must be True or False")
+    return found

@@ -55,8 +55,13 @@ def problems() -> list[str]:
             found.append(f"HTTPSEAL[{name!r}] must be one of {', '.join(allowed)}")
     for name in ("DRF_HMAC_MAX_SKEW", "FOST_URL_MAX_LIFETIME", "MAX_SKEW", "KEY_CACHE_SECONDS"):
         value = setting(name)
-        if value is not None and (not isinstance(value, (int, float)) or value < 0):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0
+        ):
             found.append(f"HTTPSEAL[{name!r}] must be a non-negative number of seconds or None")
+    for name in ("CAVAGE_LEGACY_DIGESTS", "FOST_URL_REQUIRE_EXPIRY", "AUTO_CREATE_KEYS"):
+        if not isinstance(setting(name), bool):
+            found.append(f"HTTPSEAL[{name!r}] must be True or False")
     schemes = setting("SCHEMES")
     if isinstance(schemes, str) or not isinstance(schemes, (list, tuple)):
         found.append("HTTPSEAL['SCHEMES'] must be a list of scheme names")
@@ -77,4 +82,20 @@ def problems() -> list[str]:
         found.append("HTTPSEAL['USER_LOADER'] needs HTTPSEAL['KEY_LOADER'] (HMACKey has users)")
     if not isinstance(setting("ACT_AS_KEYS"), (list, tuple, set, frozenset)):
         found.append("HTTPSEAL['ACT_AS_KEYS'] must be a list of key ids")
-    return found
+    return found or _cavage_problems()
+
+
+def _cavage_problems() -> list[str]:
+    """The Cavage options as the core judges them (header lists, algorithms)."""
+    from httpseal._native import Verifier
+
+    try:
+        Verifier(
+            schemes=["cavage"],
+            key_loader=lambda key_id: None,
+            cavage_required_headers=setting("CAVAGE_REQUIRED_HEADERS"),
+            cavage_algorithms=setting("CAVAGE_ALGORITHMS"),
+        )
+    except (TypeError, ValueError) as exc:
+        return [f"HTTPSEAL's CAVAGE_REQUIRED_HEADERS or CAVAGE_ALGORITHMS: {exc}"]
+    return []

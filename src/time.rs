@@ -33,6 +33,75 @@ fn days_in_month(year: i64, month: u32) -> u32 {
     }
 }
 
+/// The proleptic Gregorian date (year, month, day) `days` after 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// A UTC time broken into fields, for the formatters below.
+struct Fields {
+    year: i64,
+    month: u32,
+    day: u32,
+    weekday: usize,
+    hour: i64,
+    min: i64,
+    sec: i64,
+}
+
+fn fields(unix: i64) -> Fields {
+    let (days, secs) = (unix.div_euclid(86_400), unix.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    Fields {
+        year,
+        month,
+        day,
+        // 1970-01-01 was a Thursday.
+        weekday: (days + 4).rem_euclid(7) as usize,
+        hour: secs / 3600,
+        min: secs / 60 % 60,
+        sec: secs % 60,
+    }
+}
+
+const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// An HTTP date (IMF-fixdate, RFC 9110), e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
+pub fn format_http_date(unix: i64) -> String {
+    let f = fields(unix);
+    format!(
+        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+        WEEKDAYS[f.weekday],
+        f.day,
+        MONTHS[f.month as usize - 1],
+        f.year,
+        f.hour,
+        f.min,
+        f.sec
+    )
+}
+
+/// `YYYY-MM-DD{sep}HH:MM:SS{suffix}`: ISO 8601 (`'T'`, `"Z"`) or FOST's form (`' '`, `""`).
+pub fn format_iso8601(unix: i64, sep: char, suffix: &str) -> String {
+    let f = fields(unix);
+    format!(
+        "{:04}-{:02}-{:02}{sep}{:02}:{:02}:{:02}{suffix}",
+        f.year, f.month, f.day, f.hour, f.min, f.sec
+    )
+}
+
 /// Unix seconds of a validated calendar date and time (UTC).
 pub fn unix_seconds(year: i64, month: u32, day: u32, hour: u32, min: u32, sec: u32) -> Option<i64> {
     let valid = (1..=12).contains(&month)
@@ -293,5 +362,37 @@ mod tests {
         assert_eq!(days_from_civil(2000, 3, 1), 11_017);
         assert_eq!(unix_seconds(2024, 2, 29, 0, 0, 0), Some(1_709_164_800));
         assert_eq!(unix_seconds(2023, 2, 29, 0, 0, 0), None);
+    }
+
+    #[test]
+    fn formats_round_trip_through_the_parsers() {
+        assert_eq!(
+            format_http_date(784_111_777),
+            "Sun, 06 Nov 1994 08:49:37 GMT"
+        );
+        assert_eq!(format_iso8601(0, 'T', "Z"), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            format_iso8601(1_709_164_799, ' ', ""),
+            "2024-02-28 23:59:59"
+        );
+        for unix in [
+            0,
+            951_782_400,
+            1_709_164_800,
+            4_102_444_799,
+            253_402_300_799,
+        ] {
+            assert_eq!(parse_http_date(&format_http_date(unix)), Some(unix));
+            assert_eq!(parse_iso8601(&format_iso8601(unix, 'T', "Z")), Some(unix));
+            assert_eq!(parse_iso8601(&format_iso8601(unix, ' ', "")), Some(unix));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn civil_dates_invert(days in -1_000_000i64..3_000_000) {
+            let (y, m, d) = civil_from_days(days);
+            proptest::prop_assert_eq!(days_from_civil(y, m, d), days);
+        }
     }
 }

@@ -18,6 +18,7 @@ __all__ = [
     "MissingHeader",
     "ReplayedRequest",
     "SignatureError",
+    "Signer",
     "StaleTimestamp",
     "UnknownAlgorithm",
     "UnknownKey",
@@ -138,6 +139,18 @@ class HmacKey:
         Raises ``TypeError`` for another type, ``ValueError`` for an unknown
         digest or scheme.
         """
+
+    @classmethod
+    def from_hex(
+        cls,
+        text: str,
+        *,
+        digest: _Digest = "sha256",
+        schemes: Optional[Sequence[_Scheme]] = None,
+    ) -> HmacKey:
+        """A key from hexadecimal text, decoded as django-rest-framework-hmac
+        stores secrets (pairs of digits, whitespace between pairs allowed).
+        Raises ``ValueError`` for text that is not hexadecimal."""
 
     @property
     def digest(self) -> str:
@@ -408,6 +421,88 @@ def sign_cavage(
     keyId=…`` for ``Authorization``, or the bare parameters for a ``Signature``
     header. Raises ``ValueError`` when a header to sign is absent, listed
     twice, or more than 64 are listed."""
+
+@final
+class Signer:
+    """Signs requests with one key in one scheme, in one native call.
+
+    Everything is checked here, not per request: the scheme name, the key id
+    (non-empty, no control characters; ASCII for Cavage and drf-hmac, no
+    ``:`` or whitespace for FOST), the secret (``str``/``bytes`` — hex text
+    for drf-hmac — or an ``HmacKey`` whose digest is the scheme's), and the
+    options, each of which belongs to one scheme (another scheme's option is
+    a ``ValueError``):
+
+    - Cavage: ``algorithm`` (``hmac-sha256`` by default, or the ``HmacKey``'s),
+      ``headers`` to sign (the draft's defaults for the method), ``sign_header``
+      (``"authorization"`` or ``"signature"``), ``query_rule``.
+    - drf-hmac: ``hostname``, what the server signs as host (by default the
+      request's ``Host`` header).
+    - FOST: ``headers``, further request headers to sign; ``act_as``, a user
+      to act as (a signed, UTF-7 ``X-FOST-User``); ``allow_unsigned_query``.
+    """
+
+    def __new__(
+        cls,
+        scheme: _Scheme,
+        key_id: str,
+        secret: Union[_Bytes, HmacKey],
+        *,
+        algorithm: Optional[str] = None,
+        headers: Optional[Sequence[str]] = None,
+        sign_header: Optional[Literal["authorization", "signature"]] = None,
+        query_rule: Optional[_QueryRule] = None,
+        hostname: Optional[str] = None,
+        act_as: Optional[str] = None,
+        allow_unsigned_query: Optional[bool] = None,
+    ) -> Signer: ...
+    @property
+    def scheme(self) -> _Scheme:
+        """The scheme it signs with."""
+
+    @property
+    def key_id(self) -> str:
+        """The key id it names."""
+
+    def sign(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: _Headers,
+        body: _Body = None,
+        *,
+        now: Optional[float] = None,
+    ) -> list[tuple[str, str]]:
+        """The headers to add to the request, in the order a client sends
+        them: Cavage ``Date`` (when absent), ``Digest`` (for a body or when
+        listed) and ``Authorization``/``Signature``; drf-hmac ``Key``,
+        ``Timestamp``, ``Signature``; FOST ``X-FOST-User`` (with ``act_as``),
+        ``X-FOST-Timestamp``, ``X-FOST-Headers``, ``Authorization``. A timestamp
+        header already on the request is signed as it is. ``path`` is the path
+        as sent (drf-hmac and FOST sign it decoded, as Django does), ``query``
+        the query string without ``?``, ``body`` what will be sent (for
+        drf-hmac's JSON rule, the compact JSON). Raises ``ValueError`` for a
+        request that cannot be signed as configured (a listed header missing;
+        FOST with both a body and a query)."""
+
+    def signing_input(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: _Headers,
+        body: _Body = None,
+        *,
+        now: Optional[float] = None,
+    ) -> bytes:
+        """The exact bytes ``sign`` MACs for this request, to compare with what
+        the server signed when a signature does not match."""
+
+    def sign_url(self, host: str, path: str, query: str, *, expires: int) -> str:
+        """FOST only: the new query string of a signed URL — ``query`` without
+        ``_k``, ``_e`` and ``_s``, then those three — valid until ``expires``
+        (Unix seconds); ``path`` as sent."""
 
 def body_digest(body: _Body, algorithm: str = "SHA-256") -> str:
     """The ``_Digest`` header value for ``body``, e.g. ``"SHA-256=…"``."""

@@ -48,6 +48,23 @@ impl HmacKey {
         })
     }
 
+    /// A key from hexadecimal text, decoded as django-rest-framework-hmac
+    /// stores secrets (and as the core decodes them for drf-hmac).
+    #[classmethod]
+    #[pyo3(signature = (text, *, digest = "sha256", schemes = None))]
+    fn from_hex(
+        _cls: &Bound<'_, pyo3::types::PyType>,
+        text: &str,
+        digest: &str,
+        schemes: Option<Vec<String>>,
+    ) -> PyResult<Self> {
+        let raw = crate::mac::hex_decode_spaced(text)
+            .map(zeroize::Zeroizing::new)
+            .ok_or_else(|| PyValueError::new_err("the secret is not hexadecimal"))?;
+        let bytes = PyBytes::new(_cls.py(), &raw);
+        HmacKey::new(bytes.as_any(), digest, schemes)
+    }
+
     /// The schemes this key may sign with.
     #[getter]
     fn schemes(&self) -> Vec<&'static str> {

@@ -10,6 +10,7 @@ mod fost;
 mod hmac;
 mod loader;
 mod pipeline;
+mod signer;
 mod verified;
 
 pub use cavage::{body_digest, sign_cavage, verify_cavage, CavageVerifier};
@@ -21,4 +22,5 @@ pub use fost::{
 };
 pub use hmac::{compare_hmacs, render_hmac, verify_hmac_token, HmacKey};
 pub use pipeline::Verifier;
+pub use signer::Signer;
 pub use verified::Verified;

@@ -157,6 +157,62 @@ pub fn utf7_decode(text: &str) -> Option<String> {
     String::from_utf16(&units).ok()
 }
 
+/// Encodes text as UTF-7 (RFC 2152) for `X-FOST-User` and non-ASCII key
+/// ids: printable ASCII other than `+`, `\\` and `~` as itself, `+` as `+-`,
+/// every other character (control characters included, so a value can
+/// never break a header) as base64 of UTF-16 between `+` and `-`.
+pub fn utf7_encode(text: &str) -> String {
+    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let direct = |c: char| (' '..='~').contains(&c) && !matches!(c, '+' | '\\' | '~');
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if direct(c) {
+            out.push(c);
+            continue;
+        }
+        if c == '+' {
+            out.push_str("+-");
+            continue;
+        }
+        out.push('+');
+        let (mut acc, mut bits) = (0u32, 0u32);
+        let mut units = [0u16; 2];
+        let mut pending = Some(c);
+        while let Some(c) = pending {
+            for &unit in c.encode_utf16(&mut units).iter() {
+                acc = (acc << 16) | u32::from(unit);
+                bits += 16;
+                while bits >= 6 {
+                    bits -= 6;
+                    out.push(B64[(acc >> bits) as usize & 63] as char);
+                }
+                acc &= (1 << bits) - 1;
+            }
+            pending = chars.next_if(|&next| !direct(next) && next != '+');
+        }
+        if bits > 0 {
+            out.push(B64[((acc << (6 - bits)) & 63) as usize] as char);
+        }
+        out.push('-');
+    }
+    out
+}
+
+/// Percent-encodes all but the unreserved characters (RFC 3986), as
+/// Python's `quote(text, safe="")` does: for the `_k` and `_s` of a URL.
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// The parts of `Authorization: FOST <key>:<signature>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credentials {
@@ -1005,5 +1061,22 @@ mod tests {
             let _ = parse_timestamp(&text);
             let _ = filter_query_string(&text);
         }
+
+        #[test]
+        fn utf7_round_trips_and_stays_printable(text in "\\PC{0,40}|[\\x00-\\x7f]{0,40}") {
+            let encoded = utf7_encode(&text);
+            prop_assert!(encoded.bytes().all(|b| (b' '..=b'~').contains(&b)));
+            prop_assert_eq!(utf7_decode(&encoded), Some(text));
+        }
+    }
+
+    #[test]
+    fn utf7_encodes_as_python_does_for_common_names() {
+        // Python: "José".encode("utf-7") == b"Jos+AOk-", "a+b" -> b"a+-b".
+        assert_eq!(utf7_encode("José"), "Jos+AOk-");
+        assert_eq!(utf7_encode("a+b"), "a+-b");
+        assert_eq!(utf7_encode("admin"), "admin");
+        assert_eq!(utf7_encode("a\r\nb"), "a+AA0ACg-b");
+        assert_eq!(percent_encode("a b/+="), "a%20b%2F%2B%3D");
     }
 }

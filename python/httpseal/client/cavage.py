@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import email.utils
 from collections.abc import Iterable, MutableMapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from httpseal._native import body_digest, sign_cavage
-from httpseal.cavage import HeadersMap, QueryRule, required_headers
+from httpseal._native import Signer as NativeSigner
+from httpseal.cavage import QueryRule
 from httpseal.client._transport import HttpxAuth, RequestsAuth, Signer
 
 
@@ -28,21 +27,18 @@ class _CavageSigner(Signer):
         if not isinstance(key_id, str) or not key_id:
             raise ValueError("key_id must be a non-empty str")
         self.key_id = key_id
-        self._secret = secret
         self.algorithm = algorithm
         self.headers = None if headers is None else [h.lower() for h in headers]
         self.sign_header = sign_header
         self.query_rule = query_rule
         # Fails now, not on the first request, for a bad secret, algorithm or rule.
-        sign_cavage(
+        self._native = NativeSigner(
+            "cavage",
             key_id,
             secret,
-            "GET",
-            "/",
-            "",
-            [("date", "-")],
             algorithm=algorithm,
-            signed_headers=["date"],
+            headers=self.headers,
+            sign_header=sign_header,  # type: ignore[arg-type]
             query_rule=query_rule,
         )
 
@@ -52,27 +48,14 @@ class _CavageSigner(Signer):
     def sign(
         self, method: str, url: str, headers: MutableMapping[str, str], body: bytes | None
     ) -> None:
-        names = self.headers or required_headers(HeadersMap, method)
         parts = urlsplit(url)
-        if "date" not in headers:
-            headers["Date"] = email.utils.formatdate(usegmt=True)
         if "host" not in headers:
             headers["Host"] = parts.netloc.rpartition("@")[2]
-        if body or "digest" in names:
-            headers["Digest"] = body_digest(body or b"")
-        value = sign_cavage(
-            self.key_id,
-            self._secret,
-            method,
-            parts.path or "/",
-            parts.query,
-            list(headers.items()),
-            algorithm=self.algorithm,
-            signed_headers=names,
-            sign_header=self.sign_header,
-            query_rule=self.query_rule,
+        signed = self._native.sign(
+            method, parts.path or "/", parts.query, list(headers.items()), body
         )
-        headers["Authorization" if self.sign_header == "authorization" else "Signature"] = value
+        for name, value in signed:
+            headers[name] = value
 
 
 class CavageSignedRequestAuth(_CavageSigner, RequestsAuth):

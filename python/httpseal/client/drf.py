@@ -4,15 +4,15 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 from collections.abc import MutableMapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from httpseal._drf_json import Unsignable, compact
-from httpseal._native import render_hmac, sign_drf
-from httpseal.client._paths import django_path, host_header
+from httpseal._native import HmacKey, sign_drf
+from httpseal._native import Signer as NativeSigner
+from httpseal.client._paths import host_header
 from httpseal.client._transport import HttpxAuth, RequestsAuth, Signer
 
 
@@ -28,7 +28,7 @@ class BaseHMAC:
 
     def _calc_signature_from_str(self, s: str) -> bytes:
         """The signature of a ready string to sign, as base64 ``bytes``."""
-        return render_hmac(bytes.fromhex(self.secret), s, encoding="base64").encode()
+        return HmacKey.from_hex(self.secret).render(s, encoding="base64").encode()
 
 
 class HMACSigner(BaseHMAC):
@@ -59,10 +59,6 @@ def serialized(data: Any) -> bytes:
         raise TypeError(str(exc)) from None
 
 
-def utc_timestamp() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 class _HMACSigner(Signer):
     """Adds ``Key``, ``Timestamp`` and ``Signature`` for ``httpseal.drf.HMACAuthentication``.
 
@@ -79,8 +75,9 @@ class _HMACSigner(Signer):
     def __init__(self, key: str, secret: str, hostname: str | None = None, body: str = "json"):
         if body not in ("json", "raw"):
             raise ValueError("body must be 'json' or 'raw'")
-        sign_drf(secret, "GET", "", "/", "")  # a bad secret fails here, not per request
-        self.key, self._secret, self.hostname, self.body = key, secret, hostname, body
+        # A bad key id, secret or hostname fails here, not per request.
+        self._native = NativeSigner("drf-hmac", key, secret, hostname=hostname)
+        self.key, self.hostname, self.body = key, hostname, body
 
     def __repr__(self) -> str:
         name = type(self).__name__
@@ -96,17 +93,11 @@ class _HMACSigner(Signer):
                 body = serialized(json.loads(body))
             except ValueError:
                 raise ValueError("body='json' signs JSON bodies only; use body='raw'") from None
-        timestamp = utc_timestamp()
-        headers["Key"] = self.key
-        headers["Timestamp"] = timestamp
-        headers["Signature"] = sign_drf(
-            self._secret,
-            method,
-            self.hostname if self.hostname is not None else host_header(parts),
-            django_path(parts.path),
-            timestamp,
-            body,
-        )
+        sent = list(headers.items())
+        if self.hostname is None and "host" not in headers:
+            sent.append(("Host", host_header(parts)))
+        for name, value in self._native.sign(method, parts.path or "/", parts.query, sent, body):
+            headers[name] = value
 
 
 class HMACAuth(_HMACSigner, RequestsAuth):

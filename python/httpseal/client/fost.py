@@ -3,22 +3,12 @@ that signs URLs with an expiry."""
 
 from __future__ import annotations
 
-import datetime
 import time
 from collections.abc import MutableMapping, Sequence
-from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
-from httpseal._native import (
-    filter_query_string,
-    fost_hmac_request_signature_with_headers,
-    fost_hmac_url_signature,
-)
-from httpseal.client._paths import django_path
+from httpseal._native import Signer as NativeSigner
 from httpseal.client._transport import HttpxAuth, RequestsAuth, Signer
-
-
-def fost_timestamp() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
 
 
 class _FostSigner(Signer):
@@ -42,21 +32,18 @@ class _FostSigner(Signer):
         headers: Sequence[str] = (),
         allow_unsigned_query: bool = False,
     ) -> None:
-        if not key or ":" in key or any(c.isspace() for c in key):
-            raise ValueError("key must be non-empty, without ':' or whitespace")
-        if not secret:
-            raise ValueError("secret must not be empty")
-        self.key, self._secret, self.act_as = key, secret, act_as
+        # A bad key, secret or header list fails here, not per request.
+        self._native = NativeSigner(
+            "fost",
+            key,
+            secret,
+            headers=list(headers),
+            act_as=act_as,
+            allow_unsigned_query=allow_unsigned_query,
+        )
+        self.key, self.act_as = key, act_as
         self.extra_headers = list(headers)
         self.allow_unsigned_query = allow_unsigned_query
-        lowered = [name.lower() for name in self.extra_headers]
-        if act_as is not None:
-            lowered.append("x-fost-user")
-        if "x-fost-headers" in lowered or len(set(lowered)) != len(lowered):
-            raise ValueError(
-                "headers must name each header once, X-FOST-Headers not among them "
-                "(and X-FOST-User not with act_as=)"
-            )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(key={self.key!r}, act_as={self.act_as!r})"
@@ -65,35 +52,11 @@ class _FostSigner(Signer):
         self, method: str, url: str, headers: MutableMapping[str, str], body: bytes | None
     ) -> None:
         parts = urlsplit(url)
-        if body and parts.query and not self.allow_unsigned_query:
-            raise ValueError(
-                "FOST signs the body or the query string, not both: this request's query "
-                "would go unsigned. Move it into the body, or pass allow_unsigned_query=True "
-                "for a server with FOST_AUTHN_ALLOW_UNSIGNED_QUERY = True"
-            )
-        names = list(self.extra_headers)
-        if self.act_as is not None:
-            headers["X-FOST-User"] = self.act_as.encode("utf-7").decode("ascii")
-            names.append("X-FOST-User")
-        timestamp = fost_timestamp()
-        listed = " ".join(["X-FOST-Headers", *names])
-        headers["X-FOST-Timestamp"] = timestamp
-        headers["X-FOST-Headers"] = listed
-        try:
-            values = [listed, *(headers[name] for name in names)]
-        except KeyError as exc:
-            raise ValueError(
-                f"header {exc.args[0]!r} must be set on the request to sign it"
-            ) from None
-        _, signature = fost_hmac_request_signature_with_headers(
-            self._secret,
-            method,
-            django_path(parts.path),
-            timestamp,
-            values,
-            body or parts.query.encode(),
+        signed = self._native.sign(
+            method, parts.path or "/", parts.query, list(headers.items()), body
         )
-        headers["Authorization"] = f"FOST {self.key}:{signature}"
+        for name, value in signed:
+            headers[name] = value
 
 
 class FostAuth(_FostSigner, RequestsAuth):
@@ -109,10 +72,7 @@ def signed_url(url: str, key: str, secret: str | bytes, *, expires_in: float = 3
     if expires_in <= 0:
         raise ValueError("expires_in must be positive")
     parts = urlsplit(url)
-    expires = str(int(time.time() + expires_in))
-    query = filter_query_string(parts.query)
-    signature = fost_hmac_url_signature(
-        key, secret, parts.netloc, django_path(parts.path), query, expires
+    query = NativeSigner("fost", key, secret).sign_url(
+        parts.netloc, parts.path or "/", parts.query, expires=int(time.time() + expires_in)
     )
-    signed = urlencode({"_k": key, "_e": expires, "_s": signature}, quote_via=quote)
-    return urlunsplit(parts._replace(query=f"{query}&{signed}" if query else signed))
+    return urlunsplit(parts._replace(query=query))

@@ -162,14 +162,12 @@ class FostAuthentication(BaseAuthentication):
                 raise exceptions.AuthenticationFailed("Invalid FOST signature.")
             assert judged.verified is not None
             return judged.user, judged.verified.signed_headers
-        django_request = request._request
-        if not (fost.is_fost_authorization(django_request) or fost.is_signed_url(django_request)):
-            return None
-        found = fost.authenticated_user(django_request)
-        if found is None:
+        outcome = fost.judge(request._request)
+        if outcome.refused:
             raise exceptions.AuthenticationFailed("Invalid FOST signature.")
-        user, verified = found
-        return user, verified.signed
+        if outcome.verified is None:
+            return None
+        return outcome.user, outcome.verified.signed_headers
 
 
 def _judged_by_middleware(request, scheme: str) -> engine.Outcome | None:

@@ -175,7 +175,12 @@ def drf_data_from_body(request: Any) -> Callable[[], bytes]:
     return data
 
 
-def _signable(read: Callable[[], bytes]) -> Callable[[], bytes]:
+def refusal(reason: str) -> SignatureError:
+    """A refusal decided by the adapter, not the core."""
+    return MalformedSignature(reason)
+
+
+def signable(read: Callable[[], bytes]) -> Callable[[], bytes]:
     """``read`` with ``Unsignable`` as a refusal the core attributes to the
     scheme and key it concerns."""
 
@@ -202,9 +207,9 @@ def authenticate(
     try:
         verified = verifier(schemes).verify_environ(
             request.META,
-            _signable(lambda: _signed.body(request)),
+            signable(lambda: _signed.body(request)),
             host=host,
-            drf_data=_signable(drf_data or drf_data_from_body(request)),
+            drf_data=signable(drf_data or drf_data_from_body(request)),
         )
     except SignatureError as exc:
         return refuse(request, exc.scheme or schemes[0], exc.key_id, str(exc))

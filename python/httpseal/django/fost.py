@@ -23,20 +23,15 @@ from __future__ import annotations
 
 import logging
 import time
+from contextvars import ContextVar
 from typing import Any
 
 import django.contrib.auth
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from httpseal._native import (
-    FostVerified,
-    MalformedSignature,
-    SignatureError,
-    verify_fost_request,
-    verify_fost_url,
-)
-from httpseal.django import _signed
+from httpseal._native import SignatureError, Verified, Verifier
+from httpseal.django import _signed, engine
 from httpseal.django.conf import setting
 
 logger = logging.getLogger("httpseal.fost")
@@ -56,92 +51,109 @@ def user_named(username: str):
         return None
 
 
-# The core's rules, so adapter and core never disagree on what is ours:
-# the Authorization scheme is the first run of ASCII non-whitespace, compared
-# case-insensitively (RFC 7235); a signed URL has the raw query names _k and _s.
-_ASCII_SPACE = " \t\n\f\r"
+# The request being verified, for FOST_AUTHN_GET_SECRET(request, key).
+_current: ContextVar[Any] = ContextVar("httpseal_fost_request")
 
 
-def is_fost_authorization(request) -> bool:
-    value = str(request.META.get("HTTP_AUTHORIZATION", "")).lstrip(_ASCII_SPACE)
-    scheme = value[: next((i for i, c in enumerate(value) if c in _ASCII_SPACE), len(value))]
-    return scheme.isascii() and scheme.upper() == "FOST"
+def _load_secret(key: str) -> Any:
+    get_secret = getattr(settings, "FOST_AUTHN_GET_SECRET", default_get_secret)
+    return get_secret(_current.get(), key)
 
 
-def is_signed_url(request) -> bool:
-    names = {pair.partition("=")[0] for pair in request.META.get("QUERY_STRING", "").split("&")}
-    return "_k" in names and "_s" in names
+_verifiers: dict[tuple[Any, ...], Verifier] = {}
 
 
-def verify(request) -> FostVerified:
-    """Verifies the request's FOST signature or signed URL; raises ``SignatureError``."""
-
-    def load(key: str) -> Any:
-        get_secret = getattr(settings, "FOST_AUTHN_GET_SECRET", default_get_secret)
-        return get_secret(request, key)
-
-    if is_fost_authorization(request):
-        return verify_fost_request(
-            request.method,
-            request.path,
-            request.META.get("QUERY_STRING", ""),
-            request.headers,
-            _signed.body(request),
-            secret_loader=load,
-            max_skew=getattr(settings, "FOST_AUTHN_MAXIMUM_CLOCK_SKEW", 300),
-            allow_unsigned_query=bool(getattr(settings, "FOST_AUTHN_ALLOW_UNSIGNED_QUERY", False)),
-        )
-    if request.method not in ("GET", "HEAD"):
-        raise MalformedSignature("malformed signature: signed URLs are valid for GET and HEAD only")
-    return verify_fost_url(
-        _signed.host(request),
-        request.path,
-        request.META.get("QUERY_STRING", ""),
-        secret_loader=load,
-        require_expiry=setting("FOST_URL_REQUIRE_EXPIRY"),
-        max_lifetime=setting("FOST_URL_MAX_LIFETIME"),
+def verifier() -> Verifier:
+    """The FOST ``Verifier`` for the current ``FOST_AUTHN_*`` settings."""
+    options = (
+        getattr(settings, "FOST_AUTHN_MAXIMUM_CLOCK_SKEW", 300),
+        bool(getattr(settings, "FOST_AUTHN_ALLOW_UNSIGNED_QUERY", False)),
+        bool(setting("FOST_URL_REQUIRE_EXPIRY")),
+        setting("FOST_URL_MAX_LIFETIME"),
     )
+    found = _verifiers.get(options)
+    if found is None:
+        if len(_verifiers) > 8:  # settings overridden in tests: keep a few
+            _verifiers.clear()
+        found = _verifiers[options] = Verifier(
+            schemes=["fost"],
+            key_loader=_load_secret,
+            max_skew=options[0],
+            fost_allow_unsigned_query=options[1],
+            fost_url_require_expiry=options[2],
+            fost_url_max_lifetime=options[3],
+        )
+    return found
 
 
-def refuse(request, reason: str) -> None:
+def verify(request) -> Verified | None:
+    """The request's FOST signature or signed URL through the pipeline:
+    ``None`` when it carries neither; raises ``SignatureError`` when wrong."""
+    try:
+        host, bad_host = _signed.host(request), False
+    except _signed.Unsignable:
+        host, bad_host = None, True
+    token = _current.set(request)
+    try:
+        verified = verifier().verify_environ(
+            request.META, engine.signable(lambda: _signed.body(request)), host=host
+        )
+    finally:
+        _current.reset(token)
+    if verified is not None and bad_host:
+        raise engine.refusal("the Host header is not allowed")
+    return verified
+
+
+def refuse(request, reason: str) -> engine.Outcome:
     """Logs why (never the secret) and sleeps as the original did."""
     logger.warning("FOST signature refused %s %r: %s", request.method, request.path[:200], reason)
     pause = getattr(settings, "FOST_AUTHN_MISSIGNED_SLEEP_TIME", 0.5)
     if pause:
         time.sleep(pause)
+    return engine.Outcome(scheme="fost", reason=reason)
 
 
-def authenticated_user(request) -> tuple[Any, FostVerified] | None:
-    """``(user, verified)`` for a correctly signed request or URL, else ``None``
-    (after logging and the missigned sleep)."""
+def judge(request) -> engine.Outcome:
+    """What FOST makes of ``request`` (worked out once per request, so the
+    middleware, the backend and the DRF class never verify or sleep twice):
+    the user the key (or a signed ``X-FOST-User``) names, a logged refusal,
+    or ``NOT_OURS``."""
+    outcome = getattr(request, "_httpseal_fost", None)
+    if outcome is None:
+        outcome = request._httpseal_fost = _judge(request)
+    return outcome
+
+
+def _judge(request) -> engine.Outcome:
     try:
         verified = verify(request)
-    except (SignatureError, _signed.Unsignable) as exc:
-        refuse(request, str(exc))
-        return None
-    username = verified.act_as if verified.act_as is not None else verified.key
+    except SignatureError as exc:
+        return refuse(request, str(exc))
+    if verified is None:
+        logger.debug("no FOST credentials on %s %r", request.method, request.path[:200])
+        return engine.NOT_OURS
+    username = verified.act_as if verified.act_as is not None else verified.key_id
     user = user_named(username)
     if user is None or not getattr(user, "is_active", True):
-        refuse(request, f"no active user {username[:64]!r}")
-        return None
-    return user, verified
+        return refuse(request, f"no active user {username[:64]!r}")
+    return engine.Outcome(verified=verified, user=user, scheme="fost")
 
 
 class FostBackend:
     """Authentication backend: ``authenticate(request=request, key=..., hmac=...)``
-    for a signed request, ``authenticate(request=request)`` for a signed URL."""
+    for a signed request, ``authenticate(request=request)`` for a signed URL.
+    Sets ``request.SIGNED`` (the signed headers) and ``request.httpseal``."""
 
     def authenticate(self, request=None, key=None, hmac=None, **credentials):
         if request is None or credentials:
             return None
-        if key is None and hmac is None and not is_signed_url(request):
+        outcome = judge(request)
+        if outcome.verified is None:
             return None
-        found = authenticated_user(request)
-        if found is None:
-            return None
-        user, verified = found
-        request.SIGNED = verified.signed
-        return user
+        request.SIGNED = outcome.verified.signed_headers
+        request.httpseal = outcome.verified
+        return outcome.user
 
     def get_user(self, user_id):
         model = get_user_model()
@@ -152,8 +164,9 @@ class FostBackend:
 
 
 class FostMiddleware:
-    """Sets ``request.user`` from a FOST signature or signed URL, and
-    ``request.SIGNED`` to the signed headers (empty when unsigned)."""
+    """Sets ``request.user`` from a FOST signature or signed URL (through
+    ``FostBackend``), ``request.SIGNED`` to the signed headers (empty when
+    unsigned) and ``request.httpseal`` to the ``Verified`` result."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -164,16 +177,13 @@ class FostMiddleware:
 
     def process_request(self, request) -> None:
         request.SIGNED = {}
-        user = None
-        if is_fost_authorization(request):
-            authorization = request.META["HTTP_AUTHORIZATION"].split(None)
-            key, _, hmac = (
-                authorization[1].partition(":") if len(authorization) == 2 else ("", "", "")
-            )
-            user = django.contrib.auth.authenticate(
-                request=request, key=key or "-", hmac=hmac or "-"
-            )
-        elif is_signed_url(request):
-            user = django.contrib.auth.authenticate(request=request)
+        if not hasattr(request, "httpseal"):
+            request.httpseal = None
+        outcome = judge(request)
+        if outcome.verified is None:
+            return
+        user = django.contrib.auth.authenticate(
+            request=request, key=outcome.verified.key_id, hmac="-"
+        )
         if user is not None:
             request.user = user

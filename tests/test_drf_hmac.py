@@ -313,3 +313,46 @@ def test_httpx_client_over_real_http(live_server, hmac_key):
         posted = client.post(live_server.url + "/notes/", json={"a": [1, "é"]})
     assert posted.status_code == 201, posted.text
     assert "HMACHttpxAuth(key=" in repr(auth) and hmac_key.secret not in repr(auth)
+
+
+@pytest.mark.django_db
+def test_under_a_script_name_mount_the_path_info_is_signed(hmac_key):
+    # The original signs PATH_INFO: the path below the mount point, decoded.
+    client = APIClient()
+    below_mount = http_headers(signed(hmac_key, "GET", path="/notes/"))
+    got = client.get("/notes/", SCRIPT_NAME="/api", **below_mount)
+    assert got.status_code == 200, got.content
+    whole = http_headers(signed(hmac_key, "GET", path="/api/notes/"))
+    assert client.get("/notes/", SCRIPT_NAME="/api", **whole).status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_cavage_signature_header_is_passed_on(hmac_key):
+    from rest_framework.request import Request
+
+    from httpseal.drf import HMACAuthentication
+
+    cavage = 'keyId="k",algorithm="hmac-sha256",headers="date",signature="c2ln"'
+    request = APIClient().get("/notes/", HTTP_SIGNATURE=cavage).wsgi_request
+    assert HMACAuthentication().authenticate(Request(request)) is None
+
+
+@pytest.mark.django_db
+def test_get_hmac_key_is_the_key_store_override(hmac_key):
+    from rest_framework.request import Request
+
+    from httpseal.drf import HMACAuthentication
+
+    asked = []
+
+    class Renamed(HMACAuthentication):
+        @staticmethod
+        def get_hmac_key(key):
+            asked.append(key)
+            return hmac_key if key == "renamed" else None
+
+    s = {**signed(hmac_key, "GET"), "key": "renamed"}
+    request = Request(APIClient().get("/notes/", **http_headers(s)).wsgi_request)
+    user, key = Renamed().authenticate(request)
+    assert (user.username, key, asked) == ("alice", hmac_key, ["renamed"])
+    assert request._request.httpseal.scheme == "drf-hmac"

@@ -326,6 +326,7 @@ class Verifier:
         body: Union[_Body, Callable[[], _Body]] = None,
         *,
         host: Optional[str] = None,
+        path: Optional[str] = None,
         drf_data: Union[bytes, str, Callable[[], Union[bytes, str]], None] = None,
         now: Optional[float] = None,
     ) -> Optional[Verified]:
@@ -335,7 +336,9 @@ class Verifier:
         re-quoted), ``QUERY_STRING``, the ``HTTP_*``, ``CONTENT_TYPE`` and
         ``CONTENT_LENGTH`` headers, ``REMOTE_ADDR``, and bare ``Key``,
         ``Signature`` and ``Timestamp`` entries for headers the request lacks.
-        ``host`` replaces the ``Host`` header (Django's validated ``get_host()``)."""
+        ``host`` replaces the ``Host`` header (Django's validated ``get_host()``);
+        ``path`` replaces the path as sent (django-rest-framework-hmac signs
+        ``PATH_INFO``, without ``SCRIPT_NAME``)."""
 
 @final
 class CavageVerifier:

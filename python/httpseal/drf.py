@@ -13,37 +13,18 @@ wire format (``Key``, ``Signature``, ``Timestamp`` headers) and returns the
 from __future__ import annotations
 
 import logging
-import re
+from contextvars import ContextVar
 from typing import Any
 
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
 from httpseal._challenges import challenges
-from httpseal._native import SignatureError, verify_drf
+from httpseal._native import SignatureError, Verifier
 from httpseal.django import _signed, engine
 from httpseal.django.conf import setting
 
 logger = logging.getLogger("httpseal.drf")
-
-# META names of the three headers: as real HTTP delivers them, then the bare
-# names django-rest-framework-hmac's own tests put into the test client.
-HEADER_NAMES = {
-    "key": ("HTTP_KEY", "Key"),
-    "signature": ("HTTP_SIGNATURE", "Signature"),
-    "timestamp": ("HTTP_TIMESTAMP", "Timestamp"),
-}
-
-
-_CAVAGE_PARAMS = re.compile(r"[kK][eE][yY][iI][dD][ \t\n\f\r]*=")
-
-
-def _header(meta: dict, field: str) -> str | None:
-    for name in HEADER_NAMES[field]:
-        value = meta.get(name)
-        if value is not None:
-            return value.decode("latin-1") if isinstance(value, (bytes, bytearray)) else str(value)
-    return None
 
 
 class HMACAuthentication(BaseAuthentication):
@@ -78,36 +59,32 @@ class HMACAuthentication(BaseAuthentication):
             if judged.refused:
                 raise exceptions.AuthenticationFailed("Invalid HMAC signature.")
             return judged.user, judged.key if judged.key is not None else judged.verified
-        meta = request.META
-        key, signature, timestamp = (_header(meta, f) for f in ("key", "signature", "timestamp"))
-        # A Signature header holding draft-cavage parameters is Cavage's, as the core rules.
-        cavage_signature = signature is not None and _CAVAGE_PARAMS.search(signature) is not None
-        if key is None and timestamp is None and (signature is None or cavage_signature):
-            return None
-        if not key or not signature or not timestamp:
-            raise self._fail(
-                request, "the Key, Signature and Timestamp headers are all required", key
-            )
-        hmac_key = self.get_hmac_key(key)
-        if hmac_key is None:
-            raise self._fail(request, "unknown key", key)
-        user = hmac_key.user
-        if not getattr(user, "is_active", True):
-            raise self._fail(request, "inactive user", key)
         try:
-            verify_drf(
-                hmac_key.secret,
-                request.method,
-                self.get_hostname(request),
-                request.path_info,
-                timestamp,
-                signature,
-                self.get_signed_data(request),
-                max_skew=setting("DRF_HMAC_MAX_SKEW"),
+            hostname, bad_host = self.get_hostname(request), False
+        except _signed.Unsignable:
+            hostname, bad_host = None, True
+        lookups: dict[str, Any] = {}
+        token = _hmac_lookup.set((self, lookups))
+        try:
+            verified = _legacy_hmac_verifier().verify_environ(
+                request.META,
+                host=hostname,
+                path=request.path_info,
+                drf_data=engine.signable(lambda: self.get_signed_data(request)),
             )
-        except (SignatureError, _signed.Unsignable) as exc:
-            raise self._fail(request, str(exc), key) from None
-        return user, hmac_key
+        except SignatureError as exc:
+            raise self._fail(request, str(exc), exc.key_id) from None
+        finally:
+            _hmac_lookup.reset(token)
+        if verified is None:
+            return None
+        if bad_host:
+            raise self._fail(request, "the Host header is not allowed", verified.key_id)
+        hmac_key = lookups[verified.key_id]
+        if not getattr(hmac_key.user, "is_active", True):
+            raise self._fail(request, "inactive user", verified.key_id)
+        request._request.httpseal = verified
+        return hmac_key.user, hmac_key
 
     @staticmethod
     def get_hmac_key(key: str):
@@ -137,6 +114,42 @@ class HMACAuthentication(BaseAuthentication):
         if setting("DRF_HMAC_BODY") == "raw":
             return _signed.body(request._request)
         return _signed.drf_json(request)
+
+
+# The HMACAuthentication verifying the current request, and the HMACKey rows
+# its get_hmac_key found (per thread and per task, as requests are).
+_hmac_lookup: ContextVar[tuple[HMACAuthentication, dict[str, Any]]] = ContextVar(
+    "httpseal_drf_hmac_lookup"
+)
+
+
+def _load_legacy_hmac_key(key_id: str) -> str | None:
+    authentication, lookups = _hmac_lookup.get()
+    hmac_key = authentication.get_hmac_key(key_id)
+    if hmac_key is None:
+        return None
+    lookups[key_id] = hmac_key
+    return hmac_key.secret  # hex, decoded by the core as drf-hmac always has
+
+
+_legacy_verifiers: dict[Any, Verifier] = {}
+
+
+def _legacy_hmac_verifier() -> Verifier:
+    """drf-hmac alone, with ``DRF_HMAC_MAX_SKEW``; the hostname is whatever
+    ``get_hostname`` returns, handed to the core as the host."""
+    max_skew = setting("DRF_HMAC_MAX_SKEW")
+    found = _legacy_verifiers.get(max_skew)
+    if found is None:
+        if len(_legacy_verifiers) > 8:  # settings overridden in tests: keep a few
+            _legacy_verifiers.clear()
+        found = _legacy_verifiers[max_skew] = Verifier(
+            schemes=["drf-hmac"],
+            key_loader=_load_legacy_hmac_key,
+            max_skew=max_skew,
+            drf_hostname="host",
+        )
+    return found
 
 
 class FostAuthentication(BaseAuthentication):

@@ -165,14 +165,17 @@ impl Verifier {
     /// `SCRIPT_NAME` + `PATH_INFO` re-quoted), `QUERY_STRING`, the `HTTP_*`,
     /// `CONTENT_TYPE` and `CONTENT_LENGTH` headers, `REMOTE_ADDR`, and the bare
     /// `Key`/`Signature`/`Timestamp` names some test clients set. `host`
-    /// replaces the `Host` header (Django's validated `get_host()`).
-    #[pyo3(signature = (environ, body=None, *, host=None, drf_data=None, now=None))]
+    /// replaces the `Host` header (Django's validated `get_host()`); `path`
+    /// replaces the path as sent (django-rest-framework-hmac signs `PATH_INFO`).
+    #[pyo3(signature = (environ, body=None, *, host=None, path=None, drf_data=None, now=None))]
+    #[allow(clippy::too_many_arguments)]
     fn verify_environ(
         &self,
         py: Python<'_>,
         environ: &Bound<'_, PyAny>,
         body: Option<&Bound<'_, PyAny>>,
         host: Option<&str>,
+        path: Option<&str>,
         drf_data: Option<&Bound<'_, PyAny>>,
         now: Option<f64>,
     ) -> PyResult<Option<Verified>> {
@@ -184,7 +187,10 @@ impl Verifier {
                 type_name(environ)
             ))
         })?;
-        let view = EnvironView::read(environ, host)?;
+        let mut view = EnvironView::read(environ, host)?;
+        if let Some(path) = path {
+            view.path = path.to_owned();
+        }
         let (body, deferred) = split_body(body);
         let body = body_arg(body)?;
         let headers = view.headers()?;

@@ -280,3 +280,20 @@ def test_cavage_signature_runs_on_the_pipeline_and_sets_g_httpseal():
     assert send(app, signed.cavage("localhost")).json == {"scheme": "cavage", "key": "cav"}
     # Another scheme's credentials are not Cavage's: passed on, then refused by the decorator.
     assert send(app, signed.fost_request()).status_code == 401
+
+
+SIGNED_WITH = {
+    "cavage": lambda secret: signed.cavage("localhost", secret=secret),
+    "drf-hmac": lambda secret: signed.drf("localhost", secret=secret),
+    "fost-request": lambda secret: signed.fost_request(secret=secret),
+    "fost-url": lambda secret: signed.fost_url("localhost", secret=secret),
+}
+
+
+@pytest.mark.parametrize("kind", SIGNED_WITH)
+def test_rotation_every_secret_of_a_key_verifies(kind):
+    retired = "0" * 40
+    app, _ = make_app(loader=lambda key_id: [retired, signed.SECRETS[key_id]])
+    assert send(app, SIGNED_WITH[kind](retired)).status_code == 200
+    assert send(app, SIGNED_WITH[kind](signed.SECRETS[KEY_OF[SCHEME_OF[kind]]])).status_code == 200
+    assert send(app, SIGNED_WITH[kind]("1" * 40)).status_code == 401

@@ -3,7 +3,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from httpseal.drf import FostAuthentication, HMACAuthentication, SignatureAuthentication
+from httpseal.drf import (
+    CavageAuthentication,
+    FostAuthentication,
+    HMACAuthentication,
+    SignatureAuthentication,
+)
 
 
 class Notes(APIView):
@@ -62,3 +67,15 @@ def signed_whoami(request):
             "scheme": verified.scheme if verified is not None else None,
         }
     )
+
+
+class EveryClassNotes(APIView):
+    """One endpoint, one DRF class per scheme: each passes on what is not its own."""
+
+    authentication_classes = [HMACAuthentication, FostAuthentication, CavageAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request):
+        return Response({"user": request.user.username, "auth": type(request.auth).__name__})
+
+    get = post

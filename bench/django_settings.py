@@ -10,3 +10,5 @@ INSTALLED_APPS = [
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+HTTPSEAL = {"SCHEMES": ["drf-hmac"]}  # what SignatureAuthentication accepts

@@ -19,12 +19,15 @@ def paired_median_ns(
     repeat: int = 21,
 ) -> tuple[float, float]:
     """Medians for two functions measured in alternating batches, so that a
-    noisy neighbour slows both alike rather than one."""
+    noisy neighbour slows both alike rather than one; which goes first
+    alternates too, so neither always runs on a warmer cache."""
     peer_number = peer_number or number
     ours(), peer()
-    ours_samples, peer_samples = [], []
-    for _ in range(repeat):
-        for fn, n, samples in ((ours, number, ours_samples), (peer, peer_number, peer_samples)):
+    ours_samples: list[float] = []
+    peer_samples: list[float] = []
+    batches = ((ours, number, ours_samples), (peer, peer_number, peer_samples))
+    for round_ in range(repeat):
+        for fn, n, samples in batches if round_ % 2 == 0 else batches[::-1]:
             start = time.perf_counter_ns()
             for _ in range(n):
                 fn()

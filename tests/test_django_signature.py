@@ -110,3 +110,44 @@ def test_an_ordinary_key_may_not_act_as_another_user(client, settings, keys, cap
     keys["fost"].save()
     request = request_for("fost", path="/signed/whoami/", act_as="admin")
     assert send(client, request).json()["user"] == "admin"
+
+
+@pytest.mark.django_db
+def test_the_key_cache_answers_without_a_query_and_hands_out_copies(
+    settings, keys, django_assert_num_queries
+):
+    from httpseal.django import engine
+
+    settings.HTTPSEAL = {"SCHEMES": ALL, "KEY_CACHE_SECONDS": 60}
+    first = engine.keys.get("cav")
+    with django_assert_num_queries(0):
+        second = engine.keys.get("cav")
+        assert second.user.username == "user-cav"
+    assert second == first and second is not first and second.user is not first.user
+    second.user.username = "changed by a view"
+    second.secret = "changed too"
+    with django_assert_num_queries(0):
+        third = engine.keys.get("cav")
+    assert (third.user.username, third.secret) == ("user-cav", signed.CAVAGE_SECRET)
+    keys["cav"].secret = "rotated"
+    keys["cav"].save()  # empties the cache
+    with django_assert_num_queries(1):
+        assert engine.keys.get("cav").secret == "rotated"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("scheme", "options"), [("cavage", {}), ("drf-hmac", {"DRF_HMAC_HOST": "host"})]
+)
+def test_a_signed_host_django_does_not_allow_is_refused(
+    client, settings, keys, scheme, options, caplog
+):
+    settings.HTTPSEAL = {"SCHEMES": ALL, **options}
+    settings.ALLOWED_HOSTS = ["api.example"]
+    if scheme == "cavage":
+        request = signed.cavage("evil.example", path="/signed/notes/")
+    else:
+        request = signed.drf("evil.example", path="/signed/notes/")
+    request[3]["Host"] = "evil.example"
+    assert send(client, request).status_code == 401
+    assert "the Host header is not allowed" in caplog.text

@@ -9,6 +9,9 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
+# json.dumps(data, separators=(",", ":")), without building an encoder per call.
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
+
 
 class Unsignable(Exception):
     """The request's signed bytes cannot be obtained; the message says why."""
@@ -20,7 +23,7 @@ def compact(data: Any) -> bytes:
     if not data:
         return b""
     try:
-        return json.dumps(data, separators=(",", ":")).encode()
+        return _COMPACT.encode(data).encode()
     except (TypeError, ValueError, RecursionError):
         raise Unsignable("request data cannot be serialized as JSON") from None
 

@@ -88,15 +88,10 @@ class HMACAuthentication(BaseAuthentication):
 
     @staticmethod
     def get_hmac_key(key: str):
-        """The ``HMACKey`` for a key id, or ``None``. Override for another key store."""
-        from httpseal.django.models import HMACKey
-
-        if len(key) > 40:
-            return None
-        try:
-            return HMACKey.objects.select_related("user").get(key=key)
-        except HMACKey.DoesNotExist:
-            return None
+        """The ``HMACKey`` (with its user) for a key id, or ``None``: through
+        the per-process key cache (``HTTPSEAL["KEY_CACHE_SECONDS"]``, emptied
+        when a key or user is saved or deleted). Override for another key store."""
+        return engine.keys.get(key)
 
     @staticmethod
     def get_hostname(request) -> str:

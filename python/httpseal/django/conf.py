@@ -1,5 +1,6 @@
-"""httpseal's Django settings: one ``HTTPSEAL = {...}`` dict, read on every
-use (not copied at import), so ``override_settings`` works."""
+"""httpseal's Django settings: one ``HTTPSEAL = {...}`` dict, looked up once
+and then kept (not copied: a change inside it shows at once), and looked up
+again whenever ``override_settings`` or the ``settings`` fixture replaces it."""
 
 from __future__ import annotations
 
@@ -39,9 +40,21 @@ CHOICES = {
 SCHEMES = ("cavage", "drf-hmac", "fost")
 
 
+# The HTTPSEAL dict itself, once looked up: reading it through Django's lazy
+# settings object costs more than the rest of a setting() call.
+_configured: list[dict[str, Any]] = []
+
+
 def setting(name: str) -> Any:
     """The current value of ``HTTPSEAL[name]``, or its default."""
-    return getattr(settings, "HTTPSEAL", {}).get(name, DEFAULTS[name])
+    if not _configured:
+        _configured.append(getattr(settings, "HTTPSEAL", {}))
+    return _configured[0].get(name, DEFAULTS[name])
+
+
+def forget(**_signal: Any) -> None:
+    """Looks ``HTTPSEAL`` up again on next use (connected to ``setting_changed``)."""
+    _configured.clear()
 
 
 def problems() -> list[str]:

@@ -61,6 +61,8 @@ class HMACKey(models.Model):
 
     def allows(self, scheme: str, algorithm: str) -> bool:
         """Whether this key may sign with ``scheme`` and ``algorithm``."""
+        if not self.schemes and not self.algorithms:
+            return True  # unrestricted, as most keys are
         schemes, algorithms = self.schemes.split(), self.algorithms.lower().split()
         return (not schemes or scheme in schemes) and (not algorithms or algorithm in algorithms)
 

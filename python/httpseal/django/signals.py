@@ -23,7 +23,7 @@ def connect_engine() -> None:
     from django.core.signals import setting_changed
     from django.db.models.signals import post_delete
 
-    from httpseal.django import engine
+    from httpseal.django import conf, engine
     from httpseal.django.models import HMACKey
 
     for sender in (HMACKey, settings.AUTH_USER_MODEL):
@@ -31,4 +31,5 @@ def connect_engine() -> None:
         post_delete.connect(
             engine.keys.clear, sender=sender, dispatch_uid=f"httpseal.keys.del.{sender}"
         )
+    setting_changed.connect(conf.forget, dispatch_uid="httpseal.conf.forget")
     setting_changed.connect(engine.reset, dispatch_uid="httpseal.engine.reset")

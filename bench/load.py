@@ -80,9 +80,10 @@ def lua_script(key_id: str, path: str, directory: str) -> str:
     return str(script)
 
 
-def requests_per_second(url: str, script: str, seconds: int) -> float:
-    out = subprocess.run(
-        ["wrk", "-t1", "-c8", f"-d{seconds}s", "-s", script, url],
+def requests_per_second(wrk: str, url: str, script: str, seconds: int) -> float:
+    # A fixed argument list, no shell.
+    out = subprocess.run(  # noqa: S603
+        [wrk, "-t1", "-c8", f"-d{seconds}s", "-s", script, url],
         capture_output=True,
         text=True,
         check=True,
@@ -96,18 +97,18 @@ def requests_per_second(url: str, script: str, seconds: int) -> float:
 
 
 def main(rounds: int = 3, seconds: int = 6) -> None:
-    for tool in ("wrk", "gunicorn"):
-        if shutil.which(tool) is None and not (Path(sys.executable).parent / tool).exists():
-            raise SystemExit(f"{tool} is missing: run bash bench/load.sh")
-    gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).parent / "gunicorn")
+    wrk = shutil.which("wrk")
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    if wrk is None or not gunicorn.exists():
+        raise SystemExit("wrk or gunicorn is missing: run bash bench/load.sh")
     with tempfile.TemporaryDirectory() as directory:
         os.environ["HTTPSEAL_BENCH_DB"] = str(Path(directory) / "load.sqlite3")
         os.environ["DJANGO_SETTINGS_MODULE"] = "bench.load_settings"
         key_id = prepare_database()
         port = free_port()
-        server = subprocess.Popen(
-            [gunicorn, "-w", "1", "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
-            + ["django.core.wsgi:get_wsgi_application()"],
+        app = "django.core.wsgi:get_wsgi_application()"
+        server = subprocess.Popen(  # noqa: S603 (a fixed argument list, no shell)
+            [gunicorn, "-w", "1", "-b", f"127.0.0.1:{port}", "--log-level", "warning", app],
             cwd=ROOT,
             env=os.environ.copy(),
         )
@@ -120,7 +121,7 @@ def main(rounds: int = 3, seconds: int = 6) -> None:
                     path = f"/{name}/"
                     script = lua_script(key_id, path, directory)
                     url = f"http://127.0.0.1:{port}{path}"
-                    samples[name].append(requests_per_second(url, script, seconds))
+                    samples[name].append(requests_per_second(wrk, url, script, seconds))
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -400,3 +400,15 @@ def test_a_callable_body_is_read_only_for_requests_with_credentials():
             now=NOW,
         )
     assert (info.value.scheme, info.value.key_id) == ("drf-hmac", "drf")
+
+
+def test_drf_hmac_given_its_data_never_reads_the_body():
+    method, path, query, headers, body = drf_request()
+
+    def unreadable():
+        raise AssertionError("the body was read")
+
+    verified = verifier().verify(method, path, query, headers, unreadable, drf_data=body, now=NOW)
+    assert verified.scheme == "drf-hmac"
+    with pytest.raises(httpseal.BadSignature):  # what is given is what is verified
+        verifier().verify(method, path, query, headers, unreadable, drf_data=b"{}", now=NOW)

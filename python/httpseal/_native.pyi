@@ -317,7 +317,8 @@ class Verifier:
         timestamp line when that is not the raw body; a callable is called only
         for a drf-hmac request. A callable ``body`` is called only once the
         request is known to carry credentials, so an unsigned request's body is
-        never read; what it raises propagates. Arguments of the wrong type are a ``TypeError``
+        never read (nor a drf-hmac request's when ``drf_data`` is given); what
+        it raises propagates. Arguments of the wrong type are a ``TypeError``
         whatever the request carries."""
 
     def verify_environ(

@@ -238,7 +238,11 @@ impl Verifier {
         let scheme = found.scheme();
         let key_id = found.key_id().to_owned();
         // A body given as a callable is read only now that credentials are
-        // found, so an unsigned request's body is never touched.
+        // found, so an unsigned request's body is never touched; nor is it
+        // read for drf-hmac when the adapter hands over what it signs.
+        let signs_given_data =
+            matches!(found, Found::Drf(_)) && drf_data.is_some_and(|d| !d.is_none());
+        let deferred_body = deferred_body.filter(|_| !signs_given_data);
         let body_obj = deferred_body.map(|f| f.call0()).transpose();
         let body_obj = body_obj.map_err(|err| refusal(py, err, scheme, Some(&key_id)))?;
         let body = match &body_obj {

@@ -15,16 +15,24 @@ pub enum SchemeName {
     Cavage,
     DrfHmac,
     Fost,
+    /// Flask-HMAC's token: a MAC of the path that names no key.
+    FlaskHmac,
 }
 
 impl SchemeName {
-    pub const ALL: [SchemeName; 3] = [SchemeName::Cavage, SchemeName::DrfHmac, SchemeName::Fost];
+    pub const ALL: [SchemeName; 4] = [
+        SchemeName::Cavage,
+        SchemeName::DrfHmac,
+        SchemeName::Fost,
+        SchemeName::FlaskHmac,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             SchemeName::Cavage => "cavage",
             SchemeName::DrfHmac => "drf-hmac",
             SchemeName::Fost => "fost",
+            SchemeName::FlaskHmac => "flask-hmac",
         }
     }
 
@@ -37,7 +45,7 @@ impl SchemeName {
         match self {
             // django-rest-framework-hmac stores the secret as hex text.
             SchemeName::DrfHmac => SecretForm::Hex,
-            SchemeName::Cavage | SchemeName::Fost => SecretForm::Bytes,
+            SchemeName::Cavage | SchemeName::Fost | SchemeName::FlaskHmac => SecretForm::Bytes,
         }
     }
 }
@@ -53,7 +61,7 @@ enum SecretForm {
 pub struct Schemes(u8);
 
 impl Schemes {
-    pub const ALL: Schemes = Schemes(0b111);
+    pub const ALL: Schemes = Schemes(0b1111);
     pub const NONE: Schemes = Schemes(0);
 
     pub fn contains(self, scheme: SchemeName) -> bool {
@@ -148,7 +156,7 @@ mod tests {
     fn scheme_sets_and_names() {
         let set: Schemes = [SchemeName::Fost].into_iter().collect();
         assert!(set.contains(SchemeName::Fost) && !set.contains(SchemeName::Cavage));
-        assert_eq!(Schemes::ALL.iter().count(), 3);
+        assert_eq!(Schemes::ALL.iter().count(), SchemeName::ALL.len());
         for scheme in SchemeName::ALL {
             assert_eq!(SchemeName::from_name(scheme.name()), Some(scheme));
         }

@@ -17,7 +17,7 @@ use crate::keys::{usable_for, KeyEntry, SchemeName};
 use crate::mac::{match_indexed, Algorithm, KeyCache, Output, Secret};
 use crate::replay::{NoReplayGuard, ReplayGuard, ReplayKey};
 use crate::request::{decoded_path, Request};
-use crate::schemes::{cavage, drf, fost};
+use crate::schemes::{cavage, drf, fost, token};
 use crate::time;
 
 /// What a server accepts, per scheme; `schemes` in order of preference.
@@ -28,6 +28,7 @@ pub struct Policy {
     pub drf: drf::Policy,
     pub fost: fost::RequestPolicy,
     pub fost_url: fost::UrlPolicy,
+    pub token: token::Policy,
 }
 
 impl Policy {
@@ -48,6 +49,7 @@ impl Policy {
                 require_expiry: true,
                 max_lifetime: None,
             },
+            token: token::Policy::default(),
         }
     }
 }
@@ -59,6 +61,7 @@ pub enum Found<'a> {
     Drf(drf::Credentials<'a>),
     FostRequest(fost::Credentials),
     FostUrl(fost::UrlParams),
+    Token(Cow<'a, str>),
 }
 
 impl Found<'_> {
@@ -67,6 +70,7 @@ impl Found<'_> {
             Found::Cavage(_) => SchemeName::Cavage,
             Found::Drf(_) => SchemeName::DrfHmac,
             Found::FostRequest(_) | Found::FostUrl(_) => SchemeName::Fost,
+            Found::Token(_) => SchemeName::FlaskHmac,
         }
     }
 
@@ -77,15 +81,16 @@ impl Found<'_> {
             Found::Drf(creds) => creds.key,
             Found::FostRequest(creds) => &creds.key,
             Found::FostUrl(params) => &params.key,
+            Found::Token(_) => "",
         }
     }
 }
 
-/// Steps 1–2: the credentials of the first of `schemes` that the request
-/// carries, parsed; `Ok(None)` when it carries none of them.
-pub fn find<'a>(schemes: &[SchemeName], req: &Request<'a>) -> Result<Option<Found<'a>>> {
-    for &scheme in schemes {
-        if let Some(found) = find_one(scheme, req)? {
+/// Steps 1–2: the credentials of the first of `policy.schemes` that the
+/// request carries, parsed; `Ok(None)` when it carries none of them.
+pub fn find<'a>(policy: &Policy, req: &Request<'a>) -> Result<Option<Found<'a>>> {
+    for &scheme in &policy.schemes {
+        if let Some(found) = find_one(scheme, req, policy)? {
             return Ok(Some(found));
         }
     }
@@ -93,11 +98,16 @@ pub fn find<'a>(schemes: &[SchemeName], req: &Request<'a>) -> Result<Option<Foun
 }
 
 /// One scheme's credentials, parsed; `Ok(None)` when the request lacks them.
-pub fn find_one<'a>(scheme: SchemeName, req: &Request<'a>) -> Result<Option<Found<'a>>> {
+pub fn find_one<'a>(
+    scheme: SchemeName,
+    req: &Request<'a>,
+    policy: &Policy,
+) -> Result<Option<Found<'a>>> {
     Ok(match scheme {
         SchemeName::Cavage => cavage::find(req)?.map(Found::Cavage),
         SchemeName::DrfHmac => drf::find(req)?.map(Found::Drf),
         SchemeName::Fost => fost::find(req)?,
+        SchemeName::FlaskHmac => token::find(req, &policy.token).map(Found::Token),
     })
 }
 
@@ -182,6 +192,7 @@ pub fn prepare<'a>(
             let path = decoded_path(req.path);
             fost::prepare_url(params, &host, &path, req.query, policy.fost_url)
         }
+        Found::Token(token) => token::prepare(&token, req, &policy.token),
     }
 }
 
@@ -336,7 +347,7 @@ fn entries_for<'s>(secrets: &'s [Secret<'_>]) -> Vec<KeyEntry<'s>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::headers_from;
+    use crate::request::{headers_from, Header};
     use proptest::prelude::*;
 
     proptest! {
@@ -357,7 +368,7 @@ mod tests {
             let headers = headers_from(&refs);
             let req = Request { method: &method, path: &path, query: &query, headers: &headers, body: b"" };
             let policy = Policy::defaults(SchemeName::ALL.to_vec(), Some(300));
-            if let Ok(Some(found)) = find(&policy.schemes, &req) {
+            if let Ok(Some(found)) = find(&policy, &req) {
                 let _ = prepare(found, &req, &policy, &Context::default());
             }
         }
@@ -373,17 +384,81 @@ mod tests {
             headers: &h,
             body: b"",
         };
-        let fost_first = find(&[SchemeName::Fost, SchemeName::DrfHmac], &req)
+        let find_with =
+            |schemes: &[SchemeName]| find(&Policy::defaults(schemes.to_vec(), None), &req);
+        let fost_first = find_with(&[SchemeName::Fost, SchemeName::DrfHmac])
             .unwrap()
             .unwrap();
         assert_eq!(fost_first.scheme(), SchemeName::Fost);
         assert_eq!(
-            find(&[SchemeName::Cavage], &req)
+            find_with(&[SchemeName::Cavage])
                 .unwrap()
                 .map(|f| f.scheme()),
             None
         );
-        let err = find(&[SchemeName::DrfHmac, SchemeName::Fost], &req).unwrap_err();
+        let err = find_with(&[SchemeName::DrfHmac, SchemeName::Fost]).unwrap_err();
         assert_eq!(err.code(), "missing_header");
+    }
+
+    fn token_request<'a>(headers: &'a [Header<'a>], path: &'a str) -> Request<'a> {
+        Request {
+            method: "GET",
+            path,
+            query: "",
+            headers,
+            body: b"",
+        }
+    }
+
+    fn verify_token_request(req: &Request<'_>, secrets: &[&[u8]]) -> Result<Verified> {
+        let policy = Policy::defaults(vec![SchemeName::FlaskHmac], None);
+        let found = find(&policy, req)?.ok_or(Error::malformed("not ours"))?;
+        let prepared = prepare(found, req, &policy, &Context::default())?;
+        let secrets: Vec<Secret<'_>> = secrets
+            .iter()
+            .map(|s| Secret::Raw(crate::mac::SecretBytes::Borrowed(s)))
+            .collect();
+        check(
+            prepared,
+            req,
+            &entries_for(&secrets),
+            &KeyCache::new(4),
+            0,
+            &NoReplayGuard,
+        )
+    }
+
+    #[test]
+    fn flask_hmac_tokens_go_through_the_pipeline_with_rotation() {
+        let key = crate::mac::Key::new(Algorithm::Sha256, b"new");
+        let token = token::render(&key, b"/a", crate::mac::Encoding::Base64Url);
+        let h = headers_from(&[("hmac", &token)]);
+        let verified = verify_token_request(&token_request(&h, "/a"), &[b"old", b"new"]).unwrap();
+        assert_eq!(
+            (
+                verified.scheme,
+                verified.key_id.as_str(),
+                verified.secret_index
+            ),
+            (SchemeName::FlaskHmac, "", 1)
+        );
+        assert_eq!(verified.algorithm, "hmac-sha256");
+        assert_eq!(
+            verify_token_request(&token_request(&h, "/b"), &[b"new"]),
+            Err(Error::BadSignature)
+        );
+        let empty = headers_from(&[("HMAC", "")]);
+        let err = verify_token_request(&token_request(&empty, "/a"), &[b"new"]).unwrap_err();
+        assert_eq!(err.code(), "malformed");
+        let twice = headers_from(&[("HMAC", &token), ("HMAC", &token)]);
+        assert_eq!(
+            verify_token_request(&token_request(&twice, "/a"), &[b"new"]),
+            Err(Error::BadSignature)
+        );
+        let none = headers_from(&[]);
+        let policy = Policy::defaults(vec![SchemeName::FlaskHmac], None);
+        assert!(find(&policy, &token_request(&none, "/a"))
+            .unwrap()
+            .is_none());
     }
 }

@@ -466,7 +466,7 @@ mod tests {
         let entries = [KeyEntry::any_scheme(Secret::Raw(SecretBytes::Borrowed(
             secret,
         )))];
-        let found = pipeline::find(&policy.schemes, &view)?.expect("ours");
+        let found = pipeline::find(&policy, &view)?.expect("ours");
         let prepared = pipeline::prepare(found, &view, &policy, &pipeline::Context::default())?;
         pipeline::check(
             prepared,

@@ -253,3 +253,30 @@ def test_repeated_header_is_refused_whatever_the_order(client, caplog):
         response = client.get(PATH, headers=[("HMAC", good), ("HMAC", good)])
     assert response.status_code == 403  # WSGI hands over "token, token"
     assert "does not match" in caplog.text
+
+
+def test_the_result_is_g_httpseal_and_the_decoded_path_is_signed():
+    app, hm = make_app()
+    seen = []
+
+    @app.route("/caf\u00e9/<int:n>")
+    @hm.check_hmac
+    def decoded(n):
+        from flask import g
+
+        seen.append(g.httpseal)
+        return {"n": n}
+
+    client = app.test_client()
+    token = httpseal.render_hmac(KEY, "/caf\u00e9/7")  # Flask's request.path, decoded
+    assert client.get("/caf%C3%A9/7", headers={"HMAC": token}).status_code == 200
+    assert (seen[0].scheme, seen[0].key_id, seen[0].covered) == ("flask-hmac", "", ("path",))
+    raw = httpseal.render_hmac(KEY, "/caf%C3%A9/7")
+    assert client.get("/caf%C3%A9/7", headers={"HMAC": raw}).status_code == 403
+
+
+def test_a_header_name_that_is_not_a_token_fails_at_init():
+    from httpseal.errors import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="header name"):
+        make_app(HMAC_HEADER="X Token")

@@ -181,7 +181,10 @@ def test_arguments_are_checked_before_credentials_are_looked_for():
         ({"schemes": ["cavage", "cavage"]}, ValueError),
         ({"schemes": ["Cavage"]}, ValueError),
         ({"schemes": []}, ValueError),
-        ({"schemes": ["flask-hmac"]}, ValueError),
+        ({"schemes": ["flask-hmac"], "flask_hmac_header": "HMAC: x"}, ValueError),
+        ({"schemes": ["flask-hmac"], "flask_hmac_header": ""}, ValueError),
+        ({"schemes": ["flask-hmac"], "flask_hmac_encoding": "base32"}, ValueError),
+        ({"schemes": ["flask-hmac"], "flask_hmac_digest": "md5"}, ValueError),
         ({"schemes": ALL, "key_loader": "not callable"}, TypeError),
         ({"schemes": ALL, "max_skew": -1}, ValueError),
         ({"schemes": ALL, "drf_hostname": "peer"}, ValueError),
@@ -412,3 +415,34 @@ def test_drf_hmac_given_its_data_never_reads_the_body():
     assert verified.scheme == "drf-hmac"
     with pytest.raises(httpseal.BadSignature):  # what is given is what is verified
         verifier().verify(method, path, query, headers, unreadable, drf_data=b"{}", now=NOW)
+
+
+def test_flask_hmac_tokens_through_the_verifier():
+    asked = []
+
+    def keys(key_id):
+        asked.append(key_id)
+        return ["retired", "current"]
+
+    token = httpseal.render_hmac("current", "/orders/7")
+    hmac_only = Verifier(schemes=["flask-hmac"], key_loader=keys)
+    verified = hmac_only.verify("GET", "/orders/7", "", {"hmac": token})
+    assert (verified.scheme, verified.key_id, verified.secret_index) == ("flask-hmac", "", 1)
+    assert (verified.algorithm, verified.covered, asked) == ("hmac-sha256", ("path",), [""])
+    with pytest.raises(httpseal.BadSignature):
+        hmac_only.verify("GET", "/orders/8", "", {"HMAC": token})
+    assert hmac_only.verify("GET", "/orders/7", "", {}) is None
+    # Another header, encoding and digest, as Flask-HMAC's settings allow.
+    hexed = httpseal.render_hmac("current", "/p", digest="sha512", encoding="hex")
+    custom = Verifier(
+        schemes=["flask-hmac"],
+        key_loader=keys,
+        flask_hmac_header="X-Token",
+        flask_hmac_encoding="hex",
+        flask_hmac_digest="sha512",
+    )
+    assert custom.verify("GET", "/p", "", {"x-token": hexed}).algorithm == "hmac-sha512"
+    with pytest.raises(httpseal.BadSignature):
+        custom.verify("GET", "/p", "", {"x-token": token})
+    with pytest.raises(ValueError, match="render_hmac"):
+        httpseal.Signer("flask-hmac", "", "current")

@@ -30,13 +30,13 @@ fuzz_target!(|input: Input<'_>| {
     let schemes: Vec<SchemeName> = input
         .schemes
         .iter()
-        .take(3)
-        .map(|b| SchemeName::ALL[*b as usize % 3])
+        .take(SchemeName::ALL.len())
+        .map(|b| SchemeName::ALL[*b as usize % SchemeName::ALL.len()])
         .collect();
     let policy = Policy::defaults(schemes, input.max_skew.map(u64::from));
     let headers = input.request.headers();
     let req = input.request.view(&headers);
-    let Ok(Some(found)) = pipeline::find(&policy.schemes, &req) else {
+    let Ok(Some(found)) = pipeline::find(&policy, &req) else {
         return;
     };
     let context = Context {

@@ -105,7 +105,7 @@ fuzz_target!(|input: Input<'_>| {
     let entries = [KeyEntry::any_scheme(Secret::Raw(SecretBytes::Borrowed(
         secret,
     )))];
-    let found = pipeline::find(&policy.schemes, &view)
+    let found = pipeline::find(&policy, &view)
         .expect("parses")
         .expect("ours");
     let prepared = pipeline::prepare(found, &view, &policy, &Context::default()).expect("prepares");

@@ -68,7 +68,8 @@ _Code = Literal[
     "disallowed_scheme",
 ]
 # Stable scheme names, in settings, results and HmacKey(schemes=...).
-_Scheme = Literal["cavage", "drf-hmac", "fost"]
+_Scheme = Literal["cavage", "drf-hmac", "fost", "flask-hmac"]
+_SignerScheme = Literal["cavage", "drf-hmac", "fost"]
 
 class SignatureError(Exception):
     """A request's signature could not be verified; ``code`` says why."""
@@ -277,6 +278,10 @@ class Verifier:
     drf-hmac client signs as hostname (``"host"``: the Host header;
     ``"remote_addr"``: the peer address, as django-rest-framework-hmac did);
     the ``fost_*`` options are ``verify_fost_request``'s and ``verify_fost_url``'s.
+    ``"flask-hmac"`` (Flask-HMAC's token: a MAC of the path in the
+    ``flask_hmac_header``, encoded as ``flask_hmac_encoding``) names no key:
+    its loader is asked for the key id ``""``, and ``path`` must be the path
+    Flask-HMAC signs (Flask's decoded ``request.path``).
     """
 
     def __new__(
@@ -293,6 +298,9 @@ class Verifier:
         fost_allow_unsigned_query: bool = False,
         fost_url_require_expiry: bool = True,
         fost_url_max_lifetime: Optional[float] = None,
+        flask_hmac_header: str = "HMAC",
+        flask_hmac_encoding: _Encoding = "base64url",
+        flask_hmac_digest: _Digest = "sha256",
     ) -> Verifier: ...
     @property
     def schemes(self) -> list[_Scheme]:
@@ -448,7 +456,7 @@ class Signer:
 
     def __new__(
         cls,
-        scheme: _Scheme,
+        scheme: _SignerScheme,
         key_id: str,
         secret: Union[_Bytes, HmacKey],
         *,
@@ -461,7 +469,7 @@ class Signer:
         allow_unsigned_query: Optional[bool] = None,
     ) -> Signer: ...
     @property
-    def scheme(self) -> _Scheme:
+    def scheme(self) -> _SignerScheme:
         """The scheme it signs with."""
 
     @property

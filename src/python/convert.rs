@@ -86,13 +86,13 @@ pub(crate) fn algorithm_arg(name: &str) -> PyResult<Algorithm> {
     })
 }
 
-/// Scheme names (`"cavage"`, `"drf-hmac"`, `"fost"`), each known and none twice.
+/// Scheme names (`"cavage"`, `"drf-hmac"`, `"fost"`, `"flask-hmac"`), each known and none twice.
 pub(crate) fn scheme_names(names: &[String], what: &str) -> PyResult<Vec<SchemeName>> {
     let mut schemes = Vec::with_capacity(names.len());
     for name in names {
         let scheme = SchemeName::from_name(name).ok_or_else(|| {
             PyValueError::new_err(format!(
-                "{what}: unknown scheme {}; expected cavage, drf-hmac or fost",
+                "{what}: unknown scheme {}; expected cavage, drf-hmac, fost or flask-hmac",
                 crate::error::quoted(name)
             ))
         })?;

@@ -10,7 +10,8 @@ use pyo3::types::{PyBytes, PyDict, PyString};
 
 use super::cavage::{base_policy, policies_from};
 use super::convert::{
-    body_arg, bytes_arg, maybe_detach, now_arg, scheme_names, type_name, window_arg, RequestArgs,
+    algorithm_arg, body_arg, bytes_arg, encoding_arg, maybe_detach, now_arg, scheme_names,
+    type_name, window_arg, RequestArgs,
 };
 use super::errors::SignatureError;
 use super::loader::{call_loader, entries_from, require_loader};
@@ -20,7 +21,7 @@ use crate::mac::KeyCache;
 use crate::pipeline::{self, Context, Found, Policy};
 use crate::replay::NoReplayGuard;
 use crate::request::{Header, Request};
-use crate::schemes::{drf, fost};
+use crate::schemes::{drf, fost, token};
 
 /// Distinct secrets whose key schedules a verifier keeps.
 const KEY_CACHE_SIZE: usize = 1024;
@@ -60,6 +61,7 @@ impl Verifier {
         cavage_required_headers=None, cavage_algorithms=None, cavage_legacy_digests=false,
         cavage_query_rule="draft", drf_hostname="host", fost_allow_unsigned_query=false,
         fost_url_require_expiry=true, fost_url_max_lifetime=None,
+        flask_hmac_header="HMAC", flask_hmac_encoding="base64url", flask_hmac_digest="sha256",
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -74,6 +76,9 @@ impl Verifier {
         fost_allow_unsigned_query: bool,
         fost_url_require_expiry: bool,
         fost_url_max_lifetime: Option<f64>,
+        flask_hmac_header: &str,
+        flask_hmac_encoding: &str,
+        flask_hmac_digest: &str,
     ) -> PyResult<Self> {
         if schemes.is_instance_of::<PyString>() {
             return Err(PyTypeError::new_err(
@@ -120,6 +125,7 @@ impl Verifier {
             require_expiry: fost_url_require_expiry,
             max_lifetime: window_arg(fost_url_max_lifetime, "fost_url_max_lifetime")?,
         };
+        policy.token = token_policy(flask_hmac_header, flask_hmac_encoding, flask_hmac_digest)?;
         Ok(Verifier {
             key_loader: key_loader.clone().unbind(),
             policy,
@@ -223,7 +229,7 @@ impl Verifier {
     ) -> PyResult<Option<Verified>> {
         let mut found = None;
         for &scheme in &self.policy.schemes {
-            match pipeline::find_one(scheme, req) {
+            match pipeline::find_one(scheme, req, &self.policy) {
                 Ok(None) => continue,
                 Ok(Some(f)) => {
                     found = Some(f);
@@ -300,6 +306,22 @@ impl Verifier {
         })?;
         Ok(verified.into())
     }
+}
+
+/// Flask-HMAC's options: a header name (an RFC 9110 token), an encoding, a digest.
+fn token_policy(header: &str, encoding: &str, digest: &str) -> PyResult<token::Policy> {
+    let is_tchar = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if header.is_empty() || !header.bytes().all(is_tchar) {
+        return Err(PyValueError::new_err(format!(
+            "flask_hmac_header must be a header name, not {}",
+            crate::error::quoted(header)
+        )));
+    }
+    Ok(token::Policy {
+        header: header.to_owned(),
+        encoding: encoding_arg(encoding)?,
+        algorithm: algorithm_arg(digest)?,
+    })
 }
 
 /// `body` split into what converts now and a callable to call once the

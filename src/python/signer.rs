@@ -17,6 +17,12 @@ fn value_error(e: SignError) -> PyErr {
     PyValueError::new_err(e.to_string())
 }
 
+/// Flask-HMAC's token names no key and signs the path only: `render_hmac`
+/// makes it.
+fn no_token_signer() -> PyErr {
+    PyValueError::new_err("there is no flask-hmac Signer: make its token with render_hmac")
+}
+
 /// Signs requests with one key in one scheme.
 #[pyclass(module = "httpseal", frozen)]
 pub struct Signer {
@@ -51,6 +57,7 @@ impl OptionArgs<'_> {
                 ("query_rule", self.query_rule.is_some()),
                 ("hostname", self.hostname.is_some()),
             ],
+            SchemeName::FlaskHmac => return Err(no_token_signer()),
         };
         if let Some((name, _)) = foreign.iter().find(|(_, given)| *given) {
             return Err(PyValueError::new_err(format!(
@@ -97,6 +104,7 @@ impl OptionArgs<'_> {
                 act_as: self.act_as,
                 allow_unsigned_query: self.allow_unsigned_query.unwrap_or(false),
             },
+            SchemeName::FlaskHmac => return Err(no_token_signer()),
         })
     }
 }
@@ -110,6 +118,7 @@ fn key_from(
     algorithm: Option<&str>,
 ) -> PyResult<Key> {
     let wanted = match (scheme, algorithm) {
+        (SchemeName::FlaskHmac, _) => return Err(no_token_signer()),
         (SchemeName::Cavage, Some(name)) => Some(
             cavage::algorithm_from_name(name).map_err(|e| PyValueError::new_err(e.to_string()))?,
         ),
@@ -193,6 +202,9 @@ impl Signer {
                 crate::error::quoted(scheme)
             ))
         })?;
+        if scheme == SchemeName::FlaskHmac {
+            return Err(no_token_signer());
+        }
         let key_id = key_id
             .cast::<PyString>()
             .map_err(|_| PyTypeError::new_err("key_id must be a str"))?

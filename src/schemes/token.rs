@@ -1,7 +1,65 @@
 //! Flask-HMAC's scheme: the `HMAC` header carries the MAC of the request path.
+//! It names no key (the key store is asked for the key id `""`), carries no
+//! timestamp and signs nothing else, so it is weaker than every other scheme.
+
+use std::borrow::Cow;
 
 use crate::error::{Error, Result};
-use crate::mac::{Encoding, Key};
+use crate::keys::SchemeName;
+use crate::mac::{Algorithm, Encoding, Key};
+use crate::pipeline::{AlgorithmChoice, Freshness, Prepared};
+use crate::request::Request;
+
+/// Which header carries the token, how it is encoded, which hash it uses.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub header: String,
+    pub encoding: Encoding,
+    pub algorithm: Algorithm,
+}
+
+impl Default for Policy {
+    /// Flask-HMAC's defaults.
+    fn default() -> Self {
+        Policy {
+            header: "HMAC".to_owned(),
+            encoding: Encoding::Base64Url,
+            algorithm: Algorithm::Sha256,
+        }
+    }
+}
+
+/// Step 1: the token, when the request carries the header (a repeated header
+/// is joined, and never decodes).
+pub fn find<'a>(req: &Request<'a>, policy: &Policy) -> Option<Cow<'a, str>> {
+    req.header(&policy.header)
+}
+
+/// Steps 2–3: the token decoded; the signing input is the path as given
+/// (Flask-HMAC signs Flask's decoded `request.path`).
+pub fn prepare<'a>(token: &str, req: &Request<'a>, policy: &Policy) -> Result<Prepared<'a>> {
+    if token.is_empty() {
+        return Err(Error::malformed("empty token"));
+    }
+    let claimed = policy
+        .encoding
+        .decode_mac(token.as_bytes())
+        .ok_or(Error::BadSignature)?;
+    Ok(Prepared {
+        scheme: SchemeName::FlaskHmac,
+        key_id: Cow::Borrowed(""),
+        algorithm: AlgorithmChoice::Fixed(policy.algorithm),
+        head: req.path.as_bytes().to_vec(),
+        tail: b"",
+        claimed,
+        freshness: Freshness::Unchecked,
+        digest: None,
+        covered: Cow::Borrowed("path"),
+        act_as: None,
+        timestamp: None,
+        signed_headers: Vec::new(),
+    })
+}
 
 /// The token a client sends for `data` (the request path).
 pub fn render(key: &Key, data: &[u8], encoding: Encoding) -> String {

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Union
 
-from flask import Flask, current_app, jsonify, request
+from flask import Flask, current_app, g, jsonify, request
 
 from httpseal._native import (
     HmacKey,
     SignatureError,
+    Verifier,
     compare_hmacs,
     render_hmac,
-    verify_hmac_token,
 )
 from httpseal.errors import ImproperlyConfigured
 
@@ -35,6 +35,7 @@ class HmacSettings:
     header: str
     status_code: int
     message: str
+    verifier: Verifier  # the pipeline, for the "flask-hmac" scheme alone
 
 
 def _secrets(value: Any) -> list[Secret]:
@@ -85,10 +86,17 @@ class Hmac:
         """Reads and validates the app's config; raises ``ImproperlyConfigured``."""
         digest = app.config.get("HMAC_DIGEST", "sha256")
         encoding = self._option(app, "HMAC_ENCODING", "base64url")
+        header = app.config.get("HMAC_HEADER", "HMAC")
         try:
             keys = tuple(HmacKey(s, digest=digest) for s in _secrets(app.config.get("HMAC_KEY")))
-            render_hmac(b"", b"", digest=digest, encoding=encoding)
-        except ValueError as exc:
+            verifier = Verifier(
+                schemes=["flask-hmac"],
+                key_loader=lambda _no_key_id: list(keys),
+                flask_hmac_header=header,
+                flask_hmac_encoding=encoding,
+                flask_hmac_digest=digest,
+            )
+        except (TypeError, ValueError) as exc:
             raise ImproperlyConfigured(str(exc)) from None
         status_code = int(self._option(app, "HMAC_ERROR_STATUS", 403))
         if not 400 <= status_code <= 599:
@@ -97,9 +105,10 @@ class Hmac:
             keys=keys,
             digest=digest,
             encoding=encoding,
-            header=app.config.get("HMAC_HEADER", "HMAC"),
+            header=header,
             status_code=status_code,
             message=str(self._option(app, "HMAC_ERROR_MESSAGE", "not authorized")),
+            verifier=verifier,
         )
         app.extensions.setdefault(EXTENSION_KEY, {})["hmac"] = settings
 
@@ -130,19 +139,29 @@ class Hmac:
         return checked_view
 
     def _refusal(self, settings: HmacSettings) -> Any:
-        """The failure response, or ``None`` when the request verifies."""
+        """The failure response, or ``None`` when the request verifies (the
+        result is then ``g.httpseal``)."""
         # WSGI joins a repeated header into one "a, b" value, which never verifies.
         token = request.headers.get(settings.header)
         try:
-            verify_hmac_token(settings.keys, request.path, token, encoding=settings.encoding)
+            verified = settings.verifier.verify(
+                request.method,
+                request.path,  # decoded, as Flask-HMAC signs it
+                "",
+                {} if token is None else {settings.header: token},
+            )
         except SignatureError as exc:
-            reason = f"no {settings.header} header" if token is None else str(exc)
+            verified, reason = None, str(exc)
+        else:
+            reason = f"no {settings.header} header"
+        if verified is None:
             logger.warning(
                 "HMAC check refused %s %r: %s", request.method, request.path[:200], reason
             )
             response = jsonify({"status": str(settings.status_code), "message": settings.message})
             response.status_code = settings.status_code
             return response
+        g.httpseal = verified
         return None
 
     def render_hmac(self, secret: Secret, data: Secret) -> str:

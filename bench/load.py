@@ -96,7 +96,7 @@ def requests_per_second(wrk: str, url: str, script: str, seconds: int) -> float:
     return float(found.group(1))
 
 
-def main(rounds: int = 3, seconds: int = 6) -> None:
+def main(rounds: int = 5, seconds: int = 5) -> None:
     wrk = shutil.which("wrk")
     gunicorn = Path(sys.executable).parent / "gunicorn"
     if wrk is None or not gunicorn.exists():

@@ -6,7 +6,7 @@ import warnings
 
 import django
 
-from bench import bench_adapters, bench_cavage, bench_core, bench_drf, bench_fost
+from bench import bench_adapters, bench_cavage, bench_core, bench_drf, bench_fost, bench_replay
 from bench.harness import header
 
 
@@ -21,6 +21,7 @@ def main() -> None:
     bench_cavage.main()
     bench_drf.main()
     bench_fost.main()
+    bench_replay.main()
     bench_adapters.main()
 
 

@@ -25,7 +25,7 @@ mod _native {
     #[pymodule_export]
     use crate::python::{
         body_digest, compare_hmacs, render_hmac, sign_cavage, sign_drf, verify_cavage, verify_drf,
-        verify_hmac_token, CavageVerifier, HmacKey, Signer, Verified, Verifier,
+        verify_hmac_token, CavageVerifier, HmacKey, MemoryReplayStore, Signer, Verified, Verifier,
     };
     #[pymodule_export]
     use crate::python::{

@@ -249,11 +249,12 @@ pub fn check(
             max_skew,
         } => {
             time::check_fresh(*stamp, now, *max_skew, shown)?;
-            max_skew.saturating_mul(2)
+            // It passes step 6 until `stamp + max_skew`, inclusive.
+            live_until(stamp.saturating_add_unsigned(*max_skew), now)
         }
         Freshness::Expiry { at, max_lifetime } => {
             check_expiry(*at, now, *max_lifetime)?;
-            at.saturating_sub(now).max(0) as u64
+            live_until(*at, now)
         }
     };
     // 7. The body digest.
@@ -279,6 +280,12 @@ pub fn check(
         timestamp: prepared.timestamp,
         signed_headers: prepared.signed_headers,
     })
+}
+
+/// Seconds from `now` until a request last valid at `last` can no longer
+/// pass (at least 1: it passed just now).
+fn live_until(last: i64, now: i64) -> u64 {
+    last.saturating_sub(now).saturating_add(1).max(1) as u64
 }
 
 fn check_expiry(at: i64, now: i64, max_lifetime: Option<u64>) -> Result<()> {

@@ -3,6 +3,8 @@
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import ClassVar, Literal, Optional, Union, final
 
+from httpseal.replay import ReplayStore
+
 __all__ = [
     "BadSignature",
     "CavageVerifier",
@@ -15,7 +17,9 @@ __all__ = [
     "HeaderNotSigned",
     "HmacKey",
     "MalformedSignature",
+    "MemoryReplayStore",
     "MissingHeader",
+    "ReplayStoreUnavailable",
     "ReplayedRequest",
     "SignatureError",
     "Signer",
@@ -115,6 +119,26 @@ class ExpiredURL(SignatureError):
 
 class ReplayedRequest(SignatureError):
     """The replay check refused the request (code ``replayed``)."""
+
+class ReplayStoreUnavailable(Exception):
+    """The replay store could not be consulted (full, unreachable): not a
+    verdict on the request, so not a ``SignatureError``; servers answer 503."""
+
+@final
+class MemoryReplayStore:
+    """Replay entries of this process, bounded in entries and bytes. When its
+    live entries fill it, new requests are refused (``ReplayStoreUnavailable``,
+    fail closed) instead of live entries being forgotten. For one-process
+    servers and tests; several workers or hosts need a shared store."""
+
+    def __new__(
+        cls, *, max_entries: int = 100_000, max_bytes: int = 16 * 1024 * 1024
+    ) -> MemoryReplayStore: ...
+    @property
+    def capacity(self) -> int:
+        """How many entries it may hold."""
+
+    def __len__(self) -> int: ...
 
 class DisallowedScheme(SignatureError):
     """The key may not sign with this scheme (code ``disallowed_scheme``)."""
@@ -282,6 +306,13 @@ class Verifier:
     ``flask_hmac_header``, encoded as ``flask_hmac_encoding``) names no key:
     its loader is asked for the key id ``""``, and ``path`` must be the path
     Flask-HMAC signs (Flask's decoded ``request.path``).
+
+    ``replay_store`` records each accepted request (its scheme, key id and
+    MAC) until its timestamp or expiry could no longer pass, and refuses the
+    same request again (``ReplayedRequest``); it is consulted only after the
+    MAC and freshness passed. It needs ``max_skew``; flask-hmac tokens carry
+    no time and are never recorded. Two identical requests signed in the
+    same second are one request to it.
     """
 
     def __new__(
@@ -301,6 +332,7 @@ class Verifier:
         flask_hmac_header: str = "HMAC",
         flask_hmac_encoding: _Encoding = "base64url",
         flask_hmac_digest: _Digest = "sha256",
+        replay_store: Union[MemoryReplayStore, ReplayStore, None] = None,
     ) -> Verifier: ...
     @property
     def schemes(self) -> list[_Scheme]:

@@ -1,5 +1,5 @@
 //! The `SignatureError` hierarchy, made from `error::KINDS`, and the one
-//! conversion from `Error`.
+//! conversion from `Error`; `ReplayStoreUnavailable` is registered beside it.
 
 use std::ffi::CString;
 
@@ -60,5 +60,10 @@ pub fn register_exceptions(m: &Bound<'_, PyModule>) -> PyResult<()> {
     for (kind, class) in KINDS.iter().zip(classes(py)?) {
         m.add(kind.class, class.bind(py))?;
     }
+    // Not a verdict on the request, so outside the SignatureError hierarchy.
+    m.add(
+        "ReplayStoreUnavailable",
+        py.get_type::<super::replay::ReplayStoreUnavailable>(),
+    )?;
     Ok(())
 }

@@ -10,6 +10,7 @@ mod fost;
 mod hmac;
 mod loader;
 mod pipeline;
+mod replay;
 mod signer;
 mod verified;
 
@@ -22,5 +23,6 @@ pub use fost::{
 };
 pub use hmac::{compare_hmacs, render_hmac, verify_hmac_token, HmacKey};
 pub use pipeline::Verifier;
+pub use replay::MemoryReplayStore;
 pub use signer::Signer;
 pub use verified::Verified;

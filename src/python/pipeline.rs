@@ -15,6 +15,7 @@ use super::convert::{
 };
 use super::errors::SignatureError;
 use super::loader::{call_loader, entries_from, require_loader};
+use super::replay::{Capture, Store};
 use super::verified::Verified;
 use crate::keys::SchemeName;
 use crate::mac::KeyCache;
@@ -32,6 +33,7 @@ pub struct Verifier {
     key_loader: Py<PyAny>,
     policy: Policy,
     keys: KeyCache,
+    replay: Option<Store>,
 }
 
 /// `drf_data`: bytes, or a callable returning them, called only when the
@@ -62,6 +64,7 @@ impl Verifier {
         cavage_query_rule="draft", drf_hostname="host", fost_allow_unsigned_query=false,
         fost_url_require_expiry=true, fost_url_max_lifetime=None,
         flask_hmac_header="HMAC", flask_hmac_encoding="base64url", flask_hmac_digest="sha256",
+        replay_store=None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -79,6 +82,7 @@ impl Verifier {
         flask_hmac_header: &str,
         flask_hmac_encoding: &str,
         flask_hmac_digest: &str,
+        replay_store: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         if schemes.is_instance_of::<PyString>() {
             return Err(PyTypeError::new_err(
@@ -126,10 +130,18 @@ impl Verifier {
             max_lifetime: window_arg(fost_url_max_lifetime, "fost_url_max_lifetime")?,
         };
         policy.token = token_policy(flask_hmac_header, flask_hmac_encoding, flask_hmac_digest)?;
+        let replay = Store::from_arg(replay_store)?;
+        if replay.is_some() && max_skew_s.is_none() {
+            return Err(PyValueError::new_err(
+                "a replay store needs max_skew: without a freshness window a captured request \
+                 stays valid for ever, and no store can remember it for ever",
+            ));
+        }
         Ok(Verifier {
             key_loader: key_loader.clone().unbind(),
             policy,
             keys: KeyCache::new(KEY_CACHE_SIZE),
+            replay,
         })
     }
 
@@ -301,9 +313,20 @@ impl Verifier {
         let loaded = call_loader(self.key_loader.bind(py), &prepared.key_id)?;
         let entries = entries_from(loaded.as_ref(), "key_loader")?;
         let size = req.body.len();
+        let Some(store) = &self.replay else {
+            let verified = maybe_detach(py, size, || {
+                pipeline::check(prepared, req, &entries, &self.keys, now, &NoReplayGuard)
+            })?;
+            return Ok(verified.into());
+        };
+        // Step 8 after the rest, with the GIL held: a store may be Python.
+        let capture = Capture::default();
         let verified = maybe_detach(py, size, || {
-            pipeline::check(prepared, req, &entries, &self.keys, now, &NoReplayGuard)
+            pipeline::check(prepared, req, &entries, &self.keys, now, &capture)
         })?;
+        if let Some((digest, ttl)) = capture.take() {
+            store.check(py, &digest, ttl, now)?;
+        }
         Ok(verified.into())
     }
 }

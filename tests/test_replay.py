@@ -1,0 +1,181 @@
+"""Replay protection through the pipeline: the native memory store and stores
+written in Python, for every timestamped scheme."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+import httpseal
+from httpseal import MemoryReplayStore, ReplayedRequest, ReplayStoreUnavailable
+from httpseal.replay import ReplayStore
+
+from tests.test_pipeline import (
+    NOW,
+    cavage_request,
+    drf_request,
+    fost_request,
+    fost_url,
+    verifier,
+)
+
+REQUESTS = {
+    "cavage": cavage_request,
+    "drf-hmac": drf_request,
+    "fost": fost_request,
+    "fost-url": fost_url,
+}
+
+
+def send(v, request, now=NOW):
+    method, path, query, headers, body = request
+    return v.verify(method, path, query, headers, body, now=now)
+
+
+class DictStore:
+    """A Python store: what a Redis or cache store looks like to the core."""
+
+    def __init__(self):
+        self.entries: dict[str, int] = {}
+        self.lock = threading.Lock()
+
+    def check_and_record(self, key: str, ttl_seconds: int) -> bool:
+        with self.lock:
+            if key in self.entries:
+                return False
+            self.entries[key] = ttl_seconds
+            return True
+
+
+@pytest.mark.parametrize("store", [MemoryReplayStore, DictStore], ids=["memory", "python"])
+@pytest.mark.parametrize("kind", REQUESTS)
+def test_a_request_is_accepted_once(kind, store):
+    v = verifier(replay_store=store())
+    request = REQUESTS[kind]()
+    assert send(v, request) is not None
+    with pytest.raises(ReplayedRequest) as info:
+        send(v, request)
+    assert info.value.code == "replayed"
+    assert info.value.key_id in ("cav", "drf", "fost")
+    # Another request of the same key is another entry.
+    assert send(v, REQUESTS[kind](path="/other")) is not None
+
+
+def test_an_entry_lives_exactly_as_long_as_the_request_could_pass():
+    store = DictStore()
+    v = verifier(replay_store=store, max_skew=300)
+    send(v, cavage_request(at=NOW - 100))  # passes until NOW + 200
+    send(v, fost_url(expires=NOW + 60))  # passes until NOW + 60
+    assert sorted(store.entries.values()) == [61, 201]
+    assert all(k.startswith("httpseal:replay:") and len(k) == 16 + 64 for k in store.entries)
+
+
+def test_the_memory_store_forgets_a_request_once_it_is_stale_anyway():
+    store = MemoryReplayStore()
+    v = verifier(replay_store=store, max_skew=300)
+    request = cavage_request(at=NOW)
+    send(v, request, now=NOW)
+    with pytest.raises(ReplayedRequest):
+        send(v, request, now=NOW + 300)
+    with pytest.raises(httpseal.StaleTimestamp):  # refused by freshness, not by the store
+        send(v, request, now=NOW + 301)
+    send(v, cavage_request(path="/q", at=NOW + 301), now=NOW + 301)
+    assert len(store) == 1  # the first entry was purged
+
+
+def test_wrongly_signed_requests_never_reach_the_store():
+    store = DictStore()
+    v = verifier(replay_store=store)
+    for kind, wrong in (("cavage", "wrong"), ("drf-hmac", "ab" * 20), ("fost", "wrong")):
+        with pytest.raises(httpseal.SignatureError):
+            send(v, REQUESTS[kind](secret=wrong))
+    with pytest.raises(httpseal.StaleTimestamp):
+        send(v, cavage_request(at=NOW - 1000))
+    assert store.entries == {}
+
+
+def test_a_full_memory_store_fails_closed_and_keeps_its_bound():
+    store = MemoryReplayStore(max_entries=3)
+    v = verifier(replay_store=store)
+    first = cavage_request(path="/0")
+    send(v, first)
+    for n in (1, 2):
+        send(v, cavage_request(path=f"/{n}"))
+    for n in range(3, 50):
+        with pytest.raises(ReplayStoreUnavailable, match="full"):
+            send(v, cavage_request(path=f"/{n}"))
+    assert len(store) == 3 == store.capacity
+    with pytest.raises(ReplayedRequest):  # a live entry is never forgotten
+        send(v, first)
+    assert not issubclass(ReplayStoreUnavailable, httpseal.SignatureError)
+
+
+def test_a_failing_python_store_is_an_outage_not_a_verdict():
+    class Down:
+        def check_and_record(self, key, ttl_seconds):
+            raise ConnectionError("redis://:hunter2@10.0.0.1:6379 refused")
+
+    with pytest.raises(ReplayStoreUnavailable) as info:
+        send(verifier(replay_store=Down()), cavage_request())
+    assert "ConnectionError" in str(info.value) and "hunter2" not in str(info.value)
+    assert isinstance(info.value.__cause__, ConnectionError)
+
+    class Sloppy:
+        def check_and_record(self, key, ttl_seconds):
+            return "OK"
+
+    with pytest.raises(TypeError, match="must return a bool"):
+        send(verifier(replay_store=Sloppy()), cavage_request())
+
+
+def test_flask_hmac_tokens_carry_no_time_and_are_not_recorded():
+    store = DictStore()
+    v = httpseal.Verifier(schemes=["flask-hmac"], key_loader=lambda _: "k", replay_store=store)
+    token = httpseal.render_hmac("k", "/p")
+    v.verify("GET", "/p", "", {"HMAC": token})
+    v.verify("GET", "/p", "", {"HMAC": token})
+    assert store.entries == {}
+
+
+def test_one_of_many_concurrent_sends_is_accepted():
+    v = verifier(replay_store=MemoryReplayStore())
+    request = drf_request()
+    outcomes: list[str] = []
+    start = threading.Barrier(16)
+
+    def worker():
+        start.wait()
+        for _ in range(50):
+            try:
+                send(v, request)
+                outcomes.append("accepted")
+            except ReplayedRequest:
+                outcomes.append("replayed")
+
+    threads = [threading.Thread(target=worker) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count("accepted") == 1 and outcomes.count("replayed") == 799
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"replay_store": "memory"}, TypeError),
+        ({"replay_store": object()}, TypeError),
+        ({"replay_store": MemoryReplayStore(), "max_skew": None}, ValueError),
+    ],
+)
+def test_bad_replay_settings_fail_at_construction(kwargs, error):
+    with pytest.raises(error):
+        verifier(**kwargs)
+    with pytest.raises(ValueError):
+        MemoryReplayStore(max_entries=0)
+
+
+def test_the_protocol_describes_python_stores():
+    assert isinstance(DictStore(), ReplayStore)
+    assert repr(MemoryReplayStore(max_entries=5)) == "MemoryReplayStore(entries=0, capacity=5)"

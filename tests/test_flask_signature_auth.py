@@ -11,7 +11,7 @@ import pytest
 from flask import Flask, g
 
 import httpseal
-from httpseal.flask import CavageSignature, SignatureAuth
+from httpseal.flask import CavageSignature, SignatureAuth, require_apikey_authentication
 
 from tests import signed_requests as signed
 
@@ -297,3 +297,71 @@ def test_rotation_every_secret_of_a_key_verifies(kind):
     assert send(app, SIGNED_WITH[kind](retired)).status_code == 200
     assert send(app, SIGNED_WITH[kind](signed.SECRETS[KEY_OF[SCHEME_OF[kind]]])).status_code == 200
     assert send(app, SIGNED_WITH[kind]("1" * 40)).status_code == 401
+
+
+class DownStore:
+    def check_and_record(self, key, ttl_seconds):
+        raise ConnectionError("refused")
+
+
+@pytest.mark.parametrize("kind", REQUESTS)
+def test_a_replay_is_refused_with_the_memory_store(kind, caplog):
+    app, _ = make_app(replay_store="memory")
+    request = REQUESTS[kind]()
+    assert send(app, request).status_code == 200
+    with caplog.at_level(logging.WARNING):
+        again = send(app, request)
+    assert again.status_code == 401
+    assert "replay" in caplog.text
+
+
+def test_a_replay_store_outage_is_503_and_logged(caplog):
+    app, _ = make_app(replay_store=DownStore())
+    with caplog.at_level(logging.ERROR, logger="httpseal.flask"):
+        response = send(app, REQUESTS["cavage"]())
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+    assert "ConnectionError" in caplog.text
+    # A wrong signature is still a 401: the store is never asked.
+    assert send(app, signed.cavage("localhost", secret="wrong")).status_code == 401
+
+
+def test_replay_store_config_and_mistakes():
+    app = Flask(__name__)
+    app.config["HTTPSEAL_REPLAY_STORE"] = "memory"
+    auth = SignatureAuth(app)
+    assert app.extensions["httpseal"]["signature"].verifier is not None
+    with pytest.raises(httpseal.ImproperlyConfigured, match="replay_store"):
+        SignatureAuth(Flask(__name__), replay_store="redis-later")
+    with pytest.raises(httpseal.ImproperlyConfigured):
+        SignatureAuth(Flask(__name__), replay_store=object())
+    with pytest.raises(httpseal.ImproperlyConfigured, match="max_skew"):
+        SignatureAuth(Flask(__name__), replay_store="memory", max_skew=None)
+    assert auth is not None
+
+
+def test_cavage_signature_uses_the_configured_store():
+    for store, first, second in (("memory", 200, 401), (DownStore(), 503, 503)):
+        app = Flask(__name__)
+        app.config["HTTPSEAL_REPLAY_STORE"] = store
+        ext = CavageSignature(app)
+        ext.secret_loader(signed.load_key)
+
+        @app.route("/p", methods=["POST"])
+        @require_apikey_authentication
+        def view():
+            return "ok"
+
+        request = signed.cavage("localhost")
+        assert send(app, request).status_code == first
+        assert send(app, request).status_code == second
+
+
+def test_hmac_warns_that_its_tokens_cannot_be_protected(caplog):
+    from httpseal.flask import Hmac
+
+    app = Flask(__name__)
+    app.config.update(HMAC_KEY="k", HTTPSEAL_REPLAY_STORE="memory")
+    with caplog.at_level(logging.WARNING, logger="httpseal.flask"):
+        Hmac(app)
+    assert "does not protect Flask-HMAC tokens" in caplog.text

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, jsonify, request
 
-from httpseal._native import ReplayedRequest, SignatureError, Verifier
+from httpseal._native import ReplayedRequest, ReplayStoreUnavailable, SignatureError, Verifier
 from httpseal.cavage import (
     ALGORITHMS,
     QUERY_RULES,
@@ -18,6 +18,7 @@ from httpseal.cavage import (
     requirements_by_method,
 )
 from httpseal.errors import ImproperlyConfigured
+from httpseal.flask.signature_auth import replay_store_from, unavailable
 
 logger = logging.getLogger("httpseal.flask")
 
@@ -35,7 +36,9 @@ class CavageSignature:
     ``CAVAGE_LEGACY_DIGESTS`` (accept MD5 and SHA-1 in ``Digest``; off),
     ``CAVAGE_QUERY_RULE`` (``"draft"``: the query is signed for every method;
     ``"flask-cavage"``: for GET, HEAD and DELETE only, as Flask-Cavage verified,
-    which leaves a POST's query unsigned — only for custom legacy clients).
+    which leaves a POST's query unsigned — only for custom legacy clients),
+    ``HTTPSEAL_REPLAY_STORE`` (``"memory"`` or a store object; off: a request
+    seen before is refused, a store outage answers 503).
     """
 
     def __init__(self, app: Flask | None = None, headers_map: Any = None) -> None:
@@ -65,11 +68,15 @@ class CavageSignature:
         legacy = app.config.get("CAVAGE_LEGACY_DIGESTS", False)
         if not isinstance(legacy, bool):
             raise ImproperlyConfigured("CAVAGE_LEGACY_DIGESTS must be True or False")
+        extensions = app.extensions.setdefault(EXTENSION_KEY, {})
+        extensions["cavage_replay_store"] = replay_store_from(
+            app.config.get("HTTPSEAL_REPLAY_STORE")
+        )
         try:
-            self._build(self._settings_of(app.config))
+            self._build(self._settings_of(app.config, extensions["cavage_replay_store"]))
         except (TypeError, ValueError) as exc:
             raise ImproperlyConfigured(f"bad CAVAGE_* setting: {exc}") from None
-        app.extensions.setdefault(EXTENSION_KEY, {})["cavage"] = self
+        extensions["cavage"] = self
         app.before_request(self._verify_request)
         return self
 
@@ -101,17 +108,18 @@ class CavageSignature:
 
     # -- verification ------------------------------------------------------
 
-    def _settings_of(self, config: Any) -> tuple[Any, ...]:
+    def _settings_of(self, config: Any, replay_store: Any) -> tuple[Any, ...]:
         return (
             self.headers_map,
             tuple(config.get("CAVAGE_ALGORITHMS", ALGORITHMS)),
             config.get("CAVAGE_MAX_SKEW", 300),
             config.get("CAVAGE_LEGACY_DIGESTS", False),
             config.get("CAVAGE_QUERY_RULE", "draft"),
+            replay_store,
         )
 
     def _build(self, settings: tuple[Any, ...]) -> Verifier:
-        headers_map, algorithms, max_skew, legacy, query_rule = settings
+        headers_map, algorithms, max_skew, legacy, query_rule, replay_store = settings
         verifier = Verifier(
             schemes=["cavage"],
             key_loader=self._load_secret,
@@ -120,6 +128,7 @@ class CavageSignature:
             max_skew=max_skew,
             cavage_legacy_digests=legacy,
             cavage_query_rule=query_rule,
+            replay_store=replay_store,
         )
         self._verifier = (settings, verifier)
         return verifier
@@ -127,7 +136,8 @@ class CavageSignature:
     def _verifier_for(self, config: Any) -> Verifier:
         """The verifier for the current settings: Flask-Cavage read its config
         per request, so a change after ``init_app`` still applies."""
-        settings = self._settings_of(config)
+        store = current_app.extensions.get(EXTENSION_KEY, {}).get("cavage_replay_store")
+        settings = self._settings_of(config, store)
         if self._verifier is not None and self._verifier[0] == settings:
             return self._verifier[1]
         return self._build(settings)
@@ -163,6 +173,12 @@ class CavageSignature:
                 "Cavage signature refused %s %r: %s", request.method, request.path[:200], exc
             )
             return
+        except ReplayStoreUnavailable as exc:
+            logger.error(
+                "Cavage signature not checked on %s %r: %s", request.method, request.path[:200], exc
+            )
+            g.cavage_unavailable = True
+            return
         g.httpseal = verified
         g.cavage_key_id = verified.key_id
         g.cavage_verified = True
@@ -182,6 +198,8 @@ def require_apikey_authentication(view: Callable[..., Any]) -> Callable[..., Any
 
     @wraps(view)
     def protected(*args: Any, **kwargs: Any) -> Any:
+        if g.get("cavage_unavailable", False):
+            return unavailable()
         if not g.get("cavage_verified", False):
             response = jsonify(message="Access Denied")
             response.status_code = 401

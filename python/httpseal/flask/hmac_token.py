@@ -110,6 +110,11 @@ class Hmac:
             message=str(self._option(app, "HMAC_ERROR_MESSAGE", "not authorized")),
             verifier=verifier,
         )
+        if app.config.get("HTTPSEAL_REPLAY_STORE") is not None:
+            logger.warning(
+                "HTTPSEAL_REPLAY_STORE does not protect Flask-HMAC tokens: they carry no time,"
+                " so a captured token stays valid for ever and no store can remember it"
+            )
         app.extensions.setdefault(EXTENSION_KEY, {})["hmac"] = settings
 
     # Flask-HMAC's name for init_app.

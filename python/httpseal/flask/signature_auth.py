@@ -14,7 +14,13 @@ from flask import Flask, Request, Response, current_app, g, jsonify, request
 
 from httpseal import _drf_json
 from httpseal._challenges import challenges
-from httpseal._native import SignatureError, Verified, Verifier
+from httpseal._native import (
+    MemoryReplayStore,
+    ReplayStoreUnavailable,
+    SignatureError,
+    Verified,
+    Verifier,
+)
 from httpseal.errors import ImproperlyConfigured
 
 EXTENSION_KEY = "httpseal"
@@ -41,7 +47,7 @@ VERIFIER_OPTIONS = (
     "fost_url_max_lifetime",
 )
 # Options of this adapter itself.
-ADAPTER_OPTIONS = ("realm", "drf_body")
+ADAPTER_OPTIONS = ("realm", "drf_body", "replay_store")
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -70,7 +76,8 @@ class SignatureAuth:
     compact JSON, the original's rule; ``"raw"``: the body bytes). Each may
     also be set as app config ``HTTPSEAL_<NAME>`` (``HTTPSEAL_SCHEMES``,
     ``HTTPSEAL_MAX_SKEW``…); keywords take precedence. All are validated by
-    ``init_app``.
+    ``init_app``. ``replay_store`` (``"memory"`` or a store object; off by
+    default) refuses a request seen before; a store outage answers 503.
 
     Register the key store with ``@auth.key_loader``, protect views with
     ``@auth.login_required``, read the result with ``auth.current()`` (also
@@ -116,8 +123,14 @@ class SignatureAuth:
             for name in VERIFIER_OPTIONS
             if name in self._options or f"HTTPSEAL_{name.upper()}" in app.config
         }
+        replay_store = replay_store_from(self._option(app, "replay_store", None))
         try:
-            verifier = Verifier(schemes=list(schemes), key_loader=self._load_key, **options)
+            verifier = Verifier(
+                schemes=list(schemes),
+                key_loader=self._load_key,
+                replay_store=replay_store,
+                **options,
+            )
         except (TypeError, ValueError) as exc:
             raise ImproperlyConfigured(str(exc)) from None
         app.extensions.setdefault(EXTENSION_KEY, {})["signature"] = AppSettings(
@@ -198,6 +211,9 @@ class SignatureAuth:
             )
             kept["httpseal_error"] = exc
             raise
+        except ReplayStoreUnavailable as exc:
+            logger.error("signature not checked on %s %r: %s", req.method, req.path[:200], exc)
+            raise
         except _drf_json.Unsignable as exc:
             LOGGERS["drf-hmac"].warning(
                 "drf-hmac signature refused %s %r: %s", req.method, req.path[:200], exc
@@ -230,6 +246,8 @@ class SignatureAuth:
                     verified = self.authenticate()
                 except SignatureError as exc:
                     return self._refusal(exc)
+                except ReplayStoreUnavailable:
+                    return unavailable()
                 if verified is None and not optional:
                     return self._refusal(None)
                 if is_async:
@@ -261,6 +279,26 @@ class SignatureAuth:
         return challenges(
             settings.schemes, settings.realm, settings.cavage_required_headers, method
         )
+
+
+def replay_store_from(value: Any) -> Any:
+    """``None``, ``"memory"`` (a bounded store for this app in this process)
+    or a store object, as ``replay_store``/``HTTPSEAL_REPLAY_STORE`` take it."""
+    if value is None or value == "memory":
+        return None if value is None else MemoryReplayStore()
+    if isinstance(value, str):
+        raise ImproperlyConfigured(
+            f"replay_store must be 'memory' or a store object, not {value[:64]!r}"
+        )
+    return value
+
+
+def unavailable() -> Response:
+    """503: the replay store could not be consulted (the reason is logged)."""
+    response = jsonify(message="Service Unavailable")
+    response.status_code = 503
+    response.headers["Retry-After"] = "1"
+    return response
 
 
 def _drf_data(req: Request) -> Callable[[], bytes]:

@@ -20,11 +20,28 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
 from httpseal._challenges import challenges
-from httpseal._native import SignatureError, Verifier
+from httpseal._native import ReplayStoreUnavailable, SignatureError, Verifier
 from httpseal.django import _signed, engine
-from httpseal.django.conf import setting
+from httpseal.django.conf import replay_store, setting
 
 logger = logging.getLogger("httpseal.drf")
+
+
+class ServiceUnavailable(exceptions.APIException):
+    """The replay store could not be consulted (the reason is logged)."""
+
+    status_code = 503
+    default_detail = "Service Unavailable"
+    default_code = "service_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wait = 1  # DRF sends it as Retry-After
+
+
+def _raise_if_unavailable(outcome: engine.Outcome) -> None:
+    if outcome.unavailable:
+        raise ServiceUnavailable()
 
 
 class HMACAuthentication(BaseAuthentication):
@@ -56,6 +73,7 @@ class HMACAuthentication(BaseAuthentication):
     def authenticate(self, request) -> tuple[Any, Any] | None:
         judged = _judged_by_middleware(request, "drf-hmac")
         if judged is not None:
+            _raise_if_unavailable(judged)
             if judged.refused:
                 raise exceptions.AuthenticationFailed("Invalid HMAC signature.")
             return judged.user, judged.key if judged.key is not None else judged.verified
@@ -74,6 +92,9 @@ class HMACAuthentication(BaseAuthentication):
             )
         except SignatureError as exc:
             raise self._fail(request, str(exc), exc.key_id) from None
+        except ReplayStoreUnavailable as exc:
+            engine.store_down(request._request, "drf-hmac", str(exc))
+            raise ServiceUnavailable() from None
         finally:
             _hmac_lookup.reset(token)
         if verified is None:
@@ -133,16 +154,17 @@ _legacy_verifiers: dict[Any, Verifier] = {}
 def _legacy_hmac_verifier() -> Verifier:
     """drf-hmac alone, with ``DRF_HMAC_MAX_SKEW``; the hostname is whatever
     ``get_hostname`` returns, handed to the core as the host."""
-    max_skew = setting("DRF_HMAC_MAX_SKEW")
-    found = _legacy_verifiers.get(max_skew)
+    options = (setting("DRF_HMAC_MAX_SKEW"), replay_store())
+    found = _legacy_verifiers.get(options)
     if found is None:
         if len(_legacy_verifiers) > 8:  # settings overridden in tests: keep a few
             _legacy_verifiers.clear()
-        found = _legacy_verifiers[max_skew] = Verifier(
+        found = _legacy_verifiers[options] = Verifier(
             schemes=["drf-hmac"],
             key_loader=_load_legacy_hmac_key,
-            max_skew=max_skew,
+            max_skew=options[0],
             drf_hostname="host",
+            replay_store=options[1],
         )
     return found
 
@@ -166,11 +188,13 @@ class FostAuthentication(BaseAuthentication):
 
         judged = _judged_by_middleware(request, "fost")
         if judged is not None:
+            _raise_if_unavailable(judged)
             if judged.refused:  # logged (and slept on) once, by the middleware
                 raise exceptions.AuthenticationFailed("Invalid FOST signature.")
             assert judged.verified is not None
             return judged.user, judged.verified.signed_headers
         outcome = fost.judge(request._request)
+        _raise_if_unavailable(outcome)
         if outcome.refused:
             raise exceptions.AuthenticationFailed("Invalid FOST signature.")
         if outcome.verified is None:
@@ -228,6 +252,7 @@ class SignatureAuthentication(BaseAuthentication):
             engine.logger.error("%s has no schemes: set HTTPSEAL['SCHEMES']", type(self).__name__)
             return None
         outcome = self._outcome(request, schemes)
+        _raise_if_unavailable(outcome)
         if outcome.refused:
             raise exceptions.AuthenticationFailed("Invalid signature.")
         if outcome.verified is None:

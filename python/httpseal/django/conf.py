@@ -16,6 +16,7 @@ DEFAULTS: dict[str, Any] = {
     "USER_LOADER": None,  # dotted path to key_id -> user | None (with a custom KEY_LOADER)
     "KEY_CACHE_SECONDS": 5,  # how long a process keeps a looked-up HMACKey; 0 disables
     "ACT_AS_KEYS": [],  # key ids allowed to act as another user (X-FOST-User)
+    "REPLAY_STORE": None,  # "memory" (this process) or a store object: refuse requests seen before
     "MAX_SKEW": 300,  # seconds either way, every timestamped scheme; None switches it off
     "REALM": "api",  # the realm of the WWW-Authenticate challenges
     "CAVAGE_REQUIRED_HEADERS": None,  # list, or dict of method -> list; None: the draft's
@@ -55,6 +56,44 @@ def setting(name: str) -> Any:
 def forget(**_signal: Any) -> None:
     """Looks ``HTTPSEAL`` up again on next use (connected to ``setting_changed``)."""
     _configured.clear()
+    _memory_store.clear()
+
+
+# The process's memory store, made on first use of REPLAY_STORE = "memory".
+_memory_store: list[Any] = []
+
+
+def replay_store() -> Any:
+    """The store ``HTTPSEAL["REPLAY_STORE"]`` names, or ``None``."""
+    value = setting("REPLAY_STORE")
+    if value != "memory":
+        return value
+    if not _memory_store:
+        from httpseal._native import MemoryReplayStore
+
+        _memory_store.append(MemoryReplayStore())
+    return _memory_store[0]
+
+
+def _replay_problems() -> list[str]:
+    value = setting("REPLAY_STORE")
+    if value is None:
+        return []
+    if isinstance(value, str) and value != "memory":
+        return [f"HTTPSEAL['REPLAY_STORE'] must be 'memory' or a store object, not {value[:64]!r}"]
+    if not isinstance(value, str) and not callable(getattr(value, "check_and_record", None)):
+        return ["HTTPSEAL['REPLAY_STORE'] must have a check_and_record(key, ttl_seconds) method"]
+    windows = {
+        "HTTPSEAL['MAX_SKEW']": setting("MAX_SKEW"),
+        "HTTPSEAL['DRF_HMAC_MAX_SKEW']": setting("DRF_HMAC_MAX_SKEW"),
+        "FOST_AUTHN_MAXIMUM_CLOCK_SKEW": getattr(settings, "FOST_AUTHN_MAXIMUM_CLOCK_SKEW", 300),
+    }
+    return [
+        f"HTTPSEAL['REPLAY_STORE'] needs {name}: without a freshness window a captured request"
+        " stays valid for ever, and no store can remember it for ever"
+        for name, window in windows.items()
+        if window is None
+    ]
 
 
 def problems() -> list[str]:
@@ -95,7 +134,7 @@ def problems() -> list[str]:
         found.append("HTTPSEAL['USER_LOADER'] needs HTTPSEAL['KEY_LOADER'] (HMACKey has users)")
     if not isinstance(setting("ACT_AS_KEYS"), (list, tuple, set, frozenset)):
         found.append("HTTPSEAL['ACT_AS_KEYS'] must be a list of key ids")
-    return found or _cavage_problems()
+    return found + _replay_problems() or _cavage_problems()
 
 
 def _cavage_problems() -> list[str]:

@@ -23,9 +23,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.module_loading import import_string
 
-from httpseal._native import MalformedSignature, SignatureError, Verified, Verifier
+from httpseal._native import (
+    MalformedSignature,
+    ReplayStoreUnavailable,
+    SignatureError,
+    Verified,
+    Verifier,
+)
 from httpseal.django import _signed
-from httpseal.django.conf import setting
+from httpseal.django.conf import replay_store, setting
 
 LOGGERS = {
     "cavage": logging.getLogger("httpseal.cavage"),
@@ -50,6 +56,7 @@ class Outcome:
     key: Any = None  # the HMACKey, when the default loader found one
     scheme: str | None = None
     reason: str | None = None
+    unavailable: bool = False  # the replay store failed: 503, not a refusal of the request
 
     @property
     def refused(self) -> bool:
@@ -166,6 +173,7 @@ def verifier(schemes: Sequence[str]) -> Verifier:
             ),
             fost_url_require_expiry=bool(setting("FOST_URL_REQUIRE_EXPIRY")),
             fost_url_max_lifetime=setting("FOST_URL_MAX_LIFETIME"),
+            replay_store=replay_store(),
         )
     return found
 
@@ -249,6 +257,8 @@ def authenticate(
         )
     except SignatureError as exc:
         return refuse(request, exc.scheme or schemes[0], exc.key_id, str(exc))
+    except ReplayStoreUnavailable as exc:
+        return store_down(request, schemes[0], str(exc))
     finally:
         loaded = _loaded.get()
         _loaded.reset(token)
@@ -320,6 +330,23 @@ def refuse(request: Any, scheme: str, key_id: str | None, reason: str) -> Outcom
         reason,
     )
     return Outcome(scheme=scheme, reason=reason)
+
+
+def store_down(request: Any, scheme: str, reason: str) -> Outcome:
+    """Logs that the replay store failed; the adapters answer 503."""
+    LOGGERS.get(scheme, logger).error(
+        "signature not checked on %s %r: %s", request.method, _path(request), reason
+    )
+    return Outcome(scheme=scheme, reason=reason, unavailable=True)
+
+
+def unavailable_response() -> Any:
+    """The 503 a Django adapter answers when the replay store failed."""
+    from django.http import JsonResponse
+
+    response = JsonResponse({"detail": "Service Unavailable"}, status=503)
+    response["Retry-After"] = "1"
+    return response
 
 
 def _path(request: Any) -> str:

@@ -30,9 +30,9 @@ import django.contrib.auth
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from httpseal._native import SignatureError, Verified, Verifier
+from httpseal._native import ReplayStoreUnavailable, SignatureError, Verified, Verifier
 from httpseal.django import _signed, engine
-from httpseal.django.conf import setting
+from httpseal.django.conf import replay_store, setting
 
 logger = logging.getLogger("httpseal.fost")
 
@@ -70,6 +70,7 @@ def verifier() -> Verifier:
         bool(getattr(settings, "FOST_AUTHN_ALLOW_UNSIGNED_QUERY", False)),
         bool(setting("FOST_URL_REQUIRE_EXPIRY")),
         setting("FOST_URL_MAX_LIFETIME"),
+        replay_store(),
     )
     found = _verifiers.get(options)
     if found is None:
@@ -82,6 +83,7 @@ def verifier() -> Verifier:
             fost_allow_unsigned_query=options[1],
             fost_url_require_expiry=options[2],
             fost_url_max_lifetime=options[3],
+            replay_store=options[4],
         )
     return found
 
@@ -130,6 +132,8 @@ def _judge(request) -> engine.Outcome:
         verified = verify(request)
     except SignatureError as exc:
         return refuse(request, str(exc))
+    except ReplayStoreUnavailable as exc:
+        return engine.store_down(request, "fost", str(exc))
     if verified is None:
         logger.debug("no FOST credentials on %s %r", request.method, request.path[:200])
         return engine.NOT_OURS
@@ -172,18 +176,20 @@ class FostMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        self.process_request(request)
-        return self.get_response(request)
+        return self.process_request(request) or self.get_response(request)
 
-    def process_request(self, request) -> None:
+    def process_request(self, request):
         request.SIGNED = {}
         if not hasattr(request, "httpseal"):
             request.httpseal = None
         outcome = judge(request)
+        if outcome.unavailable:
+            return engine.unavailable_response()
         if outcome.verified is None:
-            return
+            return None
         user = django.contrib.auth.authenticate(
             request=request, key=outcome.verified.key_id, hmac="-"
         )
         if user is not None:
             request.user = user
+        return None

@@ -7,7 +7,8 @@ result); anything else keeps the session's user and ``request.httpseal =
 None``, with the reason of a refusal logged on the scheme's logger and kept
 in ``request.httpseal_refusal`` (so the DRF classes answer 401 without
 verifying it again). Views decide what anonymous means, as with
-``login_required``.
+``login_required``. When the replay store (``HTTPSEAL["REPLAY_STORE"]``)
+fails, it answers 503 itself, with the reason logged.
 """
 
 from __future__ import annotations
@@ -24,20 +25,22 @@ class SignatureMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: Any) -> Any:
-        self.process_request(request)
-        return self.get_response(request)
+        return self.process_request(request) or self.get_response(request)
 
-    def process_request(self, request: Any) -> None:
+    def process_request(self, request: Any) -> Any:
         schemes = tuple(setting("SCHEMES"))
         request.httpseal = None
         request.httpseal_refusal = None
         if not schemes:
-            return
+            return None
         outcome = engine.authenticate(request, schemes)
         request.httpseal_schemes = schemes
+        if outcome.unavailable:
+            return engine.unavailable_response()
         if outcome.refused:
             request.httpseal_refusal = outcome
         elif outcome.verified is not None:
             request.httpseal = outcome.verified
             request.httpseal_key = outcome.key
             request.user = outcome.user
+        return None

@@ -1,0 +1,104 @@
+"""Replay protection on Django and DRF: HTTPSEAL["REPLAY_STORE"] for the
+generic adapters and the legacy classes, 503 when the store fails."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.test import Client
+
+from httpseal.django.checks import check_settings
+
+from tests import signed_requests as signed
+from tests.test_django_signature import ALL, MIDDLEWARE, SCHEMES, request_for, send
+
+pytestmark = pytest.mark.django_db
+
+
+class DownStore:
+    def check_and_record(self, key, ttl_seconds):
+        raise ConnectionError("refused")
+
+
+@pytest.fixture
+def keys(django_user_model, settings):
+    from httpseal.django.models import HMACKey
+
+    for key_id, secret in signed.SECRETS.items():
+        user = django_user_model.objects.create_user(username=key_id)
+        HMACKey.objects.create(key=key_id, secret=secret, user=user)
+    settings.FOST_AUTHN_GET_SECRET = lambda request, key: signed.SECRETS.get(key)
+    settings.FOST_AUTHN_MISSIGNED_SLEEP_TIME = 0
+
+
+@pytest.mark.parametrize(("scheme", "key_id"), SCHEMES)
+def test_the_generic_adapters_accept_a_request_once(client, settings, keys, scheme, key_id, caplog):
+    settings.HTTPSEAL = {"SCHEMES": ALL, "REPLAY_STORE": "memory"}
+    request = request_for(scheme, path="/signed/notes/")
+    assert send(client, request).status_code == 200
+    with caplog.at_level(logging.WARNING):
+        assert send(client, request).status_code == 401
+    assert "replay" in caplog.text
+    settings.MIDDLEWARE = MIDDLEWARE
+    behind_middleware = Client()  # a client loads the middleware once
+    request = request_for(scheme, path="/signed/whoami/")
+    assert send(behind_middleware, request).json()["user"] == key_id
+    assert send(behind_middleware, request).json()["user"] is None
+
+
+@pytest.mark.parametrize(
+    ("scheme", "path", "accepted"),
+    [
+        ("drf-hmac", "/notes/", 201),
+        ("fost", "/fost/notes/", 200),
+        ("fost-url", "/fost/notes/", 200),
+    ],
+)
+def test_the_legacy_classes_use_the_same_store(client, settings, keys, scheme, path, accepted):
+    settings.HTTPSEAL = {"REPLAY_STORE": "memory"}
+    request = request_for(scheme, path=path)
+    assert send(client, request).status_code == accepted
+    assert send(client, request).status_code == 401
+
+
+def test_fost_middleware_refuses_a_replayed_request(client, settings, keys):
+    settings.HTTPSEAL = {"REPLAY_STORE": "memory"}
+    request = request_for("fost", path="/whoami/")
+    assert send(client, request).json()["user"] == "fost"
+    assert send(client, request).json()["user"] is None
+
+
+@pytest.mark.parametrize(
+    ("path", "scheme", "middleware"),
+    [
+        ("/signed/whoami/", "cavage", MIDDLEWARE),
+        ("/signed/notes/", "drf-hmac", None),
+        ("/notes/", "drf-hmac", None),
+        ("/fost/notes/", "fost", None),
+        ("/whoami/", "fost", None),
+    ],
+)
+def test_a_store_outage_is_503_everywhere(client, settings, keys, path, scheme, middleware, caplog):
+    settings.HTTPSEAL = {"SCHEMES": ALL, "REPLAY_STORE": DownStore()}
+    if middleware:
+        settings.MIDDLEWARE = middleware
+    with caplog.at_level(logging.ERROR):
+        response = send(client, request_for(scheme, path=path))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "1"
+    assert "ConnectionError" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("store", "options", "message"),
+    [
+        ("redis://later", {}, "must be 'memory' or a store object"),
+        (object(), {}, "check_and_record"),
+        ("memory", {"MAX_SKEW": None}, "needs HTTPSEAL['MAX_SKEW']"),
+    ],
+)
+def test_bad_replay_settings_are_system_check_errors(settings, store, options, message):
+    settings.HTTPSEAL = {"REPLAY_STORE": store, **options}
+    errors = check_settings(None)
+    assert any(message in e.msg for e in errors), errors

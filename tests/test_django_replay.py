@@ -93,7 +93,7 @@ def test_a_store_outage_is_503_everywhere(client, settings, keys, path, scheme, 
 @pytest.mark.parametrize(
     ("store", "options", "message"),
     [
-        ("redis://later", {}, "must be 'memory' or a store object"),
+        ("ftp://later", {}, "must be 'memory', a redis:// URL"),
         (object(), {}, "check_and_record"),
         ("memory", {"MAX_SKEW": None}, "needs HTTPSEAL['MAX_SKEW']"),
     ],
@@ -102,3 +102,14 @@ def test_bad_replay_settings_are_system_check_errors(settings, store, options, m
     settings.HTTPSEAL = {"REPLAY_STORE": store, **options}
     errors = check_settings(None)
     assert any(message in e.msg for e in errors), errors
+
+
+def test_redis_as_the_django_replay_store(client, settings, keys, redis_url):
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    settings.HTTPSEAL = {"SCHEMES": ALL, "REPLAY_STORE": redis_url}
+    request = request_for("drf-hmac", path="/signed/notes/")
+    assert send(client, request).status_code == 200
+    assert send(client, request).status_code == 401
+    assert check_settings(None) == []

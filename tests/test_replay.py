@@ -179,3 +179,100 @@ def test_bad_replay_settings_fail_at_construction(kwargs, error):
 def test_the_protocol_describes_python_stores():
     assert isinstance(DictStore(), ReplayStore)
     assert repr(MemoryReplayStore(max_entries=5)) == "MemoryReplayStore(entries=0, capacity=5)"
+
+
+# -- Redis ----------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_client(redis_url):
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    return client
+
+
+def test_redis_accepts_a_request_once_across_stores_and_sets_the_ttl(redis_url, redis_client):
+    from httpseal.replay import RedisReplayStore
+
+    # Two verifiers with their own connections: two workers sharing Redis.
+    first = verifier(replay_store=RedisReplayStore(redis_url))
+    second = verifier(replay_store=RedisReplayStore(redis_url))
+    request = cavage_request(at=NOW - 100)
+    send(first, request)
+    with pytest.raises(ReplayedRequest):
+        send(second, request)
+    (key,) = redis_client.keys("httpseal:replay:*")
+    assert 0 < redis_client.ttl(key) <= 201
+
+
+def test_redis_one_of_many_concurrent_sends_is_accepted(redis_url, redis_client):
+    from httpseal.replay import RedisReplayStore
+
+    verifiers = [verifier(replay_store=RedisReplayStore(redis_url)) for _ in range(4)]
+    request = drf_request()
+    outcomes: list[str] = []
+    start = threading.Barrier(8)
+
+    def worker(n):
+        start.wait()
+        for _ in range(25):
+            try:
+                send(verifiers[n % 4], request)
+                outcomes.append("accepted")
+            except ReplayedRequest:
+                outcomes.append("replayed")
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count("accepted") == 1 and outcomes.count("replayed") == 199
+
+
+def test_an_unreachable_redis_fails_closed_or_open_as_configured(caplog):
+    import socket
+
+    from httpseal.replay import RedisReplayStore
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here now
+    url = f"redis://127.0.0.1:{port}/0"
+    closed = verifier(replay_store=RedisReplayStore(url))  # no connection at start-up
+    with pytest.raises(ReplayStoreUnavailable, match="ConnectionError"):
+        send(closed, cavage_request())
+    opened = verifier(replay_store=RedisReplayStore(url, fail_open=True))
+    with caplog.at_level("WARNING", logger="httpseal.replay"):
+        assert send(opened, cavage_request()) is not None
+    assert "fail_open" in caplog.text
+
+
+def test_an_evicting_redis_is_warned_about(redis_url, redis_client, caplog):
+    from httpseal.replay import RedisReplayStore
+
+    redis_client.config_set("maxmemory-policy", "allkeys-lru")
+    try:
+        store = RedisReplayStore(redis_client)
+        assert "allkeys-lru" in store.eviction_warning()
+        with caplog.at_level("WARNING", logger="httpseal.replay"):
+            send(verifier(replay_store=store), cavage_request())
+        assert "evicts replay entries" in caplog.text
+    finally:
+        redis_client.config_set("maxmemory-policy", "noeviction")
+    assert RedisReplayStore(redis_client).eviction_warning() is None
+
+
+def test_store_settings():
+    from httpseal.replay import RedisReplayStore, store_from
+
+    assert store_from(None) is None
+    assert isinstance(store_from("memory"), MemoryReplayStore)
+    assert isinstance(store_from("redis://127.0.0.1:1/0"), RedisReplayStore)
+    with pytest.raises(ValueError):
+        store_from("memcached://x")
+    with pytest.raises(TypeError):
+        RedisReplayStore(42)
+    assert "fail_open=False" in repr(RedisReplayStore("redis://127.0.0.1:1/0"))

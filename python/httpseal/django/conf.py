@@ -16,7 +16,7 @@ DEFAULTS: dict[str, Any] = {
     "USER_LOADER": None,  # dotted path to key_id -> user | None (with a custom KEY_LOADER)
     "KEY_CACHE_SECONDS": 5,  # how long a process keeps a looked-up HMACKey; 0 disables
     "ACT_AS_KEYS": [],  # key ids allowed to act as another user (X-FOST-User)
-    "REPLAY_STORE": None,  # "memory" (this process) or a store object: refuse requests seen before
+    "REPLAY_STORE": None,  # "memory" (one process), a redis:// URL or a store: refuse replays
     "MAX_SKEW": 300,  # seconds either way, every timestamped scheme; None switches it off
     "REALM": "api",  # the realm of the WWW-Authenticate challenges
     "CAVAGE_REQUIRED_HEADERS": None,  # list, or dict of method -> list; None: the draft's
@@ -56,31 +56,37 @@ def setting(name: str) -> Any:
 def forget(**_signal: Any) -> None:
     """Looks ``HTTPSEAL`` up again on next use (connected to ``setting_changed``)."""
     _configured.clear()
-    _memory_store.clear()
+    _named_stores.clear()
 
 
-# The process's memory store, made on first use of REPLAY_STORE = "memory".
-_memory_store: list[Any] = []
+# The stores REPLAY_STORE strings name, made on first use, one per process.
+_named_stores: dict[str, Any] = {}
 
 
 def replay_store() -> Any:
     """The store ``HTTPSEAL["REPLAY_STORE"]`` names, or ``None``."""
     value = setting("REPLAY_STORE")
-    if value != "memory":
+    if not isinstance(value, str):
         return value
-    if not _memory_store:
-        from httpseal._native import MemoryReplayStore
+    found = _named_stores.get(value)
+    if found is None:
+        from httpseal.replay import store_from
 
-        _memory_store.append(MemoryReplayStore())
-    return _memory_store[0]
+        found = _named_stores[value] = store_from(value)
+    return found
 
 
 def _replay_problems() -> list[str]:
     value = setting("REPLAY_STORE")
     if value is None:
         return []
-    if isinstance(value, str) and value != "memory":
-        return [f"HTTPSEAL['REPLAY_STORE'] must be 'memory' or a store object, not {value[:64]!r}"]
+    if isinstance(value, str) and not (
+        value == "memory" or value.startswith(("redis://", "rediss://", "unix://"))
+    ):
+        return [
+            "HTTPSEAL['REPLAY_STORE'] must be 'memory', a redis:// URL or a store object,"
+            f" not {value[:64]!r}"
+        ]
     if not isinstance(value, str) and not callable(getattr(value, "check_and_record", None)):
         return ["HTTPSEAL['REPLAY_STORE'] must have a check_and_record(key, ttl_seconds) method"]
     windows = {

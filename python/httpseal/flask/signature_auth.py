@@ -15,13 +15,13 @@ from flask import Flask, Request, Response, current_app, g, jsonify, request
 from httpseal import _drf_json
 from httpseal._challenges import challenges
 from httpseal._native import (
-    MemoryReplayStore,
     ReplayStoreUnavailable,
     SignatureError,
     Verified,
     Verifier,
 )
 from httpseal.errors import ImproperlyConfigured
+from httpseal.replay import store_from
 
 EXTENSION_KEY = "httpseal"
 SCHEMES = ("cavage", "drf-hmac", "fost")
@@ -76,8 +76,9 @@ class SignatureAuth:
     compact JSON, the original's rule; ``"raw"``: the body bytes). Each may
     also be set as app config ``HTTPSEAL_<NAME>`` (``HTTPSEAL_SCHEMES``,
     ``HTTPSEAL_MAX_SKEW``…); keywords take precedence. All are validated by
-    ``init_app``. ``replay_store`` (``"memory"`` or a store object; off by
-    default) refuses a request seen before; a store outage answers 503.
+    ``init_app``. ``replay_store`` (``"memory"``, a ``redis://`` URL or a store
+    object; off by default) refuses a request seen before; a store outage
+    answers 503.
 
     Register the key store with ``@auth.key_loader``, protect views with
     ``@auth.login_required``, read the result with ``auth.current()`` (also
@@ -282,15 +283,13 @@ class SignatureAuth:
 
 
 def replay_store_from(value: Any) -> Any:
-    """``None``, ``"memory"`` (a bounded store for this app in this process)
-    or a store object, as ``replay_store``/``HTTPSEAL_REPLAY_STORE`` take it."""
-    if value is None or value == "memory":
-        return None if value is None else MemoryReplayStore()
-    if isinstance(value, str):
-        raise ImproperlyConfigured(
-            f"replay_store must be 'memory' or a store object, not {value[:64]!r}"
-        )
-    return value
+    """``None``, ``"memory"`` (a bounded store for this app in this process),
+    a ``redis://`` URL (shared by every worker) or a store object, as
+    ``replay_store``/``HTTPSEAL_REPLAY_STORE`` take it."""
+    try:
+        return store_from(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"replay_store: {exc}, not {str(value)[:64]!r}") from None
 
 
 def unavailable() -> Response:

@@ -113,3 +113,49 @@ def test_redis_as_the_django_replay_store(client, settings, keys, redis_url):
     assert send(client, request).status_code == 200
     assert send(client, request).status_code == 401
     assert check_settings(None) == []
+
+
+@pytest.mark.parametrize(
+    ("backend", "refusal"),
+    [
+        ("django.core.cache.backends.locmem.LocMemCache", "LocMemCache culls live entries"),
+        ("django.core.cache.backends.filebased.FileBasedCache", "FileBasedCache culls"),
+        ("django.core.cache.backends.db.DatabaseCache", "DatabaseCache culls"),
+        ("django.core.cache.backends.dummy.DummyCache", "DummyCache keeps nothing"),
+    ],
+)
+def test_caches_that_forget_live_entries_are_refused(settings, tmp_path, backend, refusal):
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": str(tmp_path)}}
+    settings.HTTPSEAL = {"REPLAY_STORE": "cache:default"}
+    assert any(refusal in e.msg for e in check_settings(None))
+
+
+def test_memcached_is_warned_about_and_a_missing_alias_refused(settings):
+    from httpseal.django.checks import check_replay_cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "mc": {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache"},
+    }
+    settings.HTTPSEAL = {"REPLAY_STORE": "cache:mc"}
+    assert [w.id for w in check_replay_cache(None)] == ["httpseal.W002"]
+    assert check_settings(None) == []
+    settings.HTTPSEAL = {"REPLAY_STORE": "cache:nowhere"}
+    assert any("CACHES lacks" in e.msg for e in check_settings(None))
+
+
+def test_a_redis_backed_django_cache_as_the_replay_store(client, settings, keys, redis_url):
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "replay": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url},
+    }
+    settings.HTTPSEAL = {"SCHEMES": ALL, "REPLAY_STORE": "cache:replay"}
+    assert check_settings(None) == []
+    for scheme, path in (("cavage", "/signed/notes/"), ("drf-hmac", "/notes/")):
+        request = request_for(scheme, path=path)
+        assert send(client, request).status_code in (200, 201)
+        assert send(client, request).status_code == 401
+    assert redis.Redis.from_url(redis_url).keys("*httpseal:replay:*")

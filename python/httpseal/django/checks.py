@@ -9,6 +9,9 @@
 - ``httpseal.E004``: a bad ``FOST_AUTHN_*`` value.
 - ``httpseal.W001``: ``SignatureMiddleware`` or ``SignatureAuthentication``
   in use with ``HTTPSEAL["SCHEMES"]`` empty (it accepts nothing).
+- ``httpseal.W002``: the replay store is a Memcached cache, which evicts
+  live entries under memory pressure (a cache that culls them, or is private
+  to one process, is an ``E001``).
 """
 
 from __future__ import annotations
@@ -99,3 +102,14 @@ def fost_problems() -> list[str]:
     if not isinstance(allow, bool):
         found.append("FOST_AUTHN_ALLOW_UNSIGNED_QUERY must be True or False")
     return found
+
+
+@register()
+def check_replay_cache(app_configs: Any, **kwargs: Any) -> list[Any]:
+    store = setting("REPLAY_STORE")
+    if not (isinstance(store, str) and store.startswith("cache:")):
+        return []
+    from httpseal.django.replay import cache_problems
+
+    _errors, warnings = cache_problems(store.removeprefix("cache:"))
+    return [Warning(message, id="httpseal.W002") for message in warnings]

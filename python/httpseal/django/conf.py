@@ -70,9 +70,15 @@ def replay_store() -> Any:
         return value
     found = _named_stores.get(value)
     if found is None:
-        from httpseal.replay import store_from
+        if value.startswith("cache:"):
+            from httpseal.django.replay import CacheReplayStore
 
-        found = _named_stores[value] = store_from(value)
+            found = CacheReplayStore(value.removeprefix("cache:"))
+        else:
+            from httpseal.replay import store_from
+
+            found = store_from(value)
+        _named_stores[value] = found
     return found
 
 
@@ -80,12 +86,18 @@ def _replay_problems() -> list[str]:
     value = setting("REPLAY_STORE")
     if value is None:
         return []
-    if isinstance(value, str) and not (
+    if isinstance(value, str) and value.startswith("cache:"):
+        from httpseal.django.replay import cache_problems
+
+        errors, _warnings = cache_problems(value.removeprefix("cache:"))
+        if errors:
+            return errors
+    elif isinstance(value, str) and not (
         value == "memory" or value.startswith(("redis://", "rediss://", "unix://"))
     ):
         return [
-            "HTTPSEAL['REPLAY_STORE'] must be 'memory', a redis:// URL or a store object,"
-            f" not {value[:64]!r}"
+            "HTTPSEAL['REPLAY_STORE'] must be 'memory', a redis:// URL, 'cache:<alias>'"
+            f" or a store object, not {value[:64]!r}"
         ]
     if not isinstance(value, str) and not callable(getattr(value, "check_and_record", None)):
         return ["HTTPSEAL['REPLAY_STORE'] must have a check_and_record(key, ttl_seconds) method"]

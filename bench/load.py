@@ -2,7 +2,7 @@
 loopback, the same DRF view unprotected and behind SignatureAuthentication
 and HMACAuthentication (drf-hmac, warm key cache). Rounds alternate the
 endpoints; the medians and their ratios are printed. Run it with
-``bash bench/load.sh`` (which installs wrk and gunicorn when missing)."""
+``bash bench/load.sh`` (which installs wrk when missing)."""
 
 from __future__ import annotations
 

@@ -100,7 +100,7 @@ def main(rounds: int = 5, seconds: int = 5) -> None:
     wrk = shutil.which("wrk")
     gunicorn = Path(sys.executable).parent / "gunicorn"
     if wrk is None or not gunicorn.exists():
-        raise SystemExit("wrk or gunicorn is missing: run bash bench/load.sh")
+        raise SystemExit("wrk or gunicorn is missing: run bash bench/load.sh (it installs both)")
     with tempfile.TemporaryDirectory() as directory:
         os.environ["HTTPSEAL_BENCH_DB"] = str(Path(directory) / "load.sqlite3")
         os.environ["DJANGO_SETTINGS_MODULE"] = "bench.load_settings"

@@ -3,7 +3,7 @@
 # bench/load.py (gunicorn comes with the test dependencies). bash bench/load.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -x .venv/bin/python ] || bash .ci/setup
+[ -x .venv/bin/gunicorn ] || bash .ci/setup
 if ! command -v wrk >/dev/null 2>&1; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

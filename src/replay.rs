@@ -12,9 +12,11 @@ use sha2::{Digest as _, Sha256};
 use crate::error::Result;
 use crate::keys::SchemeName;
 
-/// What identifies one signed request: the scheme, the key id the key store
-/// resolved, and the scheme's nonce or else the decoded MAC bytes (never
-/// header text, which has several spellings for one signature).
+/// What identifies one signed request: the scheme, the scheme's nonce or
+/// else the decoded MAC bytes (never header text, which has several
+/// spellings for one signature), and — for a nonce the client chose, which
+/// another client may choose too — the key identity the key store resolved
+/// (empty when the nonce is the MAC).
 #[derive(Debug, Clone, Copy)]
 pub struct ReplayKey<'a> {
     pub scheme: SchemeName,

@@ -276,3 +276,19 @@ def test_store_settings():
     with pytest.raises(TypeError):
         RedisReplayStore(42)
     assert "fail_open=False" in repr(RedisReplayStore("redis://127.0.0.1:1/0"))
+
+
+def test_a_respelled_key_id_is_the_same_request():
+    # A key store that resolves ids case-insensitively (as many databases
+    # compare text) accepts "CAV" for "cav"; the MAC does not cover keyId.
+    store = MemoryReplayStore()
+    v = verifier(
+        replay_store=store,
+        key_loader=lambda key_id: "cavage-secret" if key_id.lower() == "cav" else None,
+    )
+    method, path, query, headers, body = cavage_request()
+    send(v, (method, path, query, headers, body))
+    respelled = {**headers, "Authorization": headers["Authorization"].replace('"cav"', '"CAV"')}
+    assert respelled != headers
+    with pytest.raises(ReplayedRequest):
+        send(v, (method, path, query, respelled, body))

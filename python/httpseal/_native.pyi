@@ -307,8 +307,8 @@ class Verifier:
     its loader is asked for the key id ``""``, and ``path`` must be the path
     Flask-HMAC signs (Flask's decoded ``request.path``).
 
-    ``replay_store`` records each accepted request (its scheme, key id and
-    MAC) until its timestamp or expiry could no longer pass, and refuses the
+    ``replay_store`` records each accepted request (a digest of its scheme
+    and MAC) until its timestamp or expiry could no longer pass, and refuses the
     same request again (``ReplayedRequest``); it is consulted only after the
     MAC and freshness passed. It needs ``max_skew``; flask-hmac tokens carry
     no time and are never recorded. Two identical requests signed in the

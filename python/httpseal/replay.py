@@ -23,8 +23,8 @@ class ReplayStore(Protocol):
     ``SET key 1 NX EX ttl``, a cache's ``add``): ``True`` when recorded now,
     ``False`` when it was already there. What it raises becomes
     ``httpseal.ReplayStoreUnavailable`` (servers answer 503). Keys are
-    ``"httpseal:replay:"`` and 64 hex digits, a digest of the scheme, the key
-    id and the MAC: a store never sees a key id or a signature."""
+    ``"httpseal:replay:"`` and 64 hex digits, a digest of the scheme and the
+    MAC: a store never sees a key id or a signature."""
 
     def check_and_record(self, key: str, ttl_seconds: int) -> bool: ...
 

@@ -48,6 +48,7 @@ impl Policy {
             fost_url: fost::UrlPolicy {
                 require_expiry: true,
                 max_lifetime: None,
+                single_use: false,
             },
             token: token::Policy::default(),
         }
@@ -162,6 +163,9 @@ pub struct Prepared<'a> {
     pub timestamp: Option<i64>,
     /// Signed header names and values, for schemes that report them (FOST).
     pub signed_headers: Vec<(String, String)>,
+    /// Whether step 8 records it: every timestamped request; a signed URL
+    /// only when the server makes its links single-use.
+    pub recorded: bool,
 }
 
 /// What the adapter knows beyond the request itself.
@@ -190,7 +194,11 @@ pub fn prepare<'a>(
         Found::FostUrl(params) => {
             let host = req.header("host").unwrap_or_default();
             let path = decoded_path(req.path);
-            fost::prepare_url(params, &host, &path, req.query, policy.fost_url)
+            let mut prepared = fost::prepare_url(params, &host, &path, req.query, policy.fost_url)?;
+            // A single-use link is spent by a GET only: a HEAD (a link
+            // checker, an unfurler asking for headers) leaves it usable.
+            prepared.recorded = policy.fost_url.single_use && req.method == "GET";
+            Ok(prepared)
         }
         Found::Token(token) => token::prepare(&token, req, &policy.token),
     }
@@ -266,14 +274,16 @@ pub fn check(
     // spellings a key store may resolve alike (case under a case-insensitive
     // database), and two ids sharing a secret must not replay each other's
     // requests.
-    replay.check_and_record(
-        &ReplayKey {
-            scheme: prepared.scheme,
-            key_id: "",
-            nonce: &prepared.claimed,
-        },
-        ttl,
-    )?;
+    if prepared.recorded {
+        replay.check_and_record(
+            &ReplayKey {
+                scheme: prepared.scheme,
+                key_id: "",
+                nonce: &prepared.claimed,
+            },
+            ttl,
+        )?;
+    }
     Ok(Verified {
         scheme: prepared.scheme,
         key_id: prepared.key_id.into_owned(),

@@ -34,7 +34,7 @@ def keys(django_user_model, settings):
 
 @pytest.mark.parametrize(("scheme", "key_id"), SCHEMES)
 def test_the_generic_adapters_accept_a_request_once(client, settings, keys, scheme, key_id, caplog):
-    settings.HTTPSEAL = {"SCHEMES": ALL, "REPLAY_STORE": "memory"}
+    settings.HTTPSEAL = {"SCHEMES": ALL, "REPLAY_STORE": "memory", "FOST_URL_SINGLE_USE": True}
     request = request_for(scheme, path="/signed/notes/")
     assert send(client, request).status_code == 200
     with caplog.at_level(logging.WARNING):
@@ -56,7 +56,7 @@ def test_the_generic_adapters_accept_a_request_once(client, settings, keys, sche
     ],
 )
 def test_the_legacy_classes_use_the_same_store(client, settings, keys, scheme, path, accepted):
-    settings.HTTPSEAL = {"REPLAY_STORE": "memory"}
+    settings.HTTPSEAL = {"REPLAY_STORE": "memory", "FOST_URL_SINGLE_USE": True}
     request = request_for(scheme, path=path)
     assert send(client, request).status_code == accepted
     assert send(client, request).status_code == 401
@@ -159,3 +159,11 @@ def test_a_redis_backed_django_cache_as_the_replay_store(client, settings, keys,
         assert send(client, request).status_code in (200, 201)
         assert send(client, request).status_code == 401
     assert redis.Redis.from_url(redis_url).keys("*httpseal:replay:*")
+
+
+def test_signed_urls_stay_reusable_unless_single_use(client, settings, keys):
+    settings.HTTPSEAL = {"REPLAY_STORE": "memory"}
+    request = request_for("fost-url", path="/fost/notes/")
+    assert [send(client, request).status_code for _ in range(3)] == [200, 200, 200]
+    settings.HTTPSEAL = {"FOST_URL_SINGLE_USE": True}
+    assert any("needs HTTPSEAL['REPLAY_STORE']" in e.msg for e in check_settings(None))

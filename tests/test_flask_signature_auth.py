@@ -306,7 +306,7 @@ class DownStore:
 
 @pytest.mark.parametrize("kind", REQUESTS)
 def test_a_replay_is_refused_with_the_memory_store(kind, caplog):
-    app, _ = make_app(replay_store="memory")
+    app, _ = make_app(replay_store="memory", fost_url_single_use=kind == "fost-url")
     request = REQUESTS[kind]()
     assert send(app, request).status_code == 200
     with caplog.at_level(logging.WARNING):

@@ -51,7 +51,8 @@ class DictStore:
 @pytest.mark.parametrize("store", [MemoryReplayStore, DictStore], ids=["memory", "python"])
 @pytest.mark.parametrize("kind", REQUESTS)
 def test_a_request_is_accepted_once(kind, store):
-    v = verifier(replay_store=store())
+    # A signed URL only when its links are single-use (see below).
+    v = verifier(replay_store=store(), fost_url_single_use=kind == "fost-url")
     request = REQUESTS[kind]()
     assert send(v, request) is not None
     with pytest.raises(ReplayedRequest) as info:
@@ -64,7 +65,7 @@ def test_a_request_is_accepted_once(kind, store):
 
 def test_an_entry_lives_exactly_as_long_as_the_request_could_pass():
     store = DictStore()
-    v = verifier(replay_store=store, max_skew=300)
+    v = verifier(replay_store=store, max_skew=300, fost_url_single_use=True)
     send(v, cavage_request(at=NOW - 100))  # passes until NOW + 200
     send(v, fost_url(expires=NOW + 60))  # passes until NOW + 60
     assert sorted(store.entries.values()) == [61, 201]
@@ -292,3 +293,19 @@ def test_a_respelled_key_id_is_the_same_request():
     assert respelled != headers
     with pytest.raises(ReplayedRequest):
         send(v, (method, path, query, respelled, body))
+
+
+def test_signed_urls_are_reusable_unless_single_use_and_only_a_get_spends_one():
+    reusable = verifier(replay_store=MemoryReplayStore())
+    url = fost_url()
+    for _ in range(3):
+        assert send(reusable, url).scheme == "fost"
+    single = verifier(replay_store=MemoryReplayStore(), fost_url_single_use=True)
+    method, path, query, headers, body = fost_url(path="/once")
+    for _ in range(2):
+        assert send(single, ("HEAD", path, query, headers, body)) is not None
+    assert send(single, (method, path, query, headers, body)) is not None
+    with pytest.raises(ReplayedRequest):
+        send(single, (method, path, query, headers, body))
+    with pytest.raises(ValueError, match="needs a replay_store"):
+        verifier(fost_url_single_use=True)

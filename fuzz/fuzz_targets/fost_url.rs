@@ -13,6 +13,7 @@ fuzz_target!(|input: (&str, &str, &str, bool, Option<u32>, i64)| {
     let policy = UrlPolicy {
         require_expiry,
         max_lifetime: max_lifetime.map(u64::from),
+        single_use: false,
     };
     let secrets = [Secret::Raw(SecretBytes::Borrowed(b"secret"))];
     let _ = verify_url(

@@ -311,7 +311,9 @@ class Verifier:
     and MAC) until its timestamp or expiry could no longer pass, and refuses the
     same request again (``ReplayedRequest``); it is consulted only after the
     MAC and freshness passed. It needs ``max_skew``; flask-hmac tokens carry
-    no time and are never recorded. Two identical requests signed in the
+    no time and are never recorded. A FOST signed URL is recorded only with
+    ``fost_url_single_use=True``, on its first GET (a HEAD does not spend it),
+    so the link works once until it expires. Two identical requests signed in the
     same second are one request to it.
     """
 
@@ -329,6 +331,7 @@ class Verifier:
         fost_allow_unsigned_query: bool = False,
         fost_url_require_expiry: bool = True,
         fost_url_max_lifetime: Optional[float] = None,
+        fost_url_single_use: bool = False,
         flask_hmac_header: str = "HMAC",
         flask_hmac_encoding: _Encoding = "base64url",
         flask_hmac_digest: _Digest = "sha256",

@@ -254,6 +254,7 @@ pub fn verify_fost_url(
     let policy = UrlPolicy {
         require_expiry,
         max_lifetime: window_arg(max_lifetime, "max_lifetime")?,
+        single_use: false,
     };
     let now = now_arg(now)?;
     let (host, path, query) = (

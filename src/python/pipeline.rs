@@ -62,7 +62,7 @@ impl Verifier {
         *, schemes, key_loader, max_skew=Some(300.0),
         cavage_required_headers=None, cavage_algorithms=None, cavage_legacy_digests=false,
         cavage_query_rule="draft", drf_hostname="host", fost_allow_unsigned_query=false,
-        fost_url_require_expiry=true, fost_url_max_lifetime=None,
+        fost_url_require_expiry=true, fost_url_max_lifetime=None, fost_url_single_use=false,
         flask_hmac_header="HMAC", flask_hmac_encoding="base64url", flask_hmac_digest="sha256",
         replay_store=None,
     ))]
@@ -79,6 +79,7 @@ impl Verifier {
         fost_allow_unsigned_query: bool,
         fost_url_require_expiry: bool,
         fost_url_max_lifetime: Option<f64>,
+        fost_url_single_use: bool,
         flask_hmac_header: &str,
         flask_hmac_encoding: &str,
         flask_hmac_digest: &str,
@@ -128,9 +129,15 @@ impl Verifier {
         policy.fost_url = fost::UrlPolicy {
             require_expiry: fost_url_require_expiry,
             max_lifetime: window_arg(fost_url_max_lifetime, "fost_url_max_lifetime")?,
+            single_use: fost_url_single_use,
         };
         policy.token = token_policy(flask_hmac_header, flask_hmac_encoding, flask_hmac_digest)?;
         let replay = Store::from_arg(replay_store)?;
+        if fost_url_single_use && replay.is_none() {
+            return Err(PyValueError::new_err(
+                "fost_url_single_use needs a replay_store to remember spent links",
+            ));
+        }
         if replay.is_some() && max_skew_s.is_none() {
             return Err(PyValueError::new_err(
                 "a replay store needs max_skew: without a freshness window a captured request \

@@ -450,6 +450,7 @@ pub fn prepare<'a>(params: Params<'a>, req: &Request<'a>, policy: &Policy) -> Re
         act_as: None,
         timestamp,
         signed_headers: Vec::new(),
+        recorded: true,
     })
 }
 

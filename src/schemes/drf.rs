@@ -165,6 +165,7 @@ pub fn prepare_message<'a>(
         act_as: None,
         timestamp: Some(stamp),
         signed_headers: Vec::new(),
+        recorded: true,
     })
 }
 

@@ -435,6 +435,7 @@ pub fn prepare_request<'a>(
             .iter()
             .map(|(n, v)| (n.to_string(), v.to_string()))
             .collect(),
+        recorded: true,
     })
 }
 
@@ -502,6 +503,9 @@ pub struct UrlPolicy {
     pub require_expiry: bool,
     /// Refuse URLs that expire further than this from now.
     pub max_lifetime: Option<u64>,
+    /// Record a URL's signature in the replay store on its first GET, so the
+    /// link works once until it expires.
+    pub single_use: bool,
 }
 
 /// The pipeline's step 3 for a signed URL (`host` as the `Host` header has
@@ -557,6 +561,7 @@ pub fn prepare_url<'a>(
         act_as: None,
         timestamp: None,
         signed_headers: Vec::new(),
+        recorded: false,
     })
 }
 
@@ -844,6 +849,7 @@ mod tests {
         let policy = UrlPolicy {
             require_expiry: true,
             max_lifetime: Some(3600),
+            single_use: false,
         };
         let doc = url_document("h.example", "/f", "q=v", "2000");
         let sig = sha1_hmac(b"k-secret", doc.as_bytes());

@@ -58,6 +58,7 @@ pub fn prepare<'a>(token: &str, req: &Request<'a>, policy: &Policy) -> Result<Pr
         act_as: None,
         timestamp: None,
         signed_headers: Vec::new(),
+        recorded: false, // no time: nothing bounds its life
     })
 }
 

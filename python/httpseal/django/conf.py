@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     # FOST URL signing
     "FOST_URL_REQUIRE_EXPIRY": True,  # refuse signed URLs without _e
     "FOST_URL_MAX_LIFETIME": None,  # seconds; refuse URLs expiring later than this from now
+    "FOST_URL_SINGLE_USE": False,  # a signed URL works once (needs REPLAY_STORE)
 }
 
 CHOICES = {
@@ -85,6 +86,8 @@ def replay_store() -> Any:
 def _replay_problems() -> list[str]:
     value = setting("REPLAY_STORE")
     if value is None:
+        if setting("FOST_URL_SINGLE_USE") is True:
+            return ["HTTPSEAL['FOST_URL_SINGLE_USE'] needs HTTPSEAL['REPLAY_STORE']"]
         return []
     if isinstance(value, str) and value.startswith("cache:"):
         from httpseal.django.replay import cache_problems
@@ -129,7 +132,12 @@ def problems() -> list[str]:
             isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0
         ):
             found.append(f"HTTPSEAL[{name!r}] must be a non-negative number of seconds or None")
-    for name in ("CAVAGE_LEGACY_DIGESTS", "FOST_URL_REQUIRE_EXPIRY", "AUTO_CREATE_KEYS"):
+    for name in (
+        "CAVAGE_LEGACY_DIGESTS",
+        "FOST_URL_REQUIRE_EXPIRY",
+        "FOST_URL_SINGLE_USE",
+        "AUTO_CREATE_KEYS",
+    ):
         if not isinstance(setting(name), bool):
             found.append(f"HTTPSEAL[{name!r}] must be True or False")
     schemes = setting("SCHEMES")

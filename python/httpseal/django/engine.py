@@ -173,6 +173,7 @@ def verifier(schemes: Sequence[str]) -> Verifier:
             ),
             fost_url_require_expiry=bool(setting("FOST_URL_REQUIRE_EXPIRY")),
             fost_url_max_lifetime=setting("FOST_URL_MAX_LIFETIME"),
+            fost_url_single_use=bool(setting("FOST_URL_SINGLE_USE")),
             replay_store=replay_store(),
         )
     return found

@@ -71,6 +71,7 @@ def verifier() -> Verifier:
         bool(setting("FOST_URL_REQUIRE_EXPIRY")),
         setting("FOST_URL_MAX_LIFETIME"),
         replay_store(),
+        bool(setting("FOST_URL_SINGLE_USE")),
     )
     found = _verifiers.get(options)
     if found is None:
@@ -84,6 +85,7 @@ def verifier() -> Verifier:
             fost_url_require_expiry=options[2],
             fost_url_max_lifetime=options[3],
             replay_store=options[4],
+            fost_url_single_use=options[5],
         )
     return found
 

@@ -45,6 +45,7 @@ VERIFIER_OPTIONS = (
     "fost_allow_unsigned_query",
     "fost_url_require_expiry",
     "fost_url_max_lifetime",
+    "fost_url_single_use",
 )
 # Options of this adapter itself.
 ADAPTER_OPTIONS = ("realm", "drf_body", "replay_store")

@@ -1,6 +1,7 @@
 """Requests per second under load: wrk against one gunicorn worker on
 loopback, the same DRF view unprotected and behind SignatureAuthentication
-and HMACAuthentication (drf-hmac, warm key cache). Rounds alternate the
+and HMACAuthentication (drf-hmac, warm key cache), and SignatureAuthentication
+with the Redis replay store. Rounds alternate the
 endpoints; the medians and their ratios are printed. Run it with
 ``bash bench/load.sh`` (which installs wrk when missing)."""
 
@@ -62,22 +63,60 @@ def prepare_database() -> str:
     return HMACKey.objects.create(user=user, secret=DRF_SECRET).key
 
 
-def lua_script(key_id: str, path: str, directory: str) -> str:
-    """A wrk script sending one drf-hmac POST, signed now."""
+def lua_script(key_id: str, path: str, directory: str, tag: str, count: int = 15_000) -> str:
+    """A wrk script cycling through ``count`` distinct drf-hmac POSTs, signed
+    now (distinct, so that a replay store accepts every one)."""
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    body = json.dumps(DRF_DATA)
-    compact = json.dumps(DRF_DATA, separators=(",", ":")).encode()
-    signature = httpseal.sign_drf(DRF_SECRET, "POST", "127.0.0.1", path, stamp, compact)
-    script = Path(directory) / "post.lua"
-    script.write_text(
-        'wrk.method = "POST"\n'
-        f"wrk.body = {json.dumps(body)}\n"
-        'wrk.headers["Content-Type"] = "application/json"\n'
-        f'wrk.headers["Key"] = "{key_id}"\n'
-        f'wrk.headers["Signature"] = "{signature}"\n'
-        f'wrk.headers["Timestamp"] = "{stamp}"\n'
-    )
+    lines = [
+        "local requests = {}",
+        f'local headers = {{["Content-Type"] = "application/json", ["Key"] = "{key_id}",'
+        f' ["Timestamp"] = "{stamp}"}}',
+    ]
+    for n in range(count):
+        data = {**DRF_DATA, "n": n, "tag": tag}
+        compact = json.dumps(data, separators=(",", ":"))
+        signature = httpseal.sign_drf(
+            DRF_SECRET, "POST", "127.0.0.1", path, stamp, compact.encode()
+        )
+        lines.append(
+            f'headers["Signature"] = "{signature}";'
+            f' requests[{n + 1}] = wrk.format("POST", "{path}", headers, {json.dumps(compact)})'
+        )
+    lines += [
+        "local i = 0",
+        "request = function()",
+        "  i = i % #requests + 1",
+        "  return requests[i]",
+        "end",
+    ]
+    script = Path(directory) / f"post-{tag}.lua"
+    script.write_text("\n".join(lines) + "\n")
     return str(script)
+
+
+def start_redis(directory: str) -> tuple[subprocess.Popen, str]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise SystemExit("redis-server is missing: run bash .ci/setup")
+    port = free_port()
+    options = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory]
+    server = subprocess.Popen(  # noqa: S603 (a fixed argument list, no shell)
+        [binary, "--port", str(port), *options], stdout=subprocess.DEVNULL
+    )
+    wait_for(port, server)
+    return server, f"redis://127.0.0.1:{port}/0"
+
+
+def start_gunicorn(gunicorn: Path, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    app = "django.core.wsgi:get_wsgi_application()"
+    server = subprocess.Popen(  # noqa: S603 (a fixed argument list, no shell)
+        [gunicorn, "-w", "1", "-b", f"127.0.0.1:{port}", "--log-level", "warning", app],
+        cwd=ROOT,
+        env=env,
+    )
+    wait_for(port, server)
+    return server, port
 
 
 def requests_per_second(wrk: str, url: str, script: str, seconds: int) -> float:
@@ -105,27 +144,33 @@ def main(rounds: int = 5, seconds: int = 5) -> None:
         os.environ["HTTPSEAL_BENCH_DB"] = str(Path(directory) / "load.sqlite3")
         os.environ["DJANGO_SETTINGS_MODULE"] = "bench.load_settings"
         key_id = prepare_database()
-        port = free_port()
-        app = "django.core.wsgi:get_wsgi_application()"
-        server = subprocess.Popen(  # noqa: S603 (a fixed argument list, no shell)
-            [gunicorn, "-w", "1", "-b", f"127.0.0.1:{port}", "--log-level", "warning", app],
-            cwd=ROOT,
-            env=os.environ.copy(),
-        )
+        servers: list[subprocess.Popen] = []
         try:
-            wait_for(port, server)
-            samples: dict[str, list[float]] = {name: [] for name in ENDPOINTS}
+            redis_server, redis_url = start_redis(directory)
+            servers.append(redis_server)
+            plain_server, port = start_gunicorn(gunicorn, os.environ.copy())
+            servers.append(plain_server)
+            guarded_server, guarded_port = start_gunicorn(
+                gunicorn, {**os.environ, "HTTPSEAL_BENCH_REPLAY_STORE": redis_url}
+            )
+            servers.append(guarded_server)
+            # name -> (port, path)
+            targets = {name: (port, f"/{name}/") for name in ENDPOINTS}
+            targets["redis"] = (guarded_port, "/generic/")
+            samples: dict[str, list[float]] = {name: [] for name in targets}
             for round_ in range(rounds):
-                order = ENDPOINTS if round_ % 2 == 0 else ENDPOINTS[::-1]
+                order = list(targets) if round_ % 2 == 0 else list(targets)[::-1]
                 for name in order:
-                    path = f"/{name}/"
-                    script = lua_script(key_id, path, directory)
-                    url = f"http://127.0.0.1:{port}{path}"
+                    target_port, path = targets[name]
+                    script = lua_script(key_id, path, directory, f"{name}-{round_}")
+                    url = f"http://127.0.0.1:{target_port}{path}"
                     samples[name].append(requests_per_second(wrk, url, script, seconds))
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=30)
     plain = statistics.median(samples["plain"])
+    generic = statistics.median(samples["generic"])
     print(f"wrk -t1 -c8, one gunicorn worker, {rounds} rounds of {seconds} s, medians:")
     print(f"  {'no authentication':<48} {plain:9.0f} req/s")
     for name, label in (
@@ -135,6 +180,11 @@ def main(rounds: int = 5, seconds: int = 5) -> None:
         rate = statistics.median(samples[name])
         verdict = "ok" if rate / plain >= TARGET else "MISS"
         print(f"  {label:<48} {rate:9.0f} req/s {rate / plain:6.2f}x  ≥{TARGET:g}x {verdict}")
+    rate = statistics.median(samples["redis"])
+    print(
+        f"  {'the same with the Redis replay store':<48} {rate:9.0f} req/s {rate / generic:6.2f}x"
+        " of SignatureAuthentication without it"
+    )
 
 
 if __name__ == "__main__":

@@ -21,3 +21,5 @@ USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 REST_FRAMEWORK = {"UNAUTHENTICATED_USER": None}
 HTTPSEAL = {"SCHEMES": ["drf-hmac"]}
+if os.environ.get("HTTPSEAL_BENCH_REPLAY_STORE"):
+    HTTPSEAL["REPLAY_STORE"] = os.environ["HTTPSEAL_BENCH_REPLAY_STORE"]

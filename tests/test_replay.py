@@ -175,6 +175,12 @@ def test_bad_replay_settings_fail_at_construction(kwargs, error):
         verifier(**kwargs)
     with pytest.raises(ValueError):
         MemoryReplayStore(max_entries=0)
+    with pytest.raises(ValueError):
+        MemoryReplayStore(max_entries=-1)
+    for wrong in ("10", 1.5, True):
+        with pytest.raises(TypeError):
+            MemoryReplayStore(max_bytes=wrong)
+    assert MemoryReplayStore(max_entries=10**30, max_bytes=1 << 20).capacity > 0
 
 
 def test_the_protocol_describes_python_stores():

@@ -32,8 +32,16 @@ pub struct MemoryReplayStore {
 #[pymethods]
 impl MemoryReplayStore {
     #[new]
-    #[pyo3(signature = (*, max_entries = 100_000, max_bytes = 16 * 1024 * 1024))]
-    fn new(max_entries: usize, max_bytes: usize) -> PyResult<Self> {
+    #[pyo3(
+        signature = (*, max_entries = None, max_bytes = None),
+        text_signature = "(*, max_entries=100000, max_bytes=16777216)"
+    )]
+    fn new(
+        max_entries: Option<&Bound<'_, PyAny>>,
+        max_bytes: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let max_entries = max_entries.map_or(Ok(100_000), |v| size_arg(v, "max_entries"))?;
+        let max_bytes = max_bytes.map_or(Ok(16 * 1024 * 1024), |v| size_arg(v, "max_bytes"))?;
         let store = MemoryStore::new(max_entries, max_bytes);
         if store.capacity() == 0 {
             return Err(PyValueError::new_err(
@@ -60,6 +68,24 @@ impl MemoryReplayStore {
             self.store.capacity()
         )
     }
+}
+
+/// A non-negative int (a bool is a mistake); a bound beyond memory is
+/// simply large.
+fn size_arg(value: &Bound<'_, PyAny>, name: &str) -> PyResult<usize> {
+    if value.is_instance_of::<PyBool>() || !value.is_instance_of::<pyo3::types::PyInt>() {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be an int, not {}",
+            type_name(value)
+        )));
+    }
+    let wide: i128 = value.extract().unwrap_or(i128::MAX);
+    if wide < 0 {
+        return Err(PyValueError::new_err(format!(
+            "{name} must not be negative"
+        )));
+    }
+    Ok(usize::try_from(wide).unwrap_or(usize::MAX))
 }
 
 /// The store a `Verifier` consults.

@@ -20,6 +20,20 @@ def hmac_key(user):
     return HMACKey.objects.create(user=user)
 
 
+@pytest.fixture
+def keys_named_as_users(settings, django_user_model):
+    """An HMACKey per key id of tests.signed_requests, each for a user of the
+    same name, and FOST_AUTHN_GET_SECRET serving the same secrets."""
+    from httpseal.django.models import HMACKey
+
+    from tests import signed_requests as signed
+
+    for key_id, secret in signed.SECRETS.items():
+        user = django_user_model.objects.create_user(username=key_id)
+        HMACKey.objects.create(key=key_id, secret=secret, user=user)
+    settings.FOST_AUTHN_GET_SECRET = lambda request, key: signed.SECRETS.get(key)
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
     """A real redis-server on a free loopback port for this test session,

@@ -37,16 +37,6 @@ def test_rotation_a_retired_and_a_current_secret_both_verify(
     assert send(client, neither).status_code == 401
 
 
-@pytest.fixture
-def every_key(settings, django_user_model):
-    from tests.test_django_signature import HMACKey
-
-    for key_id, secret in signed.SECRETS.items():
-        user = django_user_model.objects.create_user(username=key_id)
-        HMACKey.objects.create(key=key_id, secret=secret, user=user)
-    settings.FOST_AUTHN_GET_SECRET = lambda request, key: signed.SECRETS.get(key)
-
-
 @pytest.mark.parametrize(
     ("scheme", "key_id", "auth"),
     [
@@ -56,7 +46,7 @@ def every_key(settings, django_user_model):
         ("cavage", "cav", "Verified"),
     ],
 )
-def test_one_class_per_scheme_on_one_endpoint(client, every_key, scheme, key_id, auth):
+def test_one_class_per_scheme_on_one_endpoint(client, keys_named_as_users, scheme, key_id, auth):
     response = send(client, request_for(scheme, path="/every/notes/"))
     assert response.status_code == 200, response.content
     assert response.json() == {"user": key_id, "auth": auth}
@@ -66,7 +56,9 @@ def test_one_class_per_scheme_on_one_endpoint(client, every_key, scheme, key_id,
     assert wrong["WWW-Authenticate"] == 'HMAC realm="api"'
 
 
-def test_middleware_for_one_scheme_and_a_drf_class_for_another(client, settings, every_key):
+def test_middleware_for_one_scheme_and_a_drf_class_for_another(
+    client, settings, keys_named_as_users
+):
     settings.HTTPSEAL = {"SCHEMES": ["cavage"]}
     settings.MIDDLEWARE = MIDDLEWARE
     # drf-hmac is not the middleware's: the DRF class verifies it.

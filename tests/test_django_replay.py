@@ -10,7 +10,6 @@ from django.test import Client
 
 from httpseal.django.checks import check_settings
 
-from tests import signed_requests as signed
 from tests.test_django_signature import ALL, MIDDLEWARE, SCHEMES, request_for, send
 
 pytestmark = pytest.mark.django_db
@@ -21,19 +20,10 @@ class DownStore:
         raise ConnectionError("refused")
 
 
-@pytest.fixture
-def keys(django_user_model, settings):
-    from httpseal.django.models import HMACKey
-
-    for key_id, secret in signed.SECRETS.items():
-        user = django_user_model.objects.create_user(username=key_id)
-        HMACKey.objects.create(key=key_id, secret=secret, user=user)
-    settings.FOST_AUTHN_GET_SECRET = lambda request, key: signed.SECRETS.get(key)
-    settings.FOST_AUTHN_MISSIGNED_SLEEP_TIME = 0
-
-
 @pytest.mark.parametrize(("scheme", "key_id"), SCHEMES)
-def test_the_generic_adapters_accept_a_request_once(client, settings, keys, scheme, key_id, caplog):
+def test_the_generic_adapters_accept_a_request_once(
+    client, settings, keys_named_as_users, scheme, key_id, caplog
+):
     settings.HTTPSEAL = {"SCHEMES": ALL, "REPLAY_STORE": "memory", "FOST_URL_SINGLE_USE": True}
     request = request_for(scheme, path="/signed/notes/")
     assert send(client, request).status_code == 200
@@ -55,14 +45,16 @@ def test_the_generic_adapters_accept_a_request_once(client, settings, keys, sche
         ("fost-url", "/fost/notes/", 200),
     ],
 )
-def test_the_legacy_classes_use_the_same_store(client, settings, keys, scheme, path, accepted):
+def test_the_legacy_classes_use_the_same_store(
+    client, settings, keys_named_as_users, scheme, path, accepted
+):
     settings.HTTPSEAL = {"REPLAY_STORE": "memory", "FOST_URL_SINGLE_USE": True}
     request = request_for(scheme, path=path)
     assert send(client, request).status_code == accepted
     assert send(client, request).status_code == 401
 
 
-def test_fost_middleware_refuses_a_replayed_request(client, settings, keys):
+def test_fost_middleware_refuses_a_replayed_request(client, settings, keys_named_as_users):
     settings.HTTPSEAL = {"REPLAY_STORE": "memory"}
     request = request_for("fost", path="/whoami/")
     assert send(client, request).json()["user"] == "fost"
@@ -79,7 +71,9 @@ def test_fost_middleware_refuses_a_replayed_request(client, settings, keys):
         ("/whoami/", "fost", None),
     ],
 )
-def test_a_store_outage_is_503_everywhere(client, settings, keys, path, scheme, middleware, caplog):
+def test_a_store_outage_is_503_everywhere(
+    client, settings, keys_named_as_users, path, scheme, middleware, caplog
+):
     settings.HTTPSEAL = {"SCHEMES": ALL, "REPLAY_STORE": DownStore()}
     if middleware:
         settings.MIDDLEWARE = middleware
@@ -104,7 +98,7 @@ def test_bad_replay_settings_are_system_check_errors(settings, store, options, m
     assert any(message in e.msg for e in errors), errors
 
 
-def test_redis_as_the_django_replay_store(client, settings, keys, redis_url):
+def test_redis_as_the_django_replay_store(client, settings, keys_named_as_users, redis_url):
     import redis
 
     redis.Redis.from_url(redis_url).flushdb()
@@ -144,7 +138,9 @@ def test_memcached_is_warned_about_and_a_missing_alias_refused(settings):
     assert any("CACHES lacks" in e.msg for e in check_settings(None))
 
 
-def test_a_redis_backed_django_cache_as_the_replay_store(client, settings, keys, redis_url):
+def test_a_redis_backed_django_cache_as_the_replay_store(
+    client, settings, keys_named_as_users, redis_url
+):
     import redis
 
     redis.Redis.from_url(redis_url).flushdb()
@@ -161,7 +157,7 @@ def test_a_redis_backed_django_cache_as_the_replay_store(client, settings, keys,
     assert redis.Redis.from_url(redis_url).keys("*httpseal:replay:*")
 
 
-def test_signed_urls_stay_reusable_unless_single_use(client, settings, keys):
+def test_signed_urls_stay_reusable_unless_single_use(client, settings, keys_named_as_users):
     settings.HTTPSEAL = {"REPLAY_STORE": "memory"}
     request = request_for("fost-url", path="/fost/notes/")
     assert [send(client, request).status_code for _ in range(3)] == [200, 200, 200]

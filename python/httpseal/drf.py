@@ -148,25 +148,23 @@ def _load_legacy_hmac_key(key_id: str) -> str | None:
     return hmac_key.secret  # hex, decoded by the core as drf-hmac always has
 
 
-_legacy_verifiers: dict[Any, Verifier] = {}
+_legacy_verifiers = engine.Verifiers()
 
 
 def _legacy_hmac_verifier() -> Verifier:
     """drf-hmac alone, with ``DRF_HMAC_MAX_SKEW``; the hostname is whatever
     ``get_hostname`` returns, handed to the core as the host."""
-    options = (setting("DRF_HMAC_MAX_SKEW"), replay_store())
-    found = _legacy_verifiers.get(options)
-    if found is None:
-        if len(_legacy_verifiers) > 8:  # settings overridden in tests: keep a few
-            _legacy_verifiers.clear()
-        found = _legacy_verifiers[options] = Verifier(
+    max_skew, store = setting("DRF_HMAC_MAX_SKEW"), replay_store()
+    return _legacy_verifiers.get(
+        (max_skew, store),
+        lambda: Verifier(
             schemes=["drf-hmac"],
             key_loader=_load_legacy_hmac_key,
-            max_skew=options[0],
+            max_skew=max_skew,
             drf_hostname="host",
-            replay_store=options[1],
-        )
-    return found
+            replay_store=store,
+        ),
+    )
 
 
 class FostAuthentication(BaseAuthentication):

@@ -12,7 +12,10 @@ import logging
 import threading
 from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["RedisReplayStore", "ReplayStore", "store_from"]
+__all__ = ["REDIS_URL_SCHEMES", "RedisReplayStore", "ReplayStore", "store_from"]
+
+# URLs that name a Redis server (redis-py's from_url).
+REDIS_URL_SCHEMES = ("redis://", "rediss://", "unix://")
 
 logger = logging.getLogger("httpseal.replay")
 
@@ -110,6 +113,6 @@ def store_from(value: Any, *, memory: Any = None) -> Any:
         from httpseal._native import MemoryReplayStore
 
         return (memory or MemoryReplayStore)()
-    if value.startswith(("redis://", "rediss://", "unix://")):
+    if value.startswith(REDIS_URL_SCHEMES):
         return RedisReplayStore(value)
     raise ValueError("a replay store setting must be 'memory', a redis:// URL or a store object")

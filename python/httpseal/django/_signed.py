@@ -14,7 +14,7 @@ from django.http.request import RawPostDataException, UnreadablePostError
 
 from httpseal._drf_json import Unsignable, compact, refuse_repeated_keys
 
-__all__ = ["Unsignable", "body", "drf_json", "host"]
+__all__ = ["Unsignable", "allowed_host", "body", "drf_json", "host"]
 
 
 def body(request: Any) -> bytes:
@@ -38,6 +38,16 @@ def host(request: Any) -> str:
         return request.get_host()
     except SuspiciousOperation:  # DisallowedHost
         raise Unsignable("the Host header is not allowed") from None
+
+
+def allowed_host(request: Any) -> str | None:
+    """``host(request)``, or ``None`` when ``ALLOWED_HOSTS`` refuses it; the
+    core then reads the raw ``Host`` header, and a request that verifies is
+    refused by the caller."""
+    try:
+        return host(request)
+    except Unsignable:
+        return None
 
 
 def drf_json(request: Any) -> bytes:

@@ -84,6 +84,8 @@ def replay_store() -> Any:
 
 
 def _replay_problems() -> list[str]:
+    from httpseal.replay import REDIS_URL_SCHEMES
+
     value = setting("REPLAY_STORE")
     if value is None:
         if setting("FOST_URL_SINGLE_USE") is True:
@@ -95,9 +97,7 @@ def _replay_problems() -> list[str]:
         errors, _warnings = cache_problems(value.removeprefix("cache:"))
         if errors:
             return errors
-    elif isinstance(value, str) and not (
-        value == "memory" or value.startswith(("redis://", "rediss://", "unix://"))
-    ):
+    elif isinstance(value, str) and not (value == "memory" or value.startswith(REDIS_URL_SCHEMES)):
         return [
             "HTTPSEAL['REPLAY_STORE'] must be 'memory', a redis:// URL, 'cache:<alias>'"
             f" or a store object, not {value[:64]!r}"

@@ -150,6 +150,24 @@ def key_loader() -> Callable[[str], Any]:
     return load_hmac_key if path is None else _imported(path)
 
 
+class Verifiers:
+    """Verifiers built once per tuple of the settings they depend on; only a
+    few are kept (tests that override settings would otherwise pile them up)."""
+
+    KEEP = 8
+
+    def __init__(self) -> None:
+        self._built: dict[tuple[Any, ...], Verifier] = {}
+
+    def get(self, options: tuple[Any, ...], build: Callable[[], Verifier]) -> Verifier:
+        found = self._built.get(options)
+        if found is None:
+            if len(self._built) >= self.KEEP:
+                self._built.clear()
+            found = self._built[options] = build()
+        return found
+
+
 _verifiers: dict[tuple[str, ...], Verifier] = {}
 
 
@@ -242,12 +260,9 @@ def authenticate(
     """Runs ``request`` (a Django ``HttpRequest``) through the pipeline for
     ``schemes``. ``drf_data`` is what drf-hmac signs after its timestamp
     line; by default it is derived from the body."""
-    host, bad_host = None, False
-    if signs_host(schemes):
-        try:
-            host = _signed.host(request)
-        except _signed.Unsignable:
-            bad_host = True
+    checks_host = signs_host(schemes)
+    host = _signed.allowed_host(request) if checks_host else None
+    bad_host = checks_host and host is None
     token = _loaded.set(None)
     try:
         verified = verifier(schemes).verify_environ(

@@ -60,43 +60,36 @@ def _load_secret(key: str) -> Any:
     return get_secret(_current.get(), key)
 
 
-_verifiers: dict[tuple[Any, ...], Verifier] = {}
+_verifiers = engine.Verifiers()
 
 
 def verifier() -> Verifier:
     """The FOST ``Verifier`` for the current ``FOST_AUTHN_*`` settings."""
-    options = (
-        getattr(settings, "FOST_AUTHN_MAXIMUM_CLOCK_SKEW", 300),
-        bool(getattr(settings, "FOST_AUTHN_ALLOW_UNSIGNED_QUERY", False)),
-        bool(setting("FOST_URL_REQUIRE_EXPIRY")),
-        setting("FOST_URL_MAX_LIFETIME"),
-        replay_store(),
-        bool(setting("FOST_URL_SINGLE_USE")),
-    )
-    found = _verifiers.get(options)
-    if found is None:
-        if len(_verifiers) > 8:  # settings overridden in tests: keep a few
-            _verifiers.clear()
-        found = _verifiers[options] = Verifier(
+    skew = getattr(settings, "FOST_AUTHN_MAXIMUM_CLOCK_SKEW", 300)
+    unsigned_query = bool(getattr(settings, "FOST_AUTHN_ALLOW_UNSIGNED_QUERY", False))
+    require_expiry = bool(setting("FOST_URL_REQUIRE_EXPIRY"))
+    max_lifetime = setting("FOST_URL_MAX_LIFETIME")
+    store = replay_store()
+    single_use = bool(setting("FOST_URL_SINGLE_USE"))
+    return _verifiers.get(
+        (skew, unsigned_query, require_expiry, max_lifetime, store, single_use),
+        lambda: Verifier(
             schemes=["fost"],
             key_loader=_load_secret,
-            max_skew=options[0],
-            fost_allow_unsigned_query=options[1],
-            fost_url_require_expiry=options[2],
-            fost_url_max_lifetime=options[3],
-            replay_store=options[4],
-            fost_url_single_use=options[5],
-        )
-    return found
+            max_skew=skew,
+            fost_allow_unsigned_query=unsigned_query,
+            fost_url_require_expiry=require_expiry,
+            fost_url_max_lifetime=max_lifetime,
+            replay_store=store,
+            fost_url_single_use=single_use,
+        ),
+    )
 
 
 def verify(request) -> Verified | None:
     """The request's FOST signature or signed URL through the pipeline:
     ``None`` when it carries neither; raises ``SignatureError`` when wrong."""
-    try:
-        host, bad_host = _signed.host(request), False
-    except _signed.Unsignable:
-        host, bad_host = None, True
+    host = _signed.allowed_host(request)
     token = _current.set(request)
     try:
         verified = verifier().verify_environ(
@@ -104,7 +97,7 @@ def verify(request) -> Verified | None:
         )
     finally:
         _current.reset(token)
-    if verified is not None and bad_host:
+    if verified is not None and host is None:
         raise engine.refusal("the Host header is not allowed")
     return verified
 

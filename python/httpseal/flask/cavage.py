@@ -37,8 +37,9 @@ class CavageSignature:
     ``CAVAGE_QUERY_RULE`` (``"draft"``: the query is signed for every method;
     ``"flask-cavage"``: for GET, HEAD and DELETE only, as Flask-Cavage verified,
     which leaves a POST's query unsigned — only for custom legacy clients),
-    ``HTTPSEAL_REPLAY_STORE`` (``"memory"`` or a store object; off: a request
-    seen before is refused, a store outage answers 503).
+    ``HTTPSEAL_REPLAY_STORE`` (``"memory"``, a ``redis://`` URL or a store
+    object; off by default: a request seen before is refused, a store outage
+    answers 503).
     """
 
     def __init__(self, app: Flask | None = None, headers_map: Any = None) -> None:

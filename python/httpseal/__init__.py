@@ -5,6 +5,8 @@ framework adapters (``httpseal.flask``, ``httpseal.django``, ``httpseal.drf``)
 and the client signers (``httpseal.client``).
 """
 
+from importlib.metadata import PackageNotFoundError, version
+
 from httpseal._native import (
     BadSignature,
     CavageVerifier,
@@ -45,6 +47,11 @@ from httpseal._native import (
 )
 from httpseal.errors import ImproperlyConfigured
 
+try:
+    __version__ = version("httpseal")
+except PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "0+unknown"
+
 __all__ = [
     "BadSignature",
     "CavageVerifier",
@@ -69,6 +76,7 @@ __all__ = [
     "UnknownKey",
     "Verified",
     "Verifier",
+    "__version__",
     "body_digest",
     "compare_hmacs",
     "filter_query_string",

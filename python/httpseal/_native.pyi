@@ -384,6 +384,35 @@ class Verifier:
         ``path`` replaces the path as sent (django-rest-framework-hmac signs
         ``PATH_INFO``, without ``SCRIPT_NAME``)."""
 
+    def signing_input(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: _Headers,
+        body: Union[_Body, Callable[[], _Body]] = None,
+        *,
+        remote_addr: str = "",
+        drf_data: Union[bytes, str, Callable[[], Union[bytes, str]], None] = None,
+    ) -> Optional[bytes]:
+        """The bytes this verifier MACs for the request — the signing string,
+        document or signature base, then the body where the scheme signs it —
+        to diff against what the client signed; ``None`` when the request
+        carries none of the schemes' credentials. Nothing is looked up,
+        checked or recorded; credentials that do not parse raise their
+        ``SignatureError``. It holds neither a secret nor a MAC."""
+
+    def signing_input_environ(
+        self,
+        environ: dict[str, object],
+        body: Union[_Body, Callable[[], _Body]] = None,
+        *,
+        host: Optional[str] = None,
+        path: Optional[str] = None,
+        drf_data: Union[bytes, str, Callable[[], Union[bytes, str]], None] = None,
+    ) -> Optional[bytes]:
+        """``signing_input`` for a WSGI environ, read as ``verify_environ`` reads it."""
+
 @final
 class CavageVerifier:
     """A draft-cavage HTTP Signatures verifier, configured once per server.

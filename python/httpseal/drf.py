@@ -19,10 +19,11 @@ from typing import Any
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
+from httpseal import _explain
 from httpseal._challenges import challenges
 from httpseal._native import ReplayStoreUnavailable, SignatureError, Verifier
 from httpseal.django import _signed, engine
-from httpseal.django.conf import replay_store, setting
+from httpseal.django.conf import replay_store, setting, shows_signing_input
 
 logger = logging.getLogger("httpseal.drf")
 
@@ -59,14 +60,15 @@ class HMACAuthentication(BaseAuthentication):
         return f'HMAC realm="{self.www_authenticate_realm}"'
 
     def _fail(
-        self, request, reason: str, key: str | None = None
+        self, request, reason: str, key: str | None = None, detail: str = ""
     ) -> exceptions.AuthenticationFailed:
         logger.warning(
-            "HMAC authentication refused %s %r (key %r): %s",
+            "HMAC authentication refused %s %r (key %r): %s%s",
             request.method,
             request.META.get("PATH_INFO", "")[:200],
             (key or "")[:64],
             reason,
+            detail,
         )
         return exceptions.AuthenticationFailed("Invalid HMAC signature.")
 
@@ -83,15 +85,20 @@ class HMACAuthentication(BaseAuthentication):
             hostname, bad_host = None, True
         lookups: dict[str, Any] = {}
         token = _hmac_lookup.set((self, lookups))
+        signed_data = engine.signable(lambda: self.get_signed_data(request))
         try:
             verified = _legacy_hmac_verifier().verify_environ(
-                request.META,
-                host=hostname,
-                path=request.path_info,
-                drf_data=engine.signable(lambda: self.get_signed_data(request)),
+                request.META, host=hostname, path=request.path_info, drf_data=signed_data
             )
         except SignatureError as exc:
-            raise self._fail(request, str(exc), exc.key_id) from None
+            detail = ""
+            if shows_signing_input():
+                detail = _explain.detail(
+                    lambda: _legacy_hmac_verifier().signing_input_environ(
+                        request.META, host=hostname, path=request.path_info, drf_data=signed_data
+                    )
+                )
+            raise self._fail(request, str(exc), exc.key_id, detail) from None
         except ReplayStoreUnavailable as exc:
             engine.store_down(request._request, "drf-hmac", str(exc))
             raise ServiceUnavailable() from None

@@ -206,27 +206,59 @@ impl Verifier {
     ) -> PyResult<Option<Verified>> {
         drf_data_arg(drf_data)?;
         let now = now_arg(now)?;
-        let environ = environ.cast::<PyDict>().map_err(|_| {
-            PyTypeError::new_err(format!(
-                "environ must be a dict, not {}",
-                type_name(environ)
-            ))
-        })?;
-        let mut view = EnvironView::read(environ, host)?;
-        if let Some(path) = path {
-            view.path = path.to_owned();
-        }
+        let view = EnvironView::from_arg(environ, host, path)?;
         let (body, deferred) = split_body(body);
         let body = body_arg(body)?;
         let headers = view.headers()?;
-        let req = Request {
-            method: &view.method,
-            path: &view.path,
-            query: &view.query,
-            headers: &headers,
-            body: &body,
-        };
+        let req = view.request(&headers, &body);
         self.run(py, &req, deferred, &view.remote_addr, drf_data, now)
+    }
+
+    /// The bytes the request's MAC covers, as this verifier builds them
+    /// (the signing string, document or signature base, then the body where
+    /// the scheme signs it): `None` when it carries none of the schemes'
+    /// credentials. Nothing is looked up or checked, so a person can diff it
+    /// against what the client signed; it holds no secret and no MAC.
+    #[pyo3(signature = (method, path, query, headers, body=None, *, remote_addr="", drf_data=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn signing_input<'py>(
+        &self,
+        py: Python<'py>,
+        method: &Bound<'_, PyAny>,
+        path: &Bound<'_, PyAny>,
+        query: &Bound<'_, PyAny>,
+        headers: &Bound<'_, PyAny>,
+        body: Option<&Bound<'_, PyAny>>,
+        remote_addr: &str,
+        drf_data: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Option<Bound<'py, PyBytes>>> {
+        drf_data_arg(drf_data)?;
+        let (body, deferred) = split_body(body);
+        let args = RequestArgs::convert(method, path, query, headers, body)?;
+        let headers = args.headers();
+        let req = args.request(&headers);
+        self.explain(py, &req, deferred, remote_addr, drf_data)
+    }
+
+    /// `signing_input` for a WSGI environ (or `request.META`), read as
+    /// `verify_environ` reads it.
+    #[pyo3(signature = (environ, body=None, *, host=None, path=None, drf_data=None))]
+    fn signing_input_environ<'py>(
+        &self,
+        py: Python<'py>,
+        environ: &Bound<'_, PyAny>,
+        body: Option<&Bound<'_, PyAny>>,
+        host: Option<&str>,
+        path: Option<&str>,
+        drf_data: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Option<Bound<'py, PyBytes>>> {
+        drf_data_arg(drf_data)?;
+        let view = EnvironView::from_arg(environ, host, path)?;
+        let (body, deferred) = split_body(body);
+        let body = body_arg(body)?;
+        let headers = view.headers()?;
+        let req = view.request(&headers, &body);
+        self.explain(py, &req, deferred, &view.remote_addr, drf_data)
     }
 
     fn __repr__(&self) -> String {
@@ -246,6 +278,49 @@ impl Verifier {
         drf_data: Option<&Bound<'_, PyAny>>,
         now: i64,
     ) -> PyResult<Option<Verified>> {
+        self.with_found(py, req, deferred_body, drf_data, |found, req| {
+            self.judge(py, found, req, remote_addr, drf_data, now)
+        })
+    }
+
+    /// Steps 1–3 only: the bytes the MAC covers, for a person debugging a
+    /// mismatch. Nothing is looked up, checked or recorded.
+    fn explain<'py>(
+        &self,
+        py: Python<'py>,
+        req: &Request<'_>,
+        deferred_body: Option<&Bound<'_, PyAny>>,
+        remote_addr: &str,
+        drf_data: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Option<Bound<'py, PyBytes>>> {
+        self.with_found(py, req, deferred_body, drf_data, |found, req| {
+            let data_obj = drf_data_for(&found, drf_data)?;
+            let data = data_obj
+                .as_ref()
+                .map(|o| bytes_arg(o, "drf_data"))
+                .transpose()?;
+            let context = Context {
+                remote_addr,
+                drf_data: data.as_deref(),
+            };
+            let prepared = pipeline::prepare(found, req, &self.policy, &context)?;
+            let mut input = prepared.head;
+            input.extend_from_slice(prepared.tail);
+            Ok(PyBytes::new(py, &input))
+        })
+    }
+
+    /// Finds the request's credentials (`None`: not ours), reads a deferred
+    /// body once they are found, and hands both to `then`; a refusal from
+    /// either carries the scheme and key id.
+    fn with_found<R>(
+        &self,
+        py: Python<'_>,
+        req: &Request<'_>,
+        deferred_body: Option<&Bound<'_, PyAny>>,
+        drf_data: Option<&Bound<'_, PyAny>>,
+        then: impl FnOnce(Found<'_>, &Request<'_>) -> PyResult<R>,
+    ) -> PyResult<Option<R>> {
         let mut found = None;
         for &scheme in &self.policy.schemes {
             match pipeline::find_one(scheme, req, &self.policy) {
@@ -287,7 +362,7 @@ impl Verifier {
             }
             None => req,
         };
-        self.judge(py, found, req, remote_addr, drf_data, now)
+        then(found, req)
             .map(Some)
             .map_err(|err| refusal(py, err, scheme, Some(&key_id)))
     }
@@ -303,11 +378,7 @@ impl Verifier {
     ) -> PyResult<Verified> {
         // django-rest-framework-hmac's JSON rule is Python's; ask for it
         // only when the request is drf-hmac's.
-        let data_obj = match (&found, drf_data) {
-            (Found::Drf(_), Some(obj)) if obj.is_callable() => Some(obj.call0()?),
-            (Found::Drf(_), Some(obj)) if !obj.is_none() => Some(obj.clone()),
-            _ => None,
-        };
+        let data_obj = drf_data_for(&found, drf_data)?;
         let data = match &data_obj {
             Some(obj) => Some(bytes_arg(obj, "drf_data")?),
             None => None,
@@ -336,6 +407,19 @@ impl Verifier {
         }
         Ok(verified.into())
     }
+}
+
+/// What drf-hmac signs after its timestamp line, when the adapter gives it
+/// (called only for a drf-hmac request).
+fn drf_data_for<'py>(
+    found: &Found<'_>,
+    drf_data: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    Ok(match (found, drf_data) {
+        (Found::Drf(_), Some(obj)) if obj.is_callable() => Some(obj.call0()?),
+        (Found::Drf(_), Some(obj)) if !obj.is_none() => Some(obj.clone()),
+        _ => None,
+    })
 }
 
 /// Flask-HMAC's options: a header name (an RFC 9110 token), an encoding, a digest.
@@ -427,6 +511,36 @@ fn header_text(value: &Bound<'_, PyAny>, key: &str) -> PyResult<String> {
 }
 
 impl<'py> EnvironView<'py> {
+    /// `environ` (which must be a dict) read, with `path` in place of the
+    /// path as sent when given.
+    fn from_arg(
+        environ: &Bound<'py, PyAny>,
+        host: Option<&str>,
+        path: Option<&str>,
+    ) -> PyResult<Self> {
+        let environ = environ.cast::<PyDict>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "environ must be a dict, not {}",
+                type_name(environ)
+            ))
+        })?;
+        let mut view = EnvironView::read(environ, host)?;
+        if let Some(path) = path {
+            view.path = path.to_owned();
+        }
+        Ok(view)
+    }
+
+    fn request<'a>(&'a self, headers: &'a [Header<'a>], body: &'a [u8]) -> Request<'a> {
+        Request {
+            method: &self.method,
+            path: &self.path,
+            query: &self.query,
+            headers,
+            body,
+        }
+    }
+
     fn read(environ: &Bound<'py, PyDict>, host: Option<&str>) -> PyResult<Self> {
         let py = environ.py();
         let get = |key: &Bound<'py, PyString>| -> PyResult<String> {

@@ -10,6 +10,7 @@ urlpatterns = [
     path("whoami/", views.whoami),
     path("signed/notes/", views.SignedNotes.as_view()),
     path("signed/whoami/", views.signed_whoami),
+    path("middleware/whoami/", views.middleware_whoami),
     path("every/notes/", views.EveryClassNotes.as_view()),
     # Any path, for the canonical-path tests (spaces, UTF-8, %2F).
     re_path(r"^anypath/", views.Notes.as_view()),

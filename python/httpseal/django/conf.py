@@ -19,6 +19,7 @@ DEFAULTS: dict[str, Any] = {
     "REPLAY_STORE": None,  # "memory" (one process), a redis:// URL or a store: refuse replays
     "MAX_SKEW": 300,  # seconds either way, every timestamped scheme; None switches it off
     "REALM": "api",  # the realm of the WWW-Authenticate challenges
+    "LOG_SIGNING_INPUT": None,  # log the string the server signed with a refusal; None: DEBUG
     "CAVAGE_REQUIRED_HEADERS": None,  # list, or dict of method -> list; None: the draft's
     "CAVAGE_ALGORITHMS": None,  # subset of hmac-sha1, hmac-sha256, hmac-sha512; None: all
     "CAVAGE_LEGACY_DIGESTS": False,  # accept MD5 and SHA-1 in Digest
@@ -52,6 +53,13 @@ def setting(name: str) -> Any:
     if not _configured:
         _configured.append(getattr(settings, "HTTPSEAL", {}))
     return _configured[0].get(name, DEFAULTS[name])
+
+
+def shows_signing_input() -> bool:
+    """Whether a refusal's log record shows the string the server signed:
+    ``HTTPSEAL["LOG_SIGNING_INPUT"]``, by default ``DEBUG``."""
+    value = setting("LOG_SIGNING_INPUT")
+    return bool(settings.DEBUG) if value is None else bool(value)
 
 
 def forget(**_signal: Any) -> None:
@@ -158,6 +166,8 @@ def problems() -> list[str]:
                 found.append(f"HTTPSEAL[{name!r}] cannot be imported: {exc}")
     if setting("USER_LOADER") is not None and setting("KEY_LOADER") is None:
         found.append("HTTPSEAL['USER_LOADER'] needs HTTPSEAL['KEY_LOADER'] (HMACKey has users)")
+    if setting("LOG_SIGNING_INPUT") not in (None, True, False):
+        found.append("HTTPSEAL['LOG_SIGNING_INPUT'] must be True, False or None (follow DEBUG)")
     if not isinstance(setting("ACT_AS_KEYS"), (list, tuple, set, frozenset)):
         found.append("HTTPSEAL['ACT_AS_KEYS'] must be a list of key ids")
     return found + _replay_problems() or _cavage_problems()

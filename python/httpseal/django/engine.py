@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.module_loading import import_string
 
+from httpseal import _explain
 from httpseal._native import (
     MalformedSignature,
     ReplayStoreUnavailable,
@@ -31,7 +32,7 @@ from httpseal._native import (
     Verifier,
 )
 from httpseal.django import _signed
-from httpseal.django.conf import replay_store, setting
+from httpseal.django.conf import replay_store, setting, shows_signing_input
 
 LOGGERS = {
     "cavage": logging.getLogger("httpseal.cavage"),
@@ -264,15 +265,19 @@ def authenticate(
     host = _signed.allowed_host(request) if checks_host else None
     bad_host = checks_host and host is None
     token = _loaded.set(None)
+    body = signable(lambda: _signed.body(request))
+    data = signable(drf_data or drf_data_from_body(request))
     try:
-        verified = verifier(schemes).verify_environ(
-            request.META,
-            signable(lambda: _signed.body(request)),
-            host=host,
-            drf_data=signable(drf_data or drf_data_from_body(request)),
-        )
+        verified = verifier(schemes).verify_environ(request.META, body, host=host, drf_data=data)
     except SignatureError as exc:
-        return refuse(request, exc.scheme or schemes[0], exc.key_id, str(exc))
+        detail = ""
+        if shows_signing_input():
+            detail = _explain.detail(
+                lambda: verifier(schemes).signing_input_environ(
+                    request.META, body, host=host, drf_data=data
+                )
+            )
+        return refuse(request, exc.scheme or schemes[0], exc.key_id, str(exc), detail)
     except ReplayStoreUnavailable as exc:
         return store_down(request, schemes[0], str(exc))
     finally:
@@ -335,15 +340,17 @@ def user_named(username: str) -> Any:
         return None
 
 
-def refuse(request: Any, scheme: str, key_id: str | None, reason: str) -> Outcome:
-    """Logs a refusal (never the secret) on the scheme's logger."""
+def refuse(request: Any, scheme: str, key_id: str | None, reason: str, detail: str = "") -> Outcome:
+    """Logs a refusal (never the secret) on the scheme's logger; ``detail``
+    (the string the server signed, in debug mode) goes to the log only."""
     LOGGERS.get(scheme, logger).warning(
-        "%s signature refused %s %r (key %r): %s",
+        "%s signature refused %s %r (key %r): %s%s",
         scheme,
         request.method,
         _path(request),
         (key_id or "")[:64],
         reason,
+        detail,
     )
     return Outcome(scheme=scheme, reason=reason)
 

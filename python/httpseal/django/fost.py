@@ -30,9 +30,10 @@ import django.contrib.auth
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from httpseal import _explain
 from httpseal._native import ReplayStoreUnavailable, SignatureError, Verified, Verifier
 from httpseal.django import _signed, engine
-from httpseal.django.conf import replay_store, setting
+from httpseal.django.conf import replay_store, setting, shows_signing_input
 
 logger = logging.getLogger("httpseal.fost")
 
@@ -102,9 +103,23 @@ def verify(request) -> Verified | None:
     return verified
 
 
-def refuse(request, reason: str) -> engine.Outcome:
+def explained(request) -> str:
+    """In debug mode, the string the server signed for ``request``."""
+    if not shows_signing_input():
+        return ""
+    host = _signed.allowed_host(request)
+    return _explain.detail(
+        lambda: verifier().signing_input_environ(
+            request.META, engine.signable(lambda: _signed.body(request)), host=host
+        )
+    )
+
+
+def refuse(request, reason: str, detail: str = "") -> engine.Outcome:
     """Logs why (never the secret) and sleeps as the original did."""
-    logger.warning("FOST signature refused %s %r: %s", request.method, request.path[:200], reason)
+    logger.warning(
+        "FOST signature refused %s %r: %s%s", request.method, request.path[:200], reason, detail
+    )
     pause = getattr(settings, "FOST_AUTHN_MISSIGNED_SLEEP_TIME", 0.5)
     if pause:
         time.sleep(pause)
@@ -126,7 +141,7 @@ def _judge(request) -> engine.Outcome:
     try:
         verified = verify(request)
     except SignatureError as exc:
-        return refuse(request, str(exc))
+        return refuse(request, str(exc), explained(request))
     except ReplayStoreUnavailable as exc:
         return engine.store_down(request, "fost", str(exc))
     if verified is None:

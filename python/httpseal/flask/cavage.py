@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, jsonify, request
 
+from httpseal import _explain
 from httpseal._native import ReplayedRequest, ReplayStoreUnavailable, SignatureError, Verifier
 from httpseal.cavage import (
     ALGORITHMS,
@@ -18,6 +19,7 @@ from httpseal.cavage import (
     requirements_by_method,
 )
 from httpseal.errors import ImproperlyConfigured
+from httpseal.flask._debug import shows_signing_input
 from httpseal.flask.signature_auth import replay_store_from, unavailable
 
 logger = logging.getLogger("httpseal.flask")
@@ -170,8 +172,19 @@ class CavageSignature:
             if self.replay_checker_callback and not self.replay_checker_callback(request.headers):
                 raise ReplayedRequest("request refused by the replay check")
         except SignatureError as exc:
+            detail = ""
+            if shows_signing_input(current_app):
+                detail = _explain.detail(
+                    lambda: verifier.signing_input_environ(
+                        request.environ, request.get_data(cache=True)
+                    )
+                )
             logger.warning(
-                "Cavage signature refused %s %r: %s", request.method, request.path[:200], exc
+                "Cavage signature refused %s %r: %s%s",
+                request.method,
+                request.path[:200],
+                exc,
+                detail,
             )
             return
         except ReplayStoreUnavailable as exc:
@@ -193,12 +206,23 @@ def _challenge(method: str) -> str:
     return " ".join(required_headers(headers_map, method))
 
 
+NOT_INITIALISED = (
+    "view {view!r} is protected by require_apikey_authentication, but no CavageSignature"
+    " was initialised for the app {app!r}, so no request could ever pass: create it with"
+    " CavageSignature(app) or call cavage_signature.init_app(app) where the app is created"
+    " (Flask-Cavage's quick start calls init_app under `if __name__ == '__main__'`,"
+    " which `flask run` and WSGI servers never execute)"
+)
+
+
 def require_apikey_authentication(view: Callable[..., Any]) -> Callable[..., Any]:
     """Decorator: 401 with a ``WWW-Authenticate: Signature`` challenge unless
     the request's signature verified."""
 
     @wraps(view)
     def protected(*args: Any, **kwargs: Any) -> Any:
+        if "cavage" not in current_app.extensions.get(EXTENSION_KEY, {}):
+            raise RuntimeError(NOT_INITIALISED.format(view=view.__name__, app=current_app.name))
         if g.get("cavage_unavailable", False):
             return unavailable()
         if not g.get("cavage_verified", False):

@@ -10,6 +10,7 @@ from typing import Any, Union
 
 from flask import Flask, current_app, g, jsonify, request
 
+from httpseal import _explain
 from httpseal._native import (
     HmacKey,
     SignatureError,
@@ -18,6 +19,7 @@ from httpseal._native import (
     render_hmac,
 )
 from httpseal.errors import ImproperlyConfigured
+from httpseal.flask._debug import shows_signing_input
 
 logger = logging.getLogger("httpseal.flask")
 
@@ -148,20 +150,25 @@ class Hmac:
         result is then ``g.httpseal``)."""
         # WSGI joins a repeated header into one "a, b" value, which never verifies.
         token = request.headers.get(settings.header)
+        # The path decoded, as Flask-HMAC signs it.
+        signed = (
+            request.method,
+            request.path,
+            "",
+            {} if token is None else {settings.header: token},
+        )
+        detail = ""
         try:
-            verified = settings.verifier.verify(
-                request.method,
-                request.path,  # decoded, as Flask-HMAC signs it
-                "",
-                {} if token is None else {settings.header: token},
-            )
+            verified = settings.verifier.verify(*signed)
         except SignatureError as exc:
             verified, reason = None, str(exc)
+            if shows_signing_input(current_app):
+                detail = _explain.detail(lambda: settings.verifier.signing_input(*signed))
         else:
             reason = f"no {settings.header} header"
         if verified is None:
             logger.warning(
-                "HMAC check refused %s %r: %s", request.method, request.path[:200], reason
+                "HMAC check refused %s %r: %s%s", request.method, request.path[:200], reason, detail
             )
             response = jsonify({"status": str(settings.status_code), "message": settings.message})
             response.status_code = settings.status_code

@@ -12,7 +12,7 @@ from typing import Any, TypeVar, cast
 
 from flask import Flask, Request, Response, current_app, g, jsonify, request
 
-from httpseal import _drf_json
+from httpseal import _drf_json, _explain
 from httpseal._challenges import challenges
 from httpseal._native import (
     ReplayStoreUnavailable,
@@ -21,6 +21,7 @@ from httpseal._native import (
     Verifier,
 )
 from httpseal.errors import ImproperlyConfigured
+from httpseal.flask._debug import shows_signing_input
 from httpseal.replay import store_from
 
 EXTENSION_KEY = "httpseal"
@@ -48,7 +49,7 @@ VERIFIER_OPTIONS = (
     "fost_url_single_use",
 )
 # Options of this adapter itself.
-ADAPTER_OPTIONS = ("realm", "drf_body", "replay_store")
+ADAPTER_OPTIONS = ("realm", "drf_body", "replay_store", "log_signing_input")
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -64,6 +65,7 @@ class AppSettings:
     drf_body: str
     cavage_required_headers: Any
     drf_json: bool  # drf-hmac enabled with its JSON body rule
+    log_signing_input: bool | None  # None: in the app's debug mode
 
 
 class SignatureAuth:
@@ -79,7 +81,9 @@ class SignatureAuth:
     ``HTTPSEAL_MAX_SKEW``…); keywords take precedence. All are validated by
     ``init_app``. ``replay_store`` (``"memory"``, a ``redis://`` URL or a store
     object; off by default) refuses a request seen before; a store outage
-    answers 503.
+    answers 503. ``log_signing_input`` adds the string the server signed to a
+    refusal's log record (never the secret or the MAC); by default it follows
+    ``app.debug``.
 
     Register the key store with ``@auth.key_loader``, protect views with
     ``@auth.login_required``, read the result with ``auth.current()`` (also
@@ -143,6 +147,7 @@ class SignatureAuth:
             drf_body=drf_body,
             cavage_required_headers=options.get("cavage_required_headers"),
             drf_json=drf_body == "json" and "drf-hmac" in schemes,
+            log_signing_input=self._option(app, "log_signing_input", None),
         )
 
     def key_loader(self, callback: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -195,21 +200,28 @@ class SignatureAuth:
             return cast("Verified | None", kept["httpseal"])
         settings = self._settings()
         req = cast(Request, request._get_current_object())  # type: ignore[attr-defined]
+        drf_data = _drf_data(req) if settings.drf_json else None
         try:
             verified = settings.verifier.verify_environ(
-                req.environ,
-                req.get_data(cache=True),
-                drf_data=_drf_data(req) if settings.drf_json else None,
+                req.environ, req.get_data(cache=True), drf_data=drf_data
             )
         except SignatureError as exc:
             scheme = exc.scheme or "cavage"
+            detail = ""
+            if shows_signing_input(current_app, settings.log_signing_input):
+                detail = _explain.detail(
+                    lambda: settings.verifier.signing_input_environ(
+                        req.environ, req.get_data(cache=True), drf_data=drf_data
+                    )
+                )
             LOGGERS.get(scheme, logger).warning(
-                "%s signature refused %s %r (key %r): %s",
+                "%s signature refused %s %r (key %r): %s%s",
                 scheme,
                 req.method,
                 req.path[:200],
                 (exc.key_id or "")[:64],
                 exc,
+                detail,
             )
             kept["httpseal_error"] = exc
             raise

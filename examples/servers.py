@@ -25,9 +25,12 @@ def serve(app) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+FLASK_HMAC_KEY = "2a21c5b3bff0299c0161470468f355e5b4afcf17a5f593ab68394e"
+
+
 def flask_hmac_app() -> Flask:
     app = Flask("flask_hmac_demo")
-    app.config["HMAC_KEY"] = "demo-shared-secret"
+    app.config["HMAC_KEY"] = FLASK_HMAC_KEY
     hm = Hmac(app)
 
     @app.route("/api/orders", methods=["GET", "POST"])
@@ -39,19 +42,34 @@ def flask_hmac_app() -> Flask:
 
 
 CAVAGE_KEYS = {"access_key_1": "123456789", "access_key_2": "4381326329"}
+FOST_SECRET = "fost-demo-secret"
 
 
 def flask_cavage_app() -> Flask:
-    """Flask-Cavage's quick start, on httpseal."""
-    app = Flask("flask_cavage_demo")
-    cavage_signature = CavageSignature(app)
+    """Flask-Cavage's quick start on httpseal, with a replay store."""
+    return _quickstart("flask_cavage_demo", CavageSignature, require_apikey_authentication,
+                       HTTPSEAL_REPLAY_STORE="memory")  # fmt: skip
+
+
+def legacy_flask_cavage_app() -> Flask:
+    """The same quick start on Flask-Cavage 0.4.3 itself."""
+    import flask_cavage
+
+    return _quickstart("flask_cavage_legacy", flask_cavage.CavageSignature,
+                       flask_cavage.require_apikey_authentication)  # fmt: skip
+
+
+def _quickstart(name: str, extension, decorator, **config) -> Flask:
+    app = Flask(name)
+    app.config.update(config)
+    cavage_signature = extension(app)
 
     @cavage_signature.secret_loader
     def load_secret(access_key):
         return CAVAGE_KEYS.get(access_key)
 
     @app.route("/hello_world_private", methods=["GET", "POST"])
-    @require_apikey_authentication
+    @decorator
     def hello_world_private():
         return "<Whisper> Hello, world!"
 
@@ -62,7 +80,8 @@ def django_app():
     """The demo Django project (DRF HMAC and FOST), migrated, with its users."""
     import os
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "examples.django_demo.settings")
+    # The demo's own project, whatever the environment names.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "examples.django_demo.settings"
     import django
 
     django.setup()

@@ -34,3 +34,5 @@ DATABASES = {
 }
 FOST_AUTHN_GET_SECRET = lambda request, key: {"reporter": "fost-demo-secret"}.get(key)  # noqa: E731
 FOST_AUTHN_MISSIGNED_SLEEP_TIME = 0
+# One process serves the demo, so the in-memory store sees every request.
+HTTPSEAL = {"REPLAY_STORE": "memory"}

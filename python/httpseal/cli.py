@@ -26,6 +26,10 @@ from httpseal.client._paths import host_header
 
 SCHEMES = ("cavage", "drf-hmac", "fost", "flask-hmac")
 DONE, REFUSED, USAGE = 0, 1, 2
+QUERY_RULES = ("draft", "flask-cavage")
+QUERY_RULE_HELP = "cavage: 'flask-cavage' leaves a POST's query unsigned, as Flask-Cavage (draft)"
+DRF_BODY_HELP = "drf-hmac: sign the body re-serialised as JSON, or its raw bytes (json)"
+UNSIGNED_QUERY_HELP = "fost: a request with a body may carry an unsigned query"
 
 
 class UsageError(Exception):
@@ -441,13 +445,18 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print JSON")
     s.add_argument("--algorithm", default="hmac-sha256", help="cavage: algorithm (hmac-sha256)")
     s.add_argument("--sign-headers", help="cavage: the headers to sign, space-separated")
-    s.add_argument("--sign-header", default="authorization", choices=("authorization", "signature"))
-    s.add_argument("--query-rule", default="draft", choices=("draft", "flask-cavage"))
+    s.add_argument(
+        "--sign-header",
+        default="authorization",
+        choices=("authorization", "signature"),
+        help="cavage: the header that carries the signature (authorization)",
+    )
+    s.add_argument("--query-rule", default="draft", choices=QUERY_RULES, help=QUERY_RULE_HELP)
     s.add_argument("--hostname", help="drf-hmac: the host the server signs (its REMOTE_ADDR)")
-    s.add_argument("--drf-body", default="json", choices=("json", "raw"))
+    s.add_argument("--drf-body", default="json", choices=("json", "raw"), help=DRF_BODY_HELP)
     s.add_argument("--act-as", help="fost: the user to act as (X-FOST-User)")
     s.add_argument("--fost-header", action="append", default=[], help="fost: sign this header")
-    s.add_argument("--allow-unsigned-query", action="store_true")
+    s.add_argument("--allow-unsigned-query", action="store_true", help=UNSIGNED_QUERY_HELP)
     s.add_argument(
         "--signed-url", type=float, metavar="SECONDS", help="fost: print a signed URL instead"
     )
@@ -471,10 +480,10 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--now", type=float, help="the time to judge freshness at (Unix seconds)")
     v.add_argument("--max-skew", type=_max_skew, default=300.0, help="seconds, or 'off' (300)")
     v.add_argument("--json", action="store_true", help="print JSON")
-    v.add_argument("--query-rule", default="draft", choices=("draft", "flask-cavage"))
+    v.add_argument("--query-rule", default="draft", choices=QUERY_RULES, help=QUERY_RULE_HELP)
     v.add_argument("--hostname", help="drf-hmac: the host the server signs (its REMOTE_ADDR)")
-    v.add_argument("--drf-body", default="json", choices=("json", "raw"))
-    v.add_argument("--allow-unsigned-query", action="store_true")
+    v.add_argument("--drf-body", default="json", choices=("json", "raw"), help=DRF_BODY_HELP)
+    v.add_argument("--allow-unsigned-query", action="store_true", help=UNSIGNED_QUERY_HELP)
     _add_flask_hmac_options(v)
     v.set_defaults(run=verify)
 

@@ -1,0 +1,244 @@
+"""Every snippet in the README runs as written. Each Python and shell block
+is an example file under ``examples/quickstart/`` (whole, or an excerpt marked
+so), and every example runs here: scripts print what their comments say, and
+servers started the way the README starts them answer its clients over
+loopback."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+QUICKSTART = ROOT / "examples" / "quickstart"
+BIN = Path(sys.executable).parent
+MARK = "# examples/quickstart/"
+EXCERPT = " (excerpt)"
+
+
+def readme_blocks(language: str) -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    return re.findall(rf"^```{language}\n(.*?)^```$", text, re.S | re.M)
+
+
+def example_blocks() -> list[tuple[Path, bool, str]]:
+    """(file, is an excerpt, the block's text below its first line)."""
+    found = []
+    for block in readme_blocks("python") + readme_blocks("sh"):
+        first, _, rest = block.partition("\n")
+        if first.startswith(MARK):
+            name = first[2:]
+            found.append((ROOT / name.removesuffix(EXCERPT), name.endswith(EXCERPT), rest))
+    return found
+
+
+def test_every_python_block_names_its_example_file() -> None:
+    for block in readme_blocks("python"):
+        assert block.startswith(MARK), f"a README block that no test runs:\n{block}"
+
+
+@pytest.mark.parametrize(("path", "excerpt", "text"), example_blocks(), ids=lambda v: str(v)[-40:])
+def test_the_block_is_the_example_file(path: Path, excerpt: bool, text: str) -> None:
+    content = path.read_text()
+    if excerpt:
+        assert "\n" + text in "\n" + content, f"not an excerpt of {path}"
+    else:
+        assert text == content, f"the README's copy of {path} differs from the file"
+
+
+def test_every_example_is_shown() -> None:
+    shown = {path for path, _, _ in example_blocks()}
+    runnable = {
+        *QUICKSTART.glob("*.py"),
+        *QUICKSTART.glob("*.sh"),
+        *QUICKSTART.glob("*/settings.py"),
+    }
+    assert runnable <= shown, sorted(map(str, runnable - shown))
+
+
+# -- scripts -----------------------------------------------------------------
+
+
+def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """A reader's shell: the virtualenv on the PATH, no settings of this suite's."""
+    env = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
+    return {**env, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", **(extra or {})}
+
+
+def run(*args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None):
+    return subprocess.run(  # noqa: S603 - the examples, as a reader runs them
+        [str(arg) for arg in args],
+        cwd=cwd,
+        env=environment(env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+PRINTS = {
+    "core.py": "True\n35147d6a9f273e3c\nTrue\n",
+    "verifier.py": "cavage client-1 ('(request-target)', 'host', 'date')\nNone\n",
+    "signer.py": (
+        "Date: Wed, 02 Dec 2026 10:00:00 GMT\n"
+        "Digest: SHA-256=lHLMjFw8pp4pdsmaRsX58mXykpm/K+MQ\n"
+        'Authorization: Signature keyId="client-1",algorithm="hm\n'
+    ),
+    "replay.py": "client-1\nreplayed request refused by the replay check\n",
+}
+
+
+@pytest.mark.parametrize("script", sorted(PRINTS))
+def test_script_prints_what_its_comments_say(script: str) -> None:
+    result = run(sys.executable, QUICKSTART / script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == PRINTS[script]
+    for line in PRINTS[script].splitlines():
+        assert f"# {line}" in (QUICKSTART / script).read_text()
+
+
+# -- servers -----------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def serving(args: list[str | Path], port: int, cwd: Path = ROOT) -> Iterator[str]:
+    """A server started as the README starts it, until it listens on ``port``."""
+    log = cwd / f"server-{port}.log" if cwd != ROOT else Path(os.devnull)
+    with open(log, "w") as out:
+        server = subprocess.Popen(  # noqa: S603 - the README's own command
+            [str(arg) for arg in args],
+            cwd=cwd,
+            env=environment(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert server.poll() is None, f"the server exited: {log.read_text()}"
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the server never listened"
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@contextmanager
+def flask_run(example: str) -> Iterator[str]:
+    port = free_port()
+    with serving(
+        [BIN / "flask", "--app", QUICKSTART / example, "run", "--port", str(port)], port
+    ) as url:
+        yield url
+
+
+@pytest.mark.parametrize(
+    ("server", "client", "prints"),
+    [
+        ("flask_hmac.py", "hmac_client.py", "200 ok\n"),
+        ("flask_cavage.py", "cavage_client.py", "200 <Whisper> Hello, world!\n"),
+        (
+            "flask_signature_auth.py",
+            "signature_auth_client.py",
+            "CavageSignedRequestAuth 200 {'key': 'client-1'}\n"
+            "HMACAuth 200 {'key': 'client-1'}\n"
+            "FostAuth 200 {'key': 'client-1'}\n",
+        ),
+    ],
+)
+def test_flask_example_accepts_its_client(server: str, client: str, prints: str) -> None:
+    with flask_run(server) as url:
+        result = run(sys.executable, QUICKSTART / client, env={"API_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == prints
+
+
+def test_command_line_script(tmp_path: Path) -> None:
+    with flask_run("flask_signature_auth.py") as url:
+        result = run("bash", QUICKSTART / "cli.sh", cwd=tmp_path, env={"API_URL": url})
+    # The last command explains a refusal: exit code 1.
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines[:3]] == ["Date", "Digest", "Authorization"]
+    assert '{"key":"client-1"}' in lines
+    assert "refused (bad_signature): signature does not match" in result.stdout
+    assert "the server signed" in result.stdout
+    assert "6a2b3f0c9d8e7f6a5b4c3d2e1f0a9b8c" not in result.stdout
+
+
+# -- Django projects ---------------------------------------------------------
+
+
+@contextmanager
+def django_site(name: str, tmp_path: Path, *, rotate: bool) -> Iterator[tuple[str, str, str]]:
+    """The project copied to ``tmp_path`` and run as the README says:
+    migrate, a user, a key, runserver. Yields (url, key id, secret)."""
+    site = tmp_path / name
+    shutil.copytree(QUICKSTART / name, site)
+    manage = [sys.executable, "manage.py"]
+    for command in (
+        ["check", "--fail-level", "WARNING"],
+        ["migrate", "-v", "0"],
+        ["createsuperuser", "--noinput", "--username", "alice", "--email", "alice@example.com"],
+    ):
+        result = run(*manage, *command, cwd=site, env={"DJANGO_SUPERUSER_PASSWORD": "x"})
+        assert result.returncode == 0, result.stdout + result.stderr
+    result = run(*manage, "httpseal_key", "alice", *(["--rotate"] if rotate else []), cwd=site)
+    assert result.returncode == 0, result.stderr
+    printed = dict(line.split(": ", 1) for line in result.stdout.splitlines())
+    port = free_port()
+    with serving([*manage, "runserver", f"127.0.0.1:{port}", "--noreload"], port, site) as url:
+        yield url, printed["key"], printed["secret"]
+
+
+def test_django_legacy_project_accepts_the_legacy_clients(tmp_path: Path) -> None:
+    # AUTO_CREATE_KEYS gave alice a key; --rotate shows a new secret, as the README says.
+    with django_site("django_legacy", tmp_path, rotate=True) as (url, key, secret):
+        env = {"API_URL": url, "HTTPSEAL_KEY": key, "HTTPSEAL_SECRET": secret}
+        drf = run(sys.executable, QUICKSTART / "drf_client.py", env=env)
+        fost = run(sys.executable, QUICKSTART / "fost_client.py", env=env)
+    assert drf.stdout == "200 {'user': 'alice', 'data': {'title': 'new idea'}}\n", drf.stderr
+    assert fost.stdout == "200 {'user': 'alice'}\n200\n", fost.stderr
+
+
+def test_django_api_project_accepts_every_scheme(tmp_path: Path) -> None:
+    import requests
+
+    from httpseal.client import CavageSignedRequestAuth, FostAuth, HMACAuth
+
+    with django_site("django_api", tmp_path, rotate=False) as (url, key, secret):
+        for auth, scheme in (
+            (CavageSignedRequestAuth(key, secret), "cavage"),
+            (HMACAuth(key, secret), "drf-hmac"),
+            (FostAuth(key, secret), "fost"),
+        ):
+            for path in ("/notes/", "/report/"):
+                response = requests.post(url + path, json={"n": 1}, auth=auth, timeout=30)
+                assert response.status_code == 200, (path, scheme, response.text)
+                assert response.json() == {"user": "alice", "scheme": scheme}
+        for path in ("/notes/", "/report/"):
+            assert requests.post(url + path, json={}, timeout=30).status_code == 401
+        wrong = CavageSignedRequestAuth(key, "not-the-secret")
+        assert requests.get(url + "/notes/", auth=wrong, timeout=30).status_code == 401

@@ -17,14 +17,17 @@ pub enum SchemeName {
     Fost,
     /// Flask-HMAC's token: a MAC of the path that names no key.
     FlaskHmac,
+    /// RFC 9421 HTTP Message Signatures (hmac-sha256).
+    Rfc9421,
 }
 
 impl SchemeName {
-    pub const ALL: [SchemeName; 4] = [
+    pub const ALL: [SchemeName; 5] = [
         SchemeName::Cavage,
         SchemeName::DrfHmac,
         SchemeName::Fost,
         SchemeName::FlaskHmac,
+        SchemeName::Rfc9421,
     ];
 
     pub fn name(self) -> &'static str {
@@ -33,6 +36,7 @@ impl SchemeName {
             SchemeName::DrfHmac => "drf-hmac",
             SchemeName::Fost => "fost",
             SchemeName::FlaskHmac => "flask-hmac",
+            SchemeName::Rfc9421 => "rfc9421",
         }
     }
 
@@ -45,7 +49,9 @@ impl SchemeName {
         match self {
             // django-rest-framework-hmac stores the secret as hex text.
             SchemeName::DrfHmac => SecretForm::Hex,
-            SchemeName::Cavage | SchemeName::Fost | SchemeName::FlaskHmac => SecretForm::Bytes,
+            SchemeName::Cavage | SchemeName::Fost | SchemeName::FlaskHmac | SchemeName::Rfc9421 => {
+                SecretForm::Bytes
+            }
         }
     }
 }
@@ -61,7 +67,7 @@ enum SecretForm {
 pub struct Schemes(u8);
 
 impl Schemes {
-    pub const ALL: Schemes = Schemes(0b1111);
+    pub const ALL: Schemes = Schemes(0b1_1111);
     pub const NONE: Schemes = Schemes(0);
 
     pub fn contains(self, scheme: SchemeName) -> bool {

@@ -3,6 +3,7 @@
 //! The scheme modules are plain Rust; `python` holds all of the PyO3 glue and
 //! this file only declares the extension module's export list.
 
+pub mod content_digest;
 pub mod error;
 pub mod keys;
 pub mod mac;

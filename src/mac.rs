@@ -191,6 +191,11 @@ pub struct Output {
 }
 
 impl Output {
+    /// `bytes` as an output; `None` past 64 bytes, the longest MAC.
+    pub fn from_slice(bytes: &[u8]) -> Option<Self> {
+        (bytes.len() <= 64).then(|| Output::new(bytes))
+    }
+
     fn new(bytes: &[u8]) -> Self {
         let mut buf = [0u8; 64];
         buf[..bytes.len()].copy_from_slice(bytes);

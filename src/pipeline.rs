@@ -17,7 +17,7 @@ use crate::keys::{usable_for, KeyEntry, SchemeName};
 use crate::mac::{match_indexed, Algorithm, KeyCache, Output, Secret};
 use crate::replay::{NoReplayGuard, ReplayGuard, ReplayKey};
 use crate::request::{decoded_path, Request};
-use crate::schemes::{cavage, drf, fost, token};
+use crate::schemes::{cavage, drf, fost, rfc9421, token};
 use crate::time;
 
 /// What a server accepts, per scheme; `schemes` in order of preference.
@@ -29,6 +29,7 @@ pub struct Policy {
     pub fost: fost::RequestPolicy,
     pub fost_url: fost::UrlPolicy,
     pub token: token::Policy,
+    pub rfc9421: rfc9421::Policy,
 }
 
 impl Policy {
@@ -51,6 +52,7 @@ impl Policy {
                 single_use: false,
             },
             token: token::Policy::default(),
+            rfc9421: rfc9421::Policy::defaults(max_skew),
         }
     }
 }
@@ -63,6 +65,7 @@ pub enum Found<'a> {
     FostRequest(fost::Credentials),
     FostUrl(fost::UrlParams),
     Token(Cow<'a, str>),
+    Rfc9421(rfc9421::Signatures),
 }
 
 impl Found<'_> {
@@ -72,6 +75,7 @@ impl Found<'_> {
             Found::Drf(_) => SchemeName::DrfHmac,
             Found::FostRequest(_) | Found::FostUrl(_) => SchemeName::Fost,
             Found::Token(_) => SchemeName::FlaskHmac,
+            Found::Rfc9421(_) => SchemeName::Rfc9421,
         }
     }
 
@@ -83,6 +87,12 @@ impl Found<'_> {
             Found::FostRequest(creds) => &creds.key,
             Found::FostUrl(params) => &params.key,
             Found::Token(_) => "",
+            // Several signatures may name several keys; the policy picks one.
+            Found::Rfc9421(signatures) => signatures
+                .inputs
+                .first()
+                .and_then(|input| input.keyid.as_deref())
+                .unwrap_or_default(),
         }
     }
 }
@@ -109,6 +119,7 @@ pub fn find_one<'a>(
         SchemeName::DrfHmac => drf::find(req)?.map(Found::Drf),
         SchemeName::Fost => fost::find(req)?,
         SchemeName::FlaskHmac => token::find(req, &policy.token).map(Found::Token),
+        SchemeName::Rfc9421 => rfc9421::find(req)?.map(Found::Rfc9421),
     })
 }
 
@@ -124,11 +135,13 @@ pub enum AlgorithmChoice {
 #[derive(Debug, Clone)]
 pub enum Freshness<'a> {
     Unchecked,
-    /// A signed timestamp that must lie within `max_skew` of now.
+    /// A signed timestamp that must lie within `max_skew` of now (and a
+    /// signed expiry, where the scheme has one, that must not have passed).
     Window {
         stamp: i64,
         shown: Cow<'a, str>,
         max_skew: u64,
+        expires: Option<i64>,
     },
     /// A signed expiry that must not have passed.
     Expiry {
@@ -137,11 +150,13 @@ pub enum Freshness<'a> {
     },
 }
 
-/// A `Digest` header to check against the body.
+/// A digest of the body to check against it.
 #[derive(Debug, Clone)]
-pub struct DigestCheck<'a> {
-    pub header: Cow<'a, str>,
-    pub legacy: bool,
+pub enum DigestCheck<'a> {
+    /// RFC 3230 `Digest` (draft-cavage); `legacy` admits MD5 and SHA-1.
+    Digest { header: Cow<'a, str>, legacy: bool },
+    /// RFC 9530 `Content-Digest`.
+    ContentDigest { header: Cow<'a, str> },
 }
 
 /// A request that passed its scheme's policy, with its signing input: the
@@ -166,6 +181,9 @@ pub struct Prepared<'a> {
     /// Whether step 8 records it: every timestamped request; a signed URL
     /// only when the server makes its links single-use.
     pub recorded: bool,
+    /// A nonce the signature covers: the replay store records it (with the
+    /// key id) instead of the MAC, so a nonce is spent once.
+    pub nonce: Option<String>,
 }
 
 /// What the adapter knows beyond the request itself.
@@ -176,6 +194,9 @@ pub struct Context<'a> {
     /// The bytes drf-hmac signs after the timestamp line when they are not
     /// the raw body (django-rest-framework-hmac's JSON rule).
     pub drf_data: Option<&'a [u8]>,
+    /// The request's URL scheme (`http`, `https`), which RFC 9421's
+    /// `@scheme` and `@target-uri` sign.
+    pub url_scheme: &'a str,
 }
 
 /// Step 3: the scheme's policy and signing input.
@@ -201,6 +222,7 @@ pub fn prepare<'a>(
             Ok(prepared)
         }
         Found::Token(token) => token::prepare(&token, req, &policy.token),
+        Found::Rfc9421(signatures) => rfc9421::prepare(signatures, req, &policy.rfc9421, context),
     }
 }
 
@@ -255,10 +277,19 @@ pub fn check(
             stamp,
             shown,
             max_skew,
+            expires,
         } => {
             time::check_fresh(*stamp, now, *max_skew, shown)?;
-            // It passes step 6 until `stamp + max_skew`, inclusive.
-            live_until(stamp.saturating_add_unsigned(*max_skew), now)
+            // It passes step 6 until `stamp + max_skew`, inclusive, and
+            // not past a signed expiry.
+            let last = stamp.saturating_add_unsigned(*max_skew);
+            match expires {
+                Some(at) => {
+                    check_expiry(*at, now, None)?;
+                    live_until(last.min(*at), now)
+                }
+                None => live_until(last, now),
+            }
         }
         Freshness::Expiry { at, max_lifetime } => {
             check_expiry(*at, now, *max_lifetime)?;
@@ -266,23 +297,35 @@ pub fn check(
         }
     };
     // 7. The body digest.
-    if let Some(digest) = &prepared.digest {
-        cavage::check_digest(&digest.header, req.body, digest.legacy)?;
+    match &prepared.digest {
+        Some(DigestCheck::Digest { header, legacy }) => {
+            cavage::check_digest(header, req.body, *legacy)?
+        }
+        Some(DigestCheck::ContentDigest { header }) => {
+            crate::content_digest::check(header, req.body)?
+        }
+        None => {}
     }
     // 8. Replay: keyed on the decoded MAC, never on header text. No key id
     // either: the MAC already names the secret, while a key id has several
     // spellings a key store may resolve alike (case under a case-insensitive
     // database), and two ids sharing a secret must not replay each other's
     // requests.
+    // A signed nonce is spent once per key, whatever else the request says.
     if prepared.recorded {
-        replay.check_and_record(
-            &ReplayKey {
+        let key = match &prepared.nonce {
+            Some(nonce) => ReplayKey {
+                scheme: prepared.scheme,
+                key_id: &prepared.key_id,
+                nonce: nonce.as_bytes(),
+            },
+            None => ReplayKey {
                 scheme: prepared.scheme,
                 key_id: "",
                 nonce: &prepared.claimed,
             },
-            ttl,
-        )?;
+        };
+        replay.check_and_record(&key, ttl)?;
     }
     Ok(Verified {
         scheme: prepared.scheme,

@@ -6,11 +6,12 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::content_digest;
 use crate::keys::SchemeName;
 use crate::mac::{base64_encode, Algorithm, BodyDigest, Key};
 use crate::request::{decoded_path, listed_names, Header, Request};
 use crate::schemes::cavage::{self, QueryRule};
-use crate::schemes::{drf, fost};
+use crate::schemes::{drf, fost, rfc9421};
 use crate::time;
 
 /// A request that cannot be signed as asked: a mistake of the caller, never a
@@ -62,6 +63,27 @@ pub enum Options {
         /// Sign a request with both a body and a query (the query unsigned).
         allow_unsigned_query: bool,
     },
+    Rfc9421 {
+        /// Serialised component identifiers; `None`: `@method @authority
+        /// @path @query`, and `content-digest` for a request with content.
+        components: Option<Vec<String>>,
+        label: String,
+        tag: Option<String>,
+        /// Seconds from `created` to a signed `expires`.
+        expires_in: Option<u64>,
+        include_alg: bool,
+        /// The digest a `Content-Digest` the signer adds uses.
+        content_digest: content_digest::Algorithm,
+    },
+}
+
+/// What an RFC 9421 signature takes from the one request it signs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PerRequest<'a> {
+    /// `http` or `https`, for `@scheme` and `@target-uri`.
+    pub url_scheme: &'a str,
+    /// A nonce to sign (a random one, or the one a server asked for).
+    pub nonce: Option<&'a str>,
 }
 
 /// One signed request: the headers to add, in the order a client sends them,
@@ -161,6 +183,32 @@ impl Signer {
                     );
                 }
             }
+            Options::Rfc9421 {
+                components,
+                label,
+                tag,
+                ..
+            } => {
+                if key.algorithm() != Algorithm::Sha256 {
+                    return mistake("RFC 9421 signs with hmac-sha256");
+                }
+                // Everything a signature declares is checked now, with a
+                // throwaway signature input.
+                let params = rfc9421::SignParams {
+                    label,
+                    components: components.as_deref().unwrap_or_default(),
+                    created: Some(0),
+                    tag: tag.as_deref(),
+                    ..Default::default()
+                };
+                rfc9421::signature_input(key_id, &params).map_err(|e| {
+                    SignError(
+                        e.to_string()
+                            .trim_start_matches("malformed signature: ")
+                            .to_owned(),
+                    )
+                })?;
+            }
         }
         Ok(Signer {
             key_id: key_id.to_owned(),
@@ -174,6 +222,7 @@ impl Signer {
             Options::Cavage { .. } => SchemeName::Cavage,
             Options::Drf { .. } => SchemeName::DrfHmac,
             Options::Fost { .. } => SchemeName::Fost,
+            Options::Rfc9421 { .. } => SchemeName::Rfc9421,
         }
     }
 
@@ -185,6 +234,16 @@ impl Signer {
     /// already has (`Date`, `Timestamp`, `X-FOST-Timestamp`) is signed as
     /// it is; otherwise one is added.
     pub fn sign(&self, req: &Request<'_>, now: i64) -> SignResult<Signature> {
+        self.sign_with(req, now, &PerRequest::default())
+    }
+
+    /// `sign`, with what an RFC 9421 signature takes from the request.
+    pub fn sign_with(
+        &self,
+        req: &Request<'_>,
+        now: i64,
+        per_request: &PerRequest<'_>,
+    ) -> SignResult<Signature> {
         match &self.options {
             Options::Cavage {
                 headers,
@@ -197,7 +256,91 @@ impl Signer {
                 act_as,
                 allow_unsigned_query,
             } => self.sign_fost(req, now, headers, act_as.as_deref(), *allow_unsigned_query),
+            Options::Rfc9421 { .. } => self.sign_rfc9421(req, now, per_request),
         }
+    }
+
+    fn sign_rfc9421(
+        &self,
+        req: &Request<'_>,
+        now: i64,
+        per_request: &PerRequest<'_>,
+    ) -> SignResult<Signature> {
+        let Options::Rfc9421 {
+            components,
+            label,
+            tag,
+            expires_in,
+            include_alg,
+            content_digest,
+        } = &self.options
+        else {
+            return mistake("not an RFC 9421 signer");
+        };
+        let defaults: Vec<String>;
+        let components = match components {
+            Some(given) => given,
+            None => {
+                let content = (!req.body.is_empty()).then_some("content-digest");
+                defaults = rfc9421::DEFAULT_REQUIRED
+                    .iter()
+                    .copied()
+                    .chain(content)
+                    .map(|name| format!("\"{name}\""))
+                    .collect();
+                &defaults
+            }
+        };
+        let mut added = Vec::with_capacity(3);
+        let covers_digest = components.iter().any(|c| c == "\"content-digest\"");
+        if covers_digest && req.header("content-digest").is_none() {
+            added.push((
+                "Content-Digest".to_owned(),
+                content_digest::header_value(*content_digest, req.body),
+            ));
+        }
+        let headers = with_added(req.headers, &added, &[]);
+        let view = Request {
+            headers: &headers,
+            ..*req
+        };
+        let message = rfc9421::Message {
+            request: &view,
+            url_scheme: if per_request.url_scheme.is_empty() {
+                "http"
+            } else {
+                per_request.url_scheme
+            },
+            response: None,
+        };
+        let params = rfc9421::SignParams {
+            label,
+            components,
+            created: Some(now),
+            expires: expires_in.map(|s| now.saturating_add_unsigned(s)),
+            nonce: per_request.nonce,
+            tag: tag.as_deref(),
+            include_alg: *include_alg,
+        };
+        let signed =
+            rfc9421::sign(&self.key, &self.key_id, &params, &message).map_err(|e| match e {
+                crate::error::Error::MissingHeader(name) => SignError(format!(
+                    "{} is to be signed but the request lacks it",
+                    crate::error::quoted(&name)
+                )),
+                other => SignError(
+                    other
+                        .to_string()
+                        .trim_start_matches("malformed signature: ")
+                        .to_owned(),
+                ),
+            })?;
+        added.push(("Signature-Input".to_owned(), signed.signature_input));
+        added.push(("Signature".to_owned(), signed.signature));
+        Ok(Signature {
+            headers: added,
+            signing_input: signed.base,
+        })
     }
 
     fn sign_cavage(

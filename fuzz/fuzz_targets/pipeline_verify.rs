@@ -24,6 +24,7 @@ struct Input<'a> {
     drf_data: Option<&'a [u8]>,
     max_skew: Option<u32>,
     now: i64,
+    https: bool,
 }
 
 fuzz_target!(|input: Input<'_>| {
@@ -42,6 +43,7 @@ fuzz_target!(|input: Input<'_>| {
     let context = Context {
         remote_addr: input.remote_addr,
         drf_data: input.drf_data,
+        url_scheme: if input.https { "https" } else { "http" },
     };
     let Ok(prepared) = pipeline::prepare(found, &req, &policy, &context) else {
         return;

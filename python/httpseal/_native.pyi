@@ -72,8 +72,9 @@ _Code = Literal[
     "disallowed_scheme",
 ]
 # Stable scheme names, in settings, results and HmacKey(schemes=...).
-_Scheme = Literal["cavage", "drf-hmac", "fost", "flask-hmac"]
-_SignerScheme = Literal["cavage", "drf-hmac", "fost"]
+_Scheme = Literal["cavage", "drf-hmac", "fost", "flask-hmac", "rfc9421"]
+_SignerScheme = Literal["cavage", "drf-hmac", "fost", "rfc9421"]
+_UrlScheme = Literal["http", "https"]
 
 class SignatureError(Exception):
     """A request's signature could not be verified; ``code`` says why."""
@@ -315,6 +316,20 @@ class Verifier:
     ``fost_url_single_use=True``, on its first GET (a HEAD does not spend it),
     so the link works once until it expires. Two identical requests signed in the
     same second are one request to it.
+
+    ``"rfc9421"`` (RFC 9421 HTTP Message Signatures, ``hmac-sha256``): a
+    request is its when it carries ``Signature-Input``. Of its signatures the
+    first that satisfies the policy is verified: it must cover
+    ``rfc9421_required`` (``@method @authority @path @query`` by default;
+    ``@target-uri`` covers the path, query, authority and scheme,
+    ``@request-target`` the path and query), and ``content-digest`` for a
+    request with content (``rfc9421_content_digest``), whose RFC 9530
+    ``Content-Digest`` is then checked against the body; carry
+    ``rfc9421_tag`` when one is set, and ``created`` (within ``max_skew``)
+    and ``nonce`` as required. ``rfc9421_label`` picks a signature by label;
+    labels are not signed, so it never relaxes the policy. A signed
+    ``expires`` is honoured; a signed ``nonce`` is what the replay store
+    records (per key id), so it is spent once.
     """
 
     def __new__(
@@ -335,6 +350,12 @@ class Verifier:
         flask_hmac_header: str = "HMAC",
         flask_hmac_encoding: _Encoding = "base64url",
         flask_hmac_digest: _Digest = "sha256",
+        rfc9421_required: Optional[Sequence[str]] = None,
+        rfc9421_content_digest: bool = True,
+        rfc9421_tag: Optional[str] = None,
+        rfc9421_label: Optional[str] = None,
+        rfc9421_require_created: bool = True,
+        rfc9421_require_nonce: bool = False,
         replay_store: Union[MemoryReplayStore, ReplayStore, None] = None,
     ) -> Verifier: ...
     @property
@@ -352,6 +373,7 @@ class Verifier:
         remote_addr: str = "",
         drf_data: Union[bytes, str, Callable[[], Union[bytes, str]], None] = None,
         now: Optional[float] = None,
+        url_scheme: _UrlScheme = "http",
     ) -> Optional[Verified]:
         """``None`` when the request carries none of the schemes' credentials
         ("not ours"), ``Verified`` when they verify; a ``SignatureError``
@@ -362,7 +384,8 @@ class Verifier:
         request is known to carry credentials, so an unsigned request's body is
         never read (nor a drf-hmac request's when ``drf_data`` is given); what
         it raises propagates. Arguments of the wrong type are a ``TypeError``
-        whatever the request carries."""
+        whatever the request carries. ``url_scheme`` is what RFC 9421's
+        ``@scheme`` and ``@target-uri`` read."""
 
     def verify_environ(
         self,
@@ -373,6 +396,7 @@ class Verifier:
         path: Optional[str] = None,
         drf_data: Union[bytes, str, Callable[[], Union[bytes, str]], None] = None,
         now: Optional[float] = None,
+        url_scheme: Optional[_UrlScheme] = None,
     ) -> Optional[Verified]:
         """``verify`` for the request a WSGI environ (or Django's
         ``request.META``) describes, read in one pass: the path as sent
@@ -382,7 +406,9 @@ class Verifier:
         ``Signature`` and ``Timestamp`` entries for headers the request lacks.
         ``host`` replaces the ``Host`` header (Django's validated ``get_host()``);
         ``path`` replaces the path as sent (django-rest-framework-hmac signs
-        ``PATH_INFO``, without ``SCRIPT_NAME``)."""
+        ``PATH_INFO``, without ``SCRIPT_NAME``); ``url_scheme`` replaces
+        ``wsgi.url_scheme`` (Django's ``request.scheme``, which honours
+        ``SECURE_PROXY_SSL_HEADER``)."""
 
     def signing_input(
         self,
@@ -394,6 +420,7 @@ class Verifier:
         *,
         remote_addr: str = "",
         drf_data: Union[bytes, str, Callable[[], Union[bytes, str]], None] = None,
+        url_scheme: _UrlScheme = "http",
     ) -> Optional[bytes]:
         """The bytes this verifier MACs for the request — the signing string,
         document or signature base, then the body where the scheme signs it —
@@ -410,6 +437,7 @@ class Verifier:
         host: Optional[str] = None,
         path: Optional[str] = None,
         drf_data: Union[bytes, str, Callable[[], Union[bytes, str]], None] = None,
+        url_scheme: Optional[_UrlScheme] = None,
     ) -> Optional[bytes]:
         """``signing_input`` for a WSGI environ, read as ``verify_environ`` reads it."""
 
@@ -516,6 +544,12 @@ class Signer:
       request's ``Host`` header).
     - FOST: ``headers``, further request headers to sign; ``act_as``, a user
       to act as (a signed, UTF-7 ``X-FOST-User``); ``allow_unsigned_query``.
+    - RFC 9421 (``hmac-sha256``): ``components`` to cover (``@method
+      @authority @path @query``, and ``content-digest`` for a request with
+      content, by default), ``label`` (``sig1``), ``tag``, ``expires_in``
+      (seconds after ``created``), ``include_alg`` (``True``) and
+      ``content_digest`` (``"sha-256"`` or ``"sha-512"``, for the
+      ``Content-Digest`` it adds when that is covered and absent).
     """
 
     def __new__(
@@ -531,6 +565,12 @@ class Signer:
         hostname: Optional[str] = None,
         act_as: Optional[str] = None,
         allow_unsigned_query: Optional[bool] = None,
+        components: Optional[Sequence[str]] = None,
+        label: Optional[str] = None,
+        tag: Optional[str] = None,
+        expires_in: Optional[int] = None,
+        include_alg: Optional[bool] = None,
+        content_digest: Optional[Literal["sha-256", "sha-512"]] = None,
     ) -> Signer: ...
     @property
     def scheme(self) -> _SignerScheme:
@@ -549,12 +589,17 @@ class Signer:
         body: _Body = None,
         *,
         now: Optional[float] = None,
+        url_scheme: _UrlScheme = "http",
+        nonce: Optional[str] = None,
     ) -> list[tuple[str, str]]:
         """The headers to add to the request, in the order a client sends
         them: Cavage ``Date`` (when absent), ``Digest`` (for a body or when
         listed) and ``Authorization``/``Signature``; drf-hmac ``Key``,
         ``Timestamp``, ``Signature``; FOST ``X-FOST-User`` (with ``act_as``),
-        ``X-FOST-Timestamp``, ``X-FOST-Headers``, ``Authorization``. A timestamp
+        ``X-FOST-Timestamp``, ``X-FOST-Headers``, ``Authorization``; RFC 9421
+        ``Content-Digest`` (when covered and absent), ``Signature-Input`` and
+        ``Signature`` (``url_scheme`` for ``@scheme``/``@target-uri``,
+        ``nonce`` a nonce to sign). A timestamp
         header already on the request is signed as it is. ``path`` is the path
         as sent (drf-hmac and FOST sign it decoded, as Django does), ``query``
         the query string without ``?``, ``body`` what will be sent (for
@@ -571,6 +616,8 @@ class Signer:
         body: _Body = None,
         *,
         now: Optional[float] = None,
+        url_scheme: _UrlScheme = "http",
+        nonce: Optional[str] = None,
     ) -> bytes:
         """The exact bytes ``sign`` MACs for this request, to compare with what
         the server signed when a signature does not match."""

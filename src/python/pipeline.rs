@@ -22,7 +22,7 @@ use crate::mac::KeyCache;
 use crate::pipeline::{self, Context, Found, Policy};
 use crate::replay::NoReplayGuard;
 use crate::request::{Header, Request};
-use crate::schemes::{drf, fost, token};
+use crate::schemes::{drf, fost, rfc9421, token};
 
 /// Distinct secrets whose key schedules a verifier keeps.
 const KEY_CACHE_SIZE: usize = 1024;
@@ -64,6 +64,8 @@ impl Verifier {
         cavage_query_rule="draft", drf_hostname="host", fost_allow_unsigned_query=false,
         fost_url_require_expiry=true, fost_url_max_lifetime=None, fost_url_single_use=false,
         flask_hmac_header="HMAC", flask_hmac_encoding="base64url", flask_hmac_digest="sha256",
+        rfc9421_required=None, rfc9421_content_digest=true, rfc9421_tag=None, rfc9421_label=None,
+        rfc9421_require_created=true, rfc9421_require_nonce=false,
         replay_store=None,
     ))]
     #[allow(clippy::too_many_arguments)]
@@ -83,6 +85,12 @@ impl Verifier {
         flask_hmac_header: &str,
         flask_hmac_encoding: &str,
         flask_hmac_digest: &str,
+        rfc9421_required: Option<&Bound<'_, PyAny>>,
+        rfc9421_content_digest: bool,
+        rfc9421_tag: Option<String>,
+        rfc9421_label: Option<String>,
+        rfc9421_require_created: bool,
+        rfc9421_require_nonce: bool,
         replay_store: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         if schemes.is_instance_of::<PyString>() {
@@ -132,6 +140,18 @@ impl Verifier {
             single_use: fost_url_single_use,
         };
         policy.token = token_policy(flask_hmac_header, flask_hmac_encoding, flask_hmac_digest)?;
+        policy.rfc9421 = rfc9421::Policy {
+            max_skew: max_skew_s,
+            required: match rfc9421_required {
+                Some(names) => identifiers_arg(names, "rfc9421_required")?,
+                None => policy.rfc9421.required,
+            },
+            content_digest: rfc9421_content_digest,
+            tag: rfc9421_tag,
+            label: rfc9421_label,
+            require_created: rfc9421_require_created,
+            require_nonce: rfc9421_require_nonce,
+        };
         let replay = Store::from_arg(replay_store)?;
         if fost_url_single_use && replay.is_none() {
             return Err(PyValueError::new_err(
@@ -162,7 +182,7 @@ impl Verifier {
     /// credentials, `Verified` when they verify; a `SignatureError` subclass
     /// when they are wrong. A callable `body` is called only once credentials
     /// are found.
-    #[pyo3(signature = (method, path, query, headers, body=None, *, remote_addr="", drf_data=None, now=None))]
+    #[pyo3(signature = (method, path, query, headers, body=None, *, remote_addr="", drf_data=None, now=None, url_scheme="http"))]
     #[allow(clippy::too_many_arguments)]
     fn verify(
         &self,
@@ -175,14 +195,20 @@ impl Verifier {
         remote_addr: &str,
         drf_data: Option<&Bound<'_, PyAny>>,
         now: Option<f64>,
+        url_scheme: &str,
     ) -> PyResult<Option<Verified>> {
         drf_data_arg(drf_data)?;
         let now = now_arg(now)?;
+        let url_scheme = url_scheme_arg(url_scheme)?;
         let (body, deferred) = split_body(body);
         let args = RequestArgs::convert(method, path, query, headers, body)?;
         let headers = args.headers();
         let req = args.request(&headers);
-        self.run(py, &req, deferred, remote_addr, drf_data, now)
+        let peer = Peer {
+            remote_addr,
+            url_scheme,
+        };
+        self.run(py, &req, deferred, peer, drf_data, now)
     }
 
     /// Verifies the request a WSGI environ (or Django's `request.META`)
@@ -192,7 +218,7 @@ impl Verifier {
     /// `Key`/`Signature`/`Timestamp` names some test clients set. `host`
     /// replaces the `Host` header (Django's validated `get_host()`); `path`
     /// replaces the path as sent (django-rest-framework-hmac signs `PATH_INFO`).
-    #[pyo3(signature = (environ, body=None, *, host=None, path=None, drf_data=None, now=None))]
+    #[pyo3(signature = (environ, body=None, *, host=None, path=None, drf_data=None, now=None, url_scheme=None))]
     #[allow(clippy::too_many_arguments)]
     fn verify_environ(
         &self,
@@ -203,15 +229,16 @@ impl Verifier {
         path: Option<&str>,
         drf_data: Option<&Bound<'_, PyAny>>,
         now: Option<f64>,
+        url_scheme: Option<&str>,
     ) -> PyResult<Option<Verified>> {
         drf_data_arg(drf_data)?;
         let now = now_arg(now)?;
-        let view = EnvironView::from_arg(environ, host, path)?;
+        let view = EnvironView::from_arg(environ, host, path, url_scheme)?;
         let (body, deferred) = split_body(body);
         let body = body_arg(body)?;
         let headers = view.headers()?;
         let req = view.request(&headers, &body);
-        self.run(py, &req, deferred, &view.remote_addr, drf_data, now)
+        self.run(py, &req, deferred, view.peer(), drf_data, now)
     }
 
     /// The bytes the request's MAC covers, as this verifier builds them
@@ -219,7 +246,7 @@ impl Verifier {
     /// the scheme signs it): `None` when it carries none of the schemes'
     /// credentials. Nothing is looked up or checked, so a person can diff it
     /// against what the client signed; it holds no secret and no MAC.
-    #[pyo3(signature = (method, path, query, headers, body=None, *, remote_addr="", drf_data=None))]
+    #[pyo3(signature = (method, path, query, headers, body=None, *, remote_addr="", drf_data=None, url_scheme="http"))]
     #[allow(clippy::too_many_arguments)]
     fn signing_input<'py>(
         &self,
@@ -231,18 +258,25 @@ impl Verifier {
         body: Option<&Bound<'_, PyAny>>,
         remote_addr: &str,
         drf_data: Option<&Bound<'_, PyAny>>,
+        url_scheme: &str,
     ) -> PyResult<Option<Bound<'py, PyBytes>>> {
         drf_data_arg(drf_data)?;
+        let url_scheme = url_scheme_arg(url_scheme)?;
         let (body, deferred) = split_body(body);
         let args = RequestArgs::convert(method, path, query, headers, body)?;
         let headers = args.headers();
         let req = args.request(&headers);
-        self.explain(py, &req, deferred, remote_addr, drf_data)
+        let peer = Peer {
+            remote_addr,
+            url_scheme,
+        };
+        self.explain(py, &req, deferred, peer, drf_data)
     }
 
     /// `signing_input` for a WSGI environ (or `request.META`), read as
     /// `verify_environ` reads it.
-    #[pyo3(signature = (environ, body=None, *, host=None, path=None, drf_data=None))]
+    #[pyo3(signature = (environ, body=None, *, host=None, path=None, drf_data=None, url_scheme=None))]
+    #[allow(clippy::too_many_arguments)]
     fn signing_input_environ<'py>(
         &self,
         py: Python<'py>,
@@ -251,14 +285,15 @@ impl Verifier {
         host: Option<&str>,
         path: Option<&str>,
         drf_data: Option<&Bound<'_, PyAny>>,
+        url_scheme: Option<&str>,
     ) -> PyResult<Option<Bound<'py, PyBytes>>> {
         drf_data_arg(drf_data)?;
-        let view = EnvironView::from_arg(environ, host, path)?;
+        let view = EnvironView::from_arg(environ, host, path, url_scheme)?;
         let (body, deferred) = split_body(body);
         let body = body_arg(body)?;
         let headers = view.headers()?;
         let req = view.request(&headers, &body);
-        self.explain(py, &req, deferred, &view.remote_addr, drf_data)
+        self.explain(py, &req, deferred, view.peer(), drf_data)
     }
 
     fn __repr__(&self) -> String {
@@ -274,12 +309,12 @@ impl Verifier {
         py: Python<'_>,
         req: &Request<'_>,
         deferred_body: Option<&Bound<'_, PyAny>>,
-        remote_addr: &str,
+        peer: Peer<'_>,
         drf_data: Option<&Bound<'_, PyAny>>,
         now: i64,
     ) -> PyResult<Option<Verified>> {
         self.with_found(py, req, deferred_body, drf_data, |found, req| {
-            self.judge(py, found, req, remote_addr, drf_data, now)
+            self.judge(py, found, req, peer, drf_data, now)
         })
     }
 
@@ -290,7 +325,7 @@ impl Verifier {
         py: Python<'py>,
         req: &Request<'_>,
         deferred_body: Option<&Bound<'_, PyAny>>,
-        remote_addr: &str,
+        peer: Peer<'_>,
         drf_data: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Option<Bound<'py, PyBytes>>> {
         self.with_found(py, req, deferred_body, drf_data, |found, req| {
@@ -300,8 +335,9 @@ impl Verifier {
                 .map(|o| bytes_arg(o, "drf_data"))
                 .transpose()?;
             let context = Context {
-                remote_addr,
+                remote_addr: peer.remote_addr,
                 drf_data: data.as_deref(),
+                url_scheme: peer.url_scheme,
             };
             let prepared = pipeline::prepare(found, req, &self.policy, &context)?;
             let mut input = prepared.head;
@@ -372,7 +408,7 @@ impl Verifier {
         py: Python<'_>,
         found: Found<'_>,
         req: &Request<'_>,
-        remote_addr: &str,
+        peer: Peer<'_>,
         drf_data: Option<&Bound<'_, PyAny>>,
         now: i64,
     ) -> PyResult<Verified> {
@@ -384,8 +420,9 @@ impl Verifier {
             None => None,
         };
         let context = Context {
-            remote_addr,
+            remote_addr: peer.remote_addr,
             drf_data: data.as_deref(),
+            url_scheme: peer.url_scheme,
         };
         let prepared = pipeline::prepare(found, req, &self.policy, &context)?;
         let loaded = call_loader(self.key_loader.bind(py), &prepared.key_id)?;
@@ -407,6 +444,54 @@ impl Verifier {
         }
         Ok(verified.into())
     }
+}
+
+/// What the adapter knows of the connection: the peer's address (drf-hmac
+/// signs it by default) and the URL scheme (RFC 9421's `@scheme`).
+#[derive(Debug, Clone, Copy)]
+struct Peer<'a> {
+    remote_addr: &'a str,
+    url_scheme: &'a str,
+}
+
+/// `url_scheme`: `http` or `https` (any case), as WSGI's `wsgi.url_scheme`.
+fn url_scheme_arg(url_scheme: &str) -> PyResult<&'static str> {
+    match url_scheme.to_ascii_lowercase().as_str() {
+        "http" => Ok("http"),
+        "https" => Ok("https"),
+        _ => Err(PyValueError::new_err(format!(
+            "url_scheme must be 'http' or 'https', not {}",
+            crate::error::quoted(url_scheme)
+        ))),
+    }
+}
+
+/// RFC 9421 component identifiers (`@method`, `content-type`,
+/// `"@query-param";name="id"`), checked and serialised.
+pub fn identifiers_arg(names: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
+    if names.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err(format!(
+            "{what} must be a list of component identifiers, not a str"
+        )));
+    }
+    let names: Vec<String> = names.extract().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{what} must be a list of component identifiers, not {}",
+            type_name(names)
+        ))
+    })?;
+    let mut out: Vec<String> = Vec::with_capacity(names.len());
+    for name in &names {
+        let id =
+            rfc9421::identifier(name).map_err(|e| PyValueError::new_err(format!("{what}: {e}")))?;
+        if out.contains(&id) {
+            return Err(PyValueError::new_err(format!(
+                "{what}: {name:?} is listed twice"
+            )));
+        }
+        out.push(id);
+    }
+    Ok(out)
 }
 
 /// What drf-hmac signs after its timestamp line, when the adapter gives it
@@ -468,6 +553,7 @@ struct EnvironView<'py> {
     path: String,
     query: String,
     remote_addr: String,
+    url_scheme: &'static str,
     header_objects: Vec<(String, Bound<'py, PyAny>)>,
     host: Option<String>,
 }
@@ -517,6 +603,7 @@ impl<'py> EnvironView<'py> {
         environ: &Bound<'py, PyAny>,
         host: Option<&str>,
         path: Option<&str>,
+        url_scheme: Option<&str>,
     ) -> PyResult<Self> {
         let environ = environ.cast::<PyDict>().map_err(|_| {
             PyTypeError::new_err(format!(
@@ -528,7 +615,17 @@ impl<'py> EnvironView<'py> {
         if let Some(path) = path {
             view.path = path.to_owned();
         }
+        if let Some(url_scheme) = url_scheme {
+            view.url_scheme = url_scheme_arg(url_scheme)?;
+        }
         Ok(view)
+    }
+
+    fn peer(&self) -> Peer<'_> {
+        Peer {
+            remote_addr: &self.remote_addr,
+            url_scheme: self.url_scheme,
+        }
     }
 
     fn request<'a>(&'a self, headers: &'a [Header<'a>], body: &'a [u8]) -> Request<'a> {
@@ -552,6 +649,9 @@ impl<'py> EnvironView<'py> {
         let method = get(intern!(py, "REQUEST_METHOD"))?;
         let query = get(intern!(py, "QUERY_STRING"))?;
         let remote_addr = get(intern!(py, "REMOTE_ADDR"))?;
+        // A scheme the environ does not name as http or https is taken as
+        // http: it only decides what `@scheme` and `@target-uri` read.
+        let url_scheme = url_scheme_arg(&get(intern!(py, "wsgi.url_scheme"))?).unwrap_or("http");
         let mut raw = get(intern!(py, "RAW_URI"))?;
         if raw.is_empty() {
             raw = get(intern!(py, "REQUEST_URI"))?;
@@ -617,6 +717,7 @@ impl<'py> EnvironView<'py> {
             path,
             query,
             remote_addr,
+            url_scheme,
             header_objects,
             host: host.map(str::to_owned),
         })

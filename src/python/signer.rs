@@ -8,10 +8,12 @@ use pyo3::types::{PyBytes, PyString};
 use super::cavage::query_rule_arg;
 use super::convert::{maybe_detach, now_arg, secret_arg, text_arg, RequestArgs};
 use super::hmac::HmacKey;
+use super::pipeline::identifiers_arg;
+use crate::content_digest;
 use crate::keys::SchemeName;
 use crate::mac::{Algorithm, Key};
-use crate::schemes::cavage;
-use crate::signer::{self, Options, SignError, SignHeader};
+use crate::schemes::{cavage, rfc9421};
+use crate::signer::{self, Options, PerRequest, SignError, SignHeader};
 
 fn value_error(e: SignError) -> PyErr {
     PyValueError::new_err(e.to_string())
@@ -37,44 +39,42 @@ struct OptionArgs<'a> {
     hostname: Option<String>,
     act_as: Option<String>,
     allow_unsigned_query: Option<bool>,
+    components: Option<Vec<String>>,
+    label: Option<String>,
+    tag: Option<String>,
+    expires_in: Option<u64>,
+    include_alg: Option<bool>,
+    content_digest: Option<&'a str>,
 }
 
 impl OptionArgs<'_> {
     fn into_options(self, scheme: SchemeName) -> PyResult<Options> {
-        let foreign = match scheme {
-            SchemeName::Cavage => [
-                ("hostname", self.hostname.is_some()),
-                ("act_as", self.act_as.is_some()),
-                ("allow_unsigned_query", self.allow_unsigned_query.is_some()),
-            ],
-            SchemeName::DrfHmac => [
-                ("headers", self.headers.is_some()),
-                ("sign_header", self.sign_header.is_some()),
-                ("query_rule", self.query_rule.is_some()),
-            ],
-            SchemeName::Fost => [
-                ("sign_header", self.sign_header.is_some()),
-                ("query_rule", self.query_rule.is_some()),
-                ("hostname", self.hostname.is_some()),
-            ],
-            SchemeName::FlaskHmac => return Err(no_token_signer()),
-        };
-        if let Some((name, _)) = foreign.iter().find(|(_, given)| *given) {
+        use SchemeName::{Cavage, DrfHmac, Fost, Rfc9421};
+        let given: [(&str, bool, &[SchemeName]); 12] = [
+            ("headers", self.headers.is_some(), &[Cavage, Fost]),
+            ("sign_header", self.sign_header.is_some(), &[Cavage]),
+            ("query_rule", self.query_rule.is_some(), &[Cavage]),
+            ("hostname", self.hostname.is_some(), &[DrfHmac]),
+            ("act_as", self.act_as.is_some(), &[Fost]),
+            (
+                "allow_unsigned_query",
+                self.allow_unsigned_query.is_some(),
+                &[Fost],
+            ),
+            ("components", self.components.is_some(), &[Rfc9421]),
+            ("label", self.label.is_some(), &[Rfc9421]),
+            ("tag", self.tag.is_some(), &[Rfc9421]),
+            ("expires_in", self.expires_in.is_some(), &[Rfc9421]),
+            ("include_alg", self.include_alg.is_some(), &[Rfc9421]),
+            ("content_digest", self.content_digest.is_some(), &[Rfc9421]),
+        ];
+        if let Some((name, ..)) = given
+            .iter()
+            .find(|(_, set, schemes)| *set && !schemes.contains(&scheme))
+        {
             return Err(PyValueError::new_err(format!(
                 "{name} is not an option of the {} signer",
                 scheme.name()
-            )));
-        }
-        let also_foreign = match scheme {
-            SchemeName::DrfHmac if self.act_as.is_some() => Some("act_as"),
-            SchemeName::DrfHmac if self.allow_unsigned_query.is_some() => {
-                Some("allow_unsigned_query")
-            }
-            _ => None,
-        };
-        if let Some(name) = also_foreign {
-            return Err(PyValueError::new_err(format!(
-                "{name} is not an option of the drf-hmac signer"
             )));
         }
         Ok(match scheme {
@@ -104,9 +104,28 @@ impl OptionArgs<'_> {
                 act_as: self.act_as,
                 allow_unsigned_query: self.allow_unsigned_query.unwrap_or(false),
             },
+            SchemeName::Rfc9421 => Options::Rfc9421 {
+                components: self.components,
+                label: self
+                    .label
+                    .unwrap_or_else(|| rfc9421::DEFAULT_LABEL.to_owned()),
+                tag: self.tag,
+                expires_in: self.expires_in,
+                include_alg: self.include_alg.unwrap_or(true),
+                content_digest: content_digest_arg(self.content_digest.unwrap_or("sha-256"))?,
+            },
             SchemeName::FlaskHmac => return Err(no_token_signer()),
         })
     }
+}
+
+fn content_digest_arg(name: &str) -> PyResult<content_digest::Algorithm> {
+    content_digest::Algorithm::from_name(name).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "content_digest must be 'sha-256' or 'sha-512', not {}",
+            crate::error::quoted(name)
+        ))
+    })
 }
 
 /// The key to sign with: an `HmacKey` (its digest must be the scheme's, or
@@ -123,7 +142,9 @@ fn key_from(
             cavage::algorithm_from_name(name).map_err(|e| PyValueError::new_err(e.to_string()))?,
         ),
         (SchemeName::Cavage, None) => None,
-        (SchemeName::DrfHmac, None | Some("hmac-sha256")) => Some(Algorithm::Sha256),
+        (SchemeName::DrfHmac | SchemeName::Rfc9421, None | Some("hmac-sha256")) => {
+            Some(Algorithm::Sha256)
+        }
         (SchemeName::Fost, None | Some("hmac-sha1")) => Some(Algorithm::Sha1),
         (_, Some(name)) => {
             return Err(PyValueError::new_err(format!(
@@ -182,6 +203,8 @@ impl Signer {
     #[pyo3(signature = (
         scheme, key_id, secret, *, algorithm=None, headers=None, sign_header=None,
         query_rule=None, hostname=None, act_as=None, allow_unsigned_query=None,
+        components=None, label=None, tag=None, expires_in=None, include_alg=None,
+        content_digest=None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -195,10 +218,16 @@ impl Signer {
         hostname: Option<String>,
         act_as: Option<String>,
         allow_unsigned_query: Option<bool>,
+        components: Option<&Bound<'_, PyAny>>,
+        label: Option<String>,
+        tag: Option<String>,
+        expires_in: Option<u64>,
+        include_alg: Option<bool>,
+        content_digest: Option<&str>,
     ) -> PyResult<Self> {
         let scheme = SchemeName::from_name(scheme).ok_or_else(|| {
             PyValueError::new_err(format!(
-                "unknown scheme {}; known: cavage, drf-hmac, fost",
+                "unknown scheme {}; known: cavage, drf-hmac, fost, rfc9421",
                 crate::error::quoted(scheme)
             ))
         })?;
@@ -230,6 +259,14 @@ impl Signer {
             hostname,
             act_as,
             allow_unsigned_query,
+            components: components
+                .map(|c| identifiers_arg(c, "components"))
+                .transpose()?,
+            label,
+            tag,
+            expires_in,
+            include_alg,
+            content_digest,
         }
         .into_options(scheme)?;
         let key = key_from(scheme, secret, algorithm)?;
@@ -250,7 +287,9 @@ impl Signer {
     }
 
     /// The headers to add to the request, in order, as `(name, value)` pairs.
-    #[pyo3(signature = (method, path, query, headers, body=None, *, now=None))]
+    /// `url_scheme` and `nonce` are RFC 9421's (`@scheme`/`@target-uri`, and
+    /// a nonce to sign).
+    #[pyo3(signature = (method, path, query, headers, body=None, *, now=None, url_scheme="http", nonce=None))]
     #[allow(clippy::too_many_arguments)]
     fn sign(
         &self,
@@ -261,15 +300,18 @@ impl Signer {
         headers: &Bound<'_, PyAny>,
         body: Option<&Bound<'_, PyAny>>,
         now: Option<f64>,
+        url_scheme: &str,
+        nonce: Option<&str>,
     ) -> PyResult<Vec<(String, String)>> {
+        let extra = self.per_request(url_scheme, nonce)?;
         Ok(self
-            .run(py, method, path, query, headers, body, now)?
+            .run(py, method, path, query, headers, body, now, &extra)?
             .headers)
     }
 
     /// The exact bytes ``sign`` MACs for this request: diff them against what
     /// the server logs when a signature does not match.
-    #[pyo3(signature = (method, path, query, headers, body=None, *, now=None))]
+    #[pyo3(signature = (method, path, query, headers, body=None, *, now=None, url_scheme="http", nonce=None))]
     #[allow(clippy::too_many_arguments)]
     fn signing_input<'py>(
         &self,
@@ -280,8 +322,11 @@ impl Signer {
         headers: &Bound<'py, PyAny>,
         body: Option<&Bound<'py, PyAny>>,
         now: Option<f64>,
+        url_scheme: &str,
+        nonce: Option<&str>,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let signed = self.run(py, method, path, query, headers, body, now)?;
+        let extra = self.per_request(url_scheme, nonce)?;
+        let signed = self.run(py, method, path, query, headers, body, now, &extra)?;
         Ok(PyBytes::new(py, &signed.signing_input))
     }
 
@@ -315,6 +360,32 @@ impl Signer {
 }
 
 impl Signer {
+    /// The per-request RFC 9421 arguments, checked; another scheme's signer
+    /// takes no nonce.
+    fn per_request<'a>(
+        &self,
+        url_scheme: &str,
+        nonce: Option<&'a str>,
+    ) -> PyResult<PerRequest<'a>> {
+        let url_scheme = match url_scheme.to_ascii_lowercase().as_str() {
+            "http" => "http",
+            "https" => "https",
+            _ => {
+                return Err(PyValueError::new_err(format!(
+                    "url_scheme must be 'http' or 'https', not {}",
+                    crate::error::quoted(url_scheme)
+                )))
+            }
+        };
+        if nonce.is_some() && self.inner.scheme() != SchemeName::Rfc9421 {
+            return Err(PyValueError::new_err(format!(
+                "nonce is not an option of the {} signer",
+                self.inner.scheme().name()
+            )));
+        }
+        Ok(PerRequest { url_scheme, nonce })
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
@@ -325,11 +396,15 @@ impl Signer {
         headers: &Bound<'_, PyAny>,
         body: Option<&Bound<'_, PyAny>>,
         now: Option<f64>,
+        extra: &PerRequest<'_>,
     ) -> PyResult<signer::Signature> {
         let now = now_arg(now)?;
         let args = RequestArgs::convert(method, path, query, headers, body)?;
         let headers = args.headers();
         let req = args.request(&headers);
-        maybe_detach(py, req.body.len(), || self.inner.sign(&req, now)).map_err(value_error)
+        maybe_detach(py, req.body.len(), || {
+            self.inner.sign_with(&req, now, extra)
+        })
+        .map_err(value_error)
     }
 }

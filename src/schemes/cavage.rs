@@ -246,6 +246,10 @@ pub fn find<'a>(req: &Request<'a>) -> Result<Option<Params<'a>>> {
             return parse_params(rest).map(Some);
         }
     }
+    // A `Signature` beside `Signature-Input` is RFC 9421's.
+    if crate::schemes::rfc9421::fields::present(req) {
+        return Ok(None);
+    }
     match req.single_header("signature")? {
         Some(value) if holds_params(value) => parse_params(value).map(Some),
         _ => Ok(None),
@@ -420,6 +424,7 @@ pub fn prepare<'a>(params: Params<'a>, req: &Request<'a>, policy: &Policy) -> Re
                 stamp: at,
                 shown: date,
                 max_skew,
+                expires: None,
             },
         ),
         (Some((at, _)), None) => (at, Freshness::Unchecked),
@@ -429,7 +434,7 @@ pub fn prepare<'a>(params: Params<'a>, req: &Request<'a>, policy: &Policy) -> Re
         let header = req
             .header("digest")
             .ok_or_else(|| Error::MissingHeader("digest".into()))?;
-        Some(DigestCheck {
+        Some(DigestCheck::Digest {
             header,
             legacy: policy.legacy_digests,
         })
@@ -451,6 +456,7 @@ pub fn prepare<'a>(params: Params<'a>, req: &Request<'a>, policy: &Policy) -> Re
         timestamp,
         signed_headers: Vec::new(),
         recorded: true,
+        nonce: None,
     })
 }
 

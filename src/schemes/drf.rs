@@ -12,7 +12,7 @@ use crate::mac::{base64_decode_mac, base64_encode, Algorithm, Key, KeyCache, Sec
 use crate::pipeline::{self, AlgorithmChoice, Context, Freshness, Prepared};
 use crate::replay::NoReplayGuard;
 use crate::request::{decoded_path, Request};
-use crate::schemes::cavage;
+use crate::schemes::{cavage, rfc9421};
 use crate::time;
 
 /// The fields the string to sign is made of.
@@ -85,10 +85,14 @@ pub struct Credentials<'a> {
 
 /// drf-hmac's credentials, parsed: any of `Key`, `Signature`, `Timestamp`
 /// makes the request ours, except a `Signature` header holding draft-cavage
-/// parameters (`keyId=…`), which is Cavage's. Ours but incomplete is an error.
+/// parameters (`keyId=…`), which is Cavage's, or one beside `Signature-Input`,
+/// which is RFC 9421's. Ours but incomplete is an error.
 pub fn find<'a>(req: &Request<'a>) -> Result<Option<Credentials<'a>>> {
     let key = req.single_header("key")?;
     let timestamp = req.single_header("timestamp")?;
+    if key.is_none() && timestamp.is_none() && rfc9421::fields::present(req) {
+        return Ok(None);
+    }
     let signature = req.single_header("signature")?;
     let cavage_signature = signature.is_some_and(cavage::holds_params);
     if key.is_none() && timestamp.is_none() && (signature.is_none() || cavage_signature) {
@@ -149,6 +153,7 @@ pub fn prepare_message<'a>(
             stamp,
             shown: Cow::Borrowed(timestamp),
             max_skew,
+            expires: None,
         },
         None => Freshness::Unchecked,
     };
@@ -166,6 +171,7 @@ pub fn prepare_message<'a>(
         timestamp: Some(stamp),
         signed_headers: Vec::new(),
         recorded: true,
+        nonce: None,
     })
 }
 

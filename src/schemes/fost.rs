@@ -397,6 +397,7 @@ pub fn prepare_request<'a>(
             stamp,
             shown: Cow::Borrowed(fields.timestamp),
             max_skew,
+            expires: None,
         },
         None => Freshness::Unchecked,
     };
@@ -436,6 +437,7 @@ pub fn prepare_request<'a>(
             .map(|(n, v)| (n.to_string(), v.to_string()))
             .collect(),
         recorded: true,
+        nonce: None,
     })
 }
 
@@ -562,6 +564,7 @@ pub fn prepare_url<'a>(
         timestamp: None,
         signed_headers: Vec::new(),
         recorded: false,
+        nonce: None,
     })
 }
 

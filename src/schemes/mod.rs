@@ -6,4 +6,5 @@
 pub mod cavage;
 pub mod drf;
 pub mod fost;
+pub mod rfc9421;
 pub mod token;

@@ -59,6 +59,7 @@ pub fn prepare<'a>(token: &str, req: &Request<'a>, policy: &Policy) -> Result<Pr
         timestamp: None,
         signed_headers: Vec::new(),
         recorded: false, // no time: nothing bounds its life
+        nonce: None,
     })
 }
 

@@ -84,6 +84,11 @@ pub struct PerRequest<'a> {
     pub url_scheme: &'a str,
     /// A nonce to sign (a random one, or the one a server asked for).
     pub nonce: Option<&'a str>,
+    /// A server's `Accept-Signature`: sign what it asks for instead of the
+    /// signer's own components, label and tag.
+    pub accept: Option<&'a str>,
+    /// A server's `Want-Content-Digest`: the digest algorithm it prefers.
+    pub want_content_digest: Option<&'a str>,
 }
 
 /// One signed request: the headers to add, in the order a client sends them,
@@ -277,10 +282,26 @@ impl Signer {
         else {
             return mistake("not an RFC 9421 signer");
         };
+        let requested = per_request
+            .accept
+            .map(rfc9421::requested)
+            .transpose()
+            .map_err(|e| SignError(format!("the Accept-Signature cannot be honoured: {e}")))?;
+        let (label, tag, nonce) = match &requested {
+            Some(asked) => {
+                let nonce = asked.nonce.as_deref().or(per_request.nonce);
+                if asked.wants_nonce && nonce.is_none() {
+                    return mistake("the Accept-Signature asks for a nonce: pass nonce=");
+                }
+                (&asked.label, asked.tag.as_ref().or(tag.as_ref()), nonce)
+            }
+            None => (label, tag.as_ref(), per_request.nonce),
+        };
         let defaults: Vec<String>;
-        let components = match components {
-            Some(given) => given,
-            None => {
+        let components = match (&requested, components) {
+            (Some(asked), _) => &asked.components,
+            (None, Some(given)) => given,
+            (None, None) => {
                 let content = (!req.body.is_empty()).then_some("content-digest");
                 defaults = rfc9421::DEFAULT_REQUIRED
                     .iter()
@@ -294,9 +315,13 @@ impl Signer {
         let mut added = Vec::with_capacity(3);
         let covers_digest = components.iter().any(|c| c == "\"content-digest\"");
         if covers_digest && req.header("content-digest").is_none() {
+            let algorithm = per_request
+                .want_content_digest
+                .and_then(content_digest::preferred)
+                .unwrap_or(*content_digest);
             added.push((
                 "Content-Digest".to_owned(),
-                content_digest::header_value(*content_digest, req.body),
+                content_digest::header_value(algorithm, req.body),
             ));
         }
         let headers = with_added(req.headers, &added, &[]);
@@ -318,8 +343,8 @@ impl Signer {
             components,
             created: Some(now),
             expires: expires_in.map(|s| now.saturating_add_unsigned(s)),
-            nonce: per_request.nonce,
-            tag: tag.as_deref(),
+            nonce,
+            tag: tag.map(String::as_str),
             include_alg: *include_alg,
         };
         let signed =

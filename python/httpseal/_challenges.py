@@ -1,16 +1,20 @@
 """The ``WWW-Authenticate`` challenges of a 401, one per scheme, shared by
-every framework adapter so each scheme asks for credentials alike."""
+every framework adapter so each scheme asks for credentials alike.
+
+RFC 9421 registers no authentication scheme: it asks with ``Accept-Signature``
+(the adapters add it), and its challenge is a bare ``Signature`` one, which a
+Cavage challenge already is when both schemes are accepted."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 from httpseal.cavage import BASE_HEADERS, CONTENT_HEADERS
 
 
 def challenges(
-    schemes: Iterable[str], realm: str, cavage_required_headers: Any, method: str
+    schemes: Sequence[str], realm: str, cavage_required_headers: Any, method: str
 ) -> list[str]:
     """One challenge per scheme, in the schemes' order."""
     found = []
@@ -20,8 +24,10 @@ def challenges(
             found.append(f'Signature realm="{realm}",headers="{headers}"')
         elif scheme == "drf-hmac":
             found.append(f'HMAC realm="{realm}"')
-        else:
+        elif scheme == "fost":
             found.append(f'FOST realm="{realm}"')
+        elif scheme == "rfc9421" and "cavage" not in schemes:
+            found.append(f'Signature realm="{realm}"')
     return found
 
 

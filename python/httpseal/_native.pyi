@@ -441,6 +441,15 @@ class Verifier:
     ) -> Optional[bytes]:
         """``signing_input`` for a WSGI environ, read as ``verify_environ`` reads it."""
 
+    def accept_signature(
+        self, *, content: bool = False, key_id: Optional[str] = None
+    ) -> Optional[str]:
+        """The ``Accept-Signature`` value of a 401 (RFC 9421 §5): the
+        components an RFC 9421 signature must cover here (``content-digest``
+        when the refused request had ``content``), ``created`` and a bare
+        ``nonce`` when required, the ``tag``, the refused request's ``key_id``
+        and ``alg``; ``None`` when ``"rfc9421"`` is not among the schemes."""
+
 @final
 class CavageVerifier:
     """A draft-cavage HTTP Signatures verifier, configured once per server.
@@ -591,6 +600,8 @@ class Signer:
         now: Optional[float] = None,
         url_scheme: _UrlScheme = "http",
         nonce: Optional[str] = None,
+        accept_signature: Optional[str] = None,
+        want_content_digest: Optional[str] = None,
     ) -> list[tuple[str, str]]:
         """The headers to add to the request, in the order a client sends
         them: Cavage ``Date`` (when absent), ``Digest`` (for a body or when
@@ -599,7 +610,11 @@ class Signer:
         ``X-FOST-Timestamp``, ``X-FOST-Headers``, ``Authorization``; RFC 9421
         ``Content-Digest`` (when covered and absent), ``Signature-Input`` and
         ``Signature`` (``url_scheme`` for ``@scheme``/``@target-uri``,
-        ``nonce`` a nonce to sign). A timestamp
+        ``nonce`` a nonce to sign; ``accept_signature``, a server's
+        ``Accept-Signature``, signs the components, label, tag and nonce it
+        asks for instead of the signer's own; ``want_content_digest``, a
+        server's ``Want-Content-Digest``, picks the digest of the
+        ``Content-Digest`` it adds). A timestamp
         header already on the request is signed as it is. ``path`` is the path
         as sent (drf-hmac and FOST sign it decoded, as Django does), ``query``
         the query string without ``?``, ``body`` what will be sent (for

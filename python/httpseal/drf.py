@@ -287,3 +287,10 @@ class CavageAuthentication(SignatureAuthentication):
     DRF; returns ``(user, verified)``."""
 
     schemes = ("cavage",)
+
+
+class MessageSignatureAuthentication(SignatureAuthentication):
+    """RFC 9421 HTTP Message Signatures (``Signature-Input`` and
+    ``Signature``, hmac-sha256) for DRF; returns ``(user, verified)``."""
+
+    schemes = ("rfc9421",)

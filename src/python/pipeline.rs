@@ -296,6 +296,22 @@ impl Verifier {
         self.explain(py, &req, deferred, view.peer(), drf_data)
     }
 
+    /// The `Accept-Signature` value for a 401 (RFC 9421 §5): what an RFC
+    /// 9421 signature must cover and carry here; `None` without `"rfc9421"`.
+    /// `content`: the refused request had content (`content-digest` is then
+    /// asked for); `key_id`: the key the refused request named.
+    #[pyo3(signature = (*, content=false, key_id=None))]
+    fn accept_signature(&self, content: bool, key_id: Option<&str>) -> PyResult<Option<String>> {
+        if !self.policy.schemes.contains(&SchemeName::Rfc9421) {
+            return Ok(None);
+        }
+        Ok(Some(rfc9421::accept_signature(
+            &self.policy.rfc9421,
+            content,
+            key_id,
+        )?))
+    }
+
     fn __repr__(&self) -> String {
         format!("Verifier(schemes={:?})", self.schemes())
     }

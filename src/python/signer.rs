@@ -289,7 +289,7 @@ impl Signer {
     /// The headers to add to the request, in order, as `(name, value)` pairs.
     /// `url_scheme` and `nonce` are RFC 9421's (`@scheme`/`@target-uri`, and
     /// a nonce to sign).
-    #[pyo3(signature = (method, path, query, headers, body=None, *, now=None, url_scheme="http", nonce=None))]
+    #[pyo3(signature = (method, path, query, headers, body=None, *, now=None, url_scheme="http", nonce=None, accept_signature=None, want_content_digest=None))]
     #[allow(clippy::too_many_arguments)]
     fn sign(
         &self,
@@ -302,8 +302,12 @@ impl Signer {
         now: Option<f64>,
         url_scheme: &str,
         nonce: Option<&str>,
+        accept_signature: Option<&str>,
+        want_content_digest: Option<&str>,
     ) -> PyResult<Vec<(String, String)>> {
-        let extra = self.per_request(url_scheme, nonce)?;
+        let mut extra = self.per_request(url_scheme, nonce)?;
+        extra.accept = accept_signature;
+        extra.want_content_digest = want_content_digest;
         Ok(self
             .run(py, method, path, query, headers, body, now, &extra)?
             .headers)
@@ -383,7 +387,11 @@ impl Signer {
                 self.inner.scheme().name()
             )));
         }
-        Ok(PerRequest { url_scheme, nonce })
+        Ok(PerRequest {
+            url_scheme,
+            nonce,
+            ..PerRequest::default()
+        })
     }
 
     #[allow(clippy::too_many_arguments)]

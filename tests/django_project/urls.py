@@ -12,6 +12,7 @@ urlpatterns = [
     path("signed/whoami/", views.signed_whoami),
     path("middleware/whoami/", views.middleware_whoami),
     path("every/notes/", views.EveryClassNotes.as_view()),
+    path("drf/rfc9421/", views.MessageSignatureNotes.as_view()),
     # Any path, for the canonical-path tests (spaces, UTF-8, %2F).
     re_path(r"^anypath/", views.Notes.as_view()),
 ]

@@ -9,6 +9,7 @@ from httpseal.drf import (
     CavageAuthentication,
     FostAuthentication,
     HMACAuthentication,
+    MessageSignatureAuthentication,
     SignatureAuthentication,
 )
 
@@ -86,3 +87,13 @@ class EveryClassNotes(APIView):
         return Response({"user": request.user.username, "auth": type(request.auth).__name__})
 
     get = post
+
+
+class MessageSignatureNotes(APIView):
+    """RFC 9421 through its own DRF class."""
+
+    authentication_classes = [MessageSignatureAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request):
+        return Response({"user": request.user.username, "scheme": request.auth.scheme})

@@ -3,6 +3,7 @@
 from httpseal.client.cavage import CavageHttpxAuth, CavageSignedRequestAuth
 from httpseal.client.drf import BaseHMAC, HMACAuth, HMACHttpxAuth, HMACSigner
 from httpseal.client.fost import FostAuth, FostHttpxAuth, signed_url
+from httpseal.client.message_signatures import MessageSignatureAuth, MessageSignatureHttpxAuth
 
 __all__ = [
     "BaseHMAC",
@@ -13,5 +14,7 @@ __all__ = [
     "HMACAuth",
     "HMACHttpxAuth",
     "HMACSigner",
+    "MessageSignatureAuth",
+    "MessageSignatureHttpxAuth",
     "signed_url",
 ]

@@ -33,6 +33,14 @@ DEFAULTS: dict[str, Any] = {
     "FOST_URL_REQUIRE_EXPIRY": True,  # refuse signed URLs without _e
     "FOST_URL_MAX_LIFETIME": None,  # seconds; refuse URLs expiring later than this from now
     "FOST_URL_SINGLE_USE": False,  # a signed URL works once (needs REPLAY_STORE)
+    # RFC 9421 HTTP Message Signatures
+    "RFC9421_REQUIRED": None,  # components every signature must cover; None: method, authority,
+    # path and query
+    "RFC9421_CONTENT_DIGEST": True,  # a request with content must cover content-digest
+    "RFC9421_TAG": None,  # only signatures with this tag count
+    "RFC9421_LABEL": None,  # only the signature with this label counts (never relaxes the rest)
+    "RFC9421_REQUIRE_CREATED": True,  # a signature must carry created
+    "RFC9421_REQUIRE_NONCE": False,  # a signature must carry a nonce (spent once, REPLAY_STORE)
 }
 
 CHOICES = {
@@ -40,7 +48,7 @@ CHOICES = {
     "DRF_HMAC_BODY": ("json", "raw"),
     "CAVAGE_QUERY_RULE": ("draft", "flask-cavage"),
 }
-SCHEMES = ("cavage", "drf-hmac", "fost")
+SCHEMES = ("cavage", "drf-hmac", "fost", "rfc9421")
 
 
 # The HTTPSEAL dict itself, once looked up: reading it through Django's lazy
@@ -145,6 +153,9 @@ def problems() -> list[str]:
         "FOST_URL_REQUIRE_EXPIRY",
         "FOST_URL_SINGLE_USE",
         "AUTO_CREATE_KEYS",
+        "RFC9421_CONTENT_DIGEST",
+        "RFC9421_REQUIRE_CREATED",
+        "RFC9421_REQUIRE_NONCE",
     ):
         if not isinstance(setting(name), bool):
             found.append(f"HTTPSEAL[{name!r}] must be True or False")
@@ -170,20 +181,24 @@ def problems() -> list[str]:
         found.append("HTTPSEAL['LOG_SIGNING_INPUT'] must be True, False or None (follow DEBUG)")
     if not isinstance(setting("ACT_AS_KEYS"), (list, tuple, set, frozenset)):
         found.append("HTTPSEAL['ACT_AS_KEYS'] must be a list of key ids")
-    return found + _replay_problems() or _cavage_problems()
+    return found + _replay_problems() or _core_problems()
 
 
-def _cavage_problems() -> list[str]:
-    """The Cavage options as the core judges them (header lists, algorithms)."""
+def _core_problems() -> list[str]:
+    """The options the core judges (Cavage header lists and algorithms, RFC
+    9421 components, tag and label), as it judges them."""
     from httpseal._native import Verifier
 
     try:
         Verifier(
-            schemes=["cavage"],
+            schemes=["cavage", "rfc9421"],
             key_loader=lambda key_id: None,
             cavage_required_headers=setting("CAVAGE_REQUIRED_HEADERS"),
             cavage_algorithms=setting("CAVAGE_ALGORITHMS"),
+            rfc9421_required=setting("RFC9421_REQUIRED"),
+            rfc9421_tag=setting("RFC9421_TAG"),
+            rfc9421_label=setting("RFC9421_LABEL"),
         )
     except (TypeError, ValueError) as exc:
-        return [f"HTTPSEAL's CAVAGE_REQUIRED_HEADERS or CAVAGE_ALGORITHMS: {exc}"]
+        return [f"HTTPSEAL's Cavage or RFC 9421 options: {exc}"]
     return []

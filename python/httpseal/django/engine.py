@@ -38,6 +38,7 @@ LOGGERS = {
     "cavage": logging.getLogger("httpseal.cavage"),
     "drf-hmac": logging.getLogger("httpseal.drf"),
     "fost": logging.getLogger("httpseal.fost"),
+    "rfc9421": logging.getLogger("httpseal.rfc9421"),
 }
 logger = logging.getLogger("httpseal.django")
 
@@ -193,9 +194,23 @@ def verifier(schemes: Sequence[str]) -> Verifier:
             fost_url_require_expiry=bool(setting("FOST_URL_REQUIRE_EXPIRY")),
             fost_url_max_lifetime=setting("FOST_URL_MAX_LIFETIME"),
             fost_url_single_use=bool(setting("FOST_URL_SINGLE_USE")),
+            rfc9421_required=setting("RFC9421_REQUIRED"),
+            rfc9421_content_digest=bool(setting("RFC9421_CONTENT_DIGEST")),
+            rfc9421_tag=setting("RFC9421_TAG"),
+            rfc9421_label=setting("RFC9421_LABEL"),
+            rfc9421_require_created=bool(setting("RFC9421_REQUIRE_CREATED")),
+            rfc9421_require_nonce=bool(setting("RFC9421_REQUIRE_NONCE")),
             replay_store=replay_store(),
         )
     return found
+
+
+def accept_signature(request: Any, schemes: Sequence[str]) -> str | None:
+    """The ``Accept-Signature`` of a 401 when ``schemes`` include RFC 9421."""
+    if "rfc9421" not in schemes:
+        return None
+    content = request.META.get("CONTENT_LENGTH") not in (None, "", "0")
+    return verifier(schemes).accept_signature(content=content)
 
 
 _host_signing: dict[tuple[str, ...], bool] = {}
@@ -210,6 +225,7 @@ def signs_host(schemes: Sequence[str]) -> bool:
         found = _host_signing[wanted] = (
             "cavage" in wanted
             or "fost" in wanted
+            or "rfc9421" in wanted
             or ("drf-hmac" in wanted and setting("DRF_HMAC_HOST") == "host")
         )
     return found
@@ -268,13 +284,15 @@ def authenticate(
     body = signable(lambda: _signed.body(request))
     data = signable(drf_data or drf_data_from_body(request))
     try:
-        verified = verifier(schemes).verify_environ(request.META, body, host=host, drf_data=data)
+        verified = verifier(schemes).verify_environ(
+            request.META, body, host=host, drf_data=data, url_scheme=request.scheme
+        )
     except SignatureError as exc:
         detail = ""
         if shows_signing_input():
             detail = _explain.detail(
                 lambda: verifier(schemes).signing_input_environ(
-                    request.META, body, host=host, drf_data=data
+                    request.META, body, host=host, drf_data=data, url_scheme=request.scheme
                 )
             )
         return refuse(request, exc.scheme or schemes[0], exc.key_id, str(exc), detail)

@@ -8,7 +8,9 @@ None``, with the reason of a refusal logged on the scheme's logger and kept
 in ``request.httpseal_refusal`` (so the DRF classes answer 401 without
 verifying it again). Views decide what anonymous means, as with
 ``login_required``. When the replay store (``HTTPSEAL["REPLAY_STORE"]``)
-fails, it answers 503 itself, with the reason logged.
+fails, it answers 503 itself, with the reason logged. A 401 response gets an
+``Accept-Signature`` field (RFC 9421 §5) when ``"rfc9421"`` is among the
+schemes, whichever view or DRF class answered it.
 """
 
 from __future__ import annotations
@@ -25,7 +27,15 @@ class SignatureMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: Any) -> Any:
-        return self.process_request(request) or self.get_response(request)
+        response = self.process_request(request) or self.get_response(request)
+        return self.process_response(request, response)
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        if response.status_code == 401 and not response.has_header("Accept-Signature"):
+            accept = engine.accept_signature(request, tuple(setting("SCHEMES")))
+            if accept is not None:
+                response["Accept-Signature"] = accept
+        return response
 
     def process_request(self, request: Any) -> Any:
         schemes = tuple(setting("SCHEMES"))

@@ -25,13 +25,14 @@ from httpseal.flask._debug import shows_signing_input
 from httpseal.replay import store_from
 
 EXTENSION_KEY = "httpseal"
-SCHEMES = ("cavage", "drf-hmac", "fost")
+SCHEMES = ("cavage", "drf-hmac", "fost", "rfc9421")
 
 # Refusals are logged where each scheme's users look for them.
 LOGGERS = {
     "cavage": logging.getLogger("httpseal.flask"),
     "drf-hmac": logging.getLogger("httpseal.drf"),
     "fost": logging.getLogger("httpseal.fost"),
+    "rfc9421": logging.getLogger("httpseal.rfc9421"),
 }
 logger = LOGGERS["cavage"]
 
@@ -47,6 +48,12 @@ VERIFIER_OPTIONS = (
     "fost_url_require_expiry",
     "fost_url_max_lifetime",
     "fost_url_single_use",
+    "rfc9421_required",
+    "rfc9421_content_digest",
+    "rfc9421_tag",
+    "rfc9421_label",
+    "rfc9421_require_created",
+    "rfc9421_require_nonce",
 )
 # Options of this adapter itself.
 ADAPTER_OPTIONS = ("realm", "drf_body", "replay_store", "log_signing_input")
@@ -285,6 +292,12 @@ class SignatureAuth:
         if response.status_code == 401:
             for challenge in self.challenges(request.method):
                 response.headers.add("WWW-Authenticate", challenge)
+            refused_key = error.key_id if error is not None and error.scheme == "rfc9421" else None
+            accept = self._settings().verifier.accept_signature(
+                content=bool(request.content_length), key_id=refused_key
+            )
+            if accept is not None and "Accept-Signature" not in response.headers:
+                response.headers["Accept-Signature"] = accept
         return response
 
     def challenges(self, method: str) -> list[str]:

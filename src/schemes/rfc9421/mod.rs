@@ -391,5 +391,112 @@ pub fn sign(
     })
 }
 
+/// What one `Accept-Signature` member asks a signer for (RFC 9421 §5.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requested {
+    pub label: String,
+    /// Serialised component identifiers.
+    pub components: Vec<String>,
+    pub tag: Option<String>,
+    /// A nonce value to sign, issued by the requester.
+    pub nonce: Option<String>,
+    /// A bare `nonce` flag: sign a nonce of the signer's choosing.
+    pub wants_nonce: bool,
+    pub keyid: Option<String>,
+}
+
+/// The `Accept-Signature` value a server sends with a 401: one member, the
+/// policy's label (`sig1`), the components it requires (`content-digest`
+/// when the refused request had content), `created` when required, the
+/// expected `tag`, a bare `nonce` when one is required, the key id of the
+/// refused request when known, and `alg`.
+pub fn accept_signature(policy: &Policy, content: bool, key_id: Option<&str>) -> Result<String> {
+    let mut items = Vec::with_capacity(policy.required.len() + 1);
+    let content_digest = "\"content-digest\"".to_owned();
+    let wanted = policy
+        .required
+        .iter()
+        .chain((content && policy.content_digest).then_some(&content_digest));
+    for id in wanted {
+        items.push(
+            Parser::new(id)
+                .parse::<Item>()
+                .map_err(|_| Error::malformed("a required component does not parse"))?,
+        );
+    }
+    let mut list = InnerList::new(items);
+    if policy.require_created {
+        list.params
+            .insert(sf_key("created")?, BareItem::Boolean(true));
+    }
+    if let Some(id) = key_id.filter(|id| !id.is_empty()) {
+        if let Ok(value) = sf_string(id, "key id") {
+            list.params.insert(sf_key("keyid")?, value);
+        }
+    }
+    if policy.require_nonce {
+        list.params
+            .insert(sf_key("nonce")?, BareItem::Boolean(true));
+    }
+    if let Some(tag) = &policy.tag {
+        list.params.insert(sf_key("tag")?, sf_string(tag, "tag")?);
+    }
+    list.params
+        .insert(sf_key("alg")?, sf_string(ALGORITHM, "alg")?);
+    let label = policy.label.as_deref().unwrap_or(DEFAULT_LABEL);
+    let mut accept = Dictionary::new();
+    accept.insert(sf_key(label)?, ListEntry::InnerList(list));
+    Ok(accept.serialize().unwrap_or_default())
+}
+
+/// The first member of an `Accept-Signature` value this signer can honour
+/// (no `alg`, or `hmac-sha256`).
+pub fn requested(accept: &str) -> Result<Requested> {
+    if accept.len() > fields::MAX_FIELD_BYTES {
+        return Err(Error::malformed("Accept-Signature is too long"));
+    }
+    let members: Dictionary = Parser::new(accept).parse().map_err(|e| {
+        Error::malformed(format!(
+            "Accept-Signature is not a structured dictionary: {e}"
+        ))
+    })?;
+    for (label, entry) in members.iter().take(fields::MAX_SIGNATURES) {
+        let ListEntry::InnerList(list) = entry else {
+            continue;
+        };
+        let text = |name: &str| {
+            list.params
+                .get(name)
+                .and_then(|v| v.as_string())
+                .map(|s| s.as_str().to_owned())
+        };
+        if text("alg").is_some_and(|alg| alg != ALGORITHM) {
+            continue;
+        }
+        let components = list
+            .items
+            .iter()
+            .take(crate::request::MAX_LISTED_HEADERS)
+            .map(|item| match item.bare_item.as_string() {
+                Some(_) => Ok(item.serialize()),
+                None => Err(Error::malformed(
+                    "Accept-Signature lists a component that is not a string",
+                )),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        return Ok(Requested {
+            label: label.as_str().to_owned(),
+            components,
+            tag: text("tag"),
+            nonce: text("nonce"),
+            wants_nonce: list.params.get("nonce").and_then(|v| v.as_boolean()) == Some(true),
+            keyid: text("keyid"),
+        });
+    }
+    Err(Error::UnknownAlgorithm(
+        "Accept-Signature asks for no hmac-sha256 signature".to_owned(),
+    ))
+}
+
 #[cfg(test)]
 mod tests;

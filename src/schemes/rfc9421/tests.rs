@@ -686,7 +686,7 @@ proptest! {
             components: None, label: "sig1".into(), tag: None, expires_in: None, include_alg: true,
             content_digest: crate::content_digest::Algorithm::Sha256,
         }).unwrap();
-        let signed = signer.sign_with(&req, 1000, &crate::signer::PerRequest { url_scheme: "https", nonce: None }).unwrap();
+        let signed = signer.sign_with(&req, 1000, &crate::signer::PerRequest { url_scheme: "https", ..Default::default() }).unwrap();
         let mut all: Vec<(&str, &str)> = vec![("Host", "api.example.com")];
         all.extend(signed.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
         let headers = headers_from(&all);
@@ -701,4 +701,94 @@ proptest! {
             prop_assert_eq!(result.is_ok(), ok);
         }
     }
+}
+
+#[test]
+fn accept_signature_states_the_policy_and_a_signer_honours_it() {
+    let policy = Policy {
+        tag: Some("app-1".into()),
+        require_nonce: true,
+        ..Policy::defaults(Some(300))
+    };
+    let asked = accept_signature(&policy, true, Some("client-1")).unwrap();
+    assert_eq!(
+        asked,
+        "sig1=(\"@method\" \"@authority\" \"@path\" \"@query\" \"content-digest\");created;keyid=\"client-1\";nonce;tag=\"app-1\";alg=\"hmac-sha256\""
+    );
+    let requested = requested(&asked).unwrap();
+    assert_eq!(requested.label, "sig1");
+    assert_eq!(requested.tag.as_deref(), Some("app-1"));
+    assert!(requested.wants_nonce && requested.nonce.is_none());
+    assert_eq!(requested.components.len(), 5);
+    // Signed as asked, the request passes that policy.
+    let headers = headers_from(&[("Host", "api.example.com")]);
+    let req = Request {
+        method: "POST",
+        path: "/a",
+        query: "",
+        headers: &headers,
+        body: b"x",
+    };
+    let signer = crate::signer::Signer::new(
+        "client-1",
+        Key::new(Algorithm::Sha256, b"s"),
+        crate::signer::Options::Rfc9421 {
+            components: None,
+            label: "mine".into(),
+            tag: None,
+            expires_in: None,
+            include_alg: false,
+            content_digest: crate::content_digest::Algorithm::Sha512,
+        },
+    )
+    .unwrap();
+    let per_request = crate::signer::PerRequest {
+        url_scheme: "https",
+        accept: Some(&asked),
+        ..Default::default()
+    };
+    assert!(
+        signer.sign_with(&req, 1000, &per_request).is_err(),
+        "a nonce is asked for"
+    );
+    let per_request = crate::signer::PerRequest {
+        nonce: Some("n-1"),
+        ..per_request
+    };
+    let signed = signer.sign_with(&req, 1000, &per_request).unwrap();
+    let mut all: Vec<(&str, &str)> = vec![("Host", "api.example.com")];
+    all.extend(signed.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    assert!(all.iter().any(|(_, v)| v.starts_with("sig1=")));
+    let headers = headers_from(&all);
+    let req = Request {
+        headers: &headers,
+        ..req
+    };
+    let mut full = pipeline::Policy::defaults(vec![SchemeName::Rfc9421], Some(300));
+    full.rfc9421 = policy;
+    let found = pipeline::find(&full, &req).unwrap().unwrap();
+    let context = Context {
+        url_scheme: "https",
+        ..Context::default()
+    };
+    let prepared = pipeline::prepare(found, &req, &full, &context).unwrap();
+    let entries = [KeyEntry::any_scheme(Secret::Raw(SecretBytes::Borrowed(
+        b"s",
+    )))];
+    assert!(pipeline::check(
+        prepared,
+        &req,
+        &entries,
+        &KeyCache::new(2),
+        1000,
+        &NoReplayGuard
+    )
+    .is_ok());
+    // Asymmetric-only requests cannot be honoured.
+    assert_eq!(
+        super::requested("sig1=(\"@method\");alg=\"ed25519\"")
+            .unwrap_err()
+            .code(),
+        "unknown_algorithm"
+    );
 }

@@ -6,7 +6,15 @@ import warnings
 
 import django
 
-from bench import bench_adapters, bench_cavage, bench_core, bench_drf, bench_fost, bench_replay
+from bench import (
+    bench_adapters,
+    bench_cavage,
+    bench_core,
+    bench_drf,
+    bench_fost,
+    bench_replay,
+    bench_rfc9421,
+)
 from bench.harness import header
 
 
@@ -21,6 +29,7 @@ def main() -> None:
     bench_cavage.main()
     bench_drf.main()
     bench_fost.main()
+    bench_rfc9421.main()
     bench_replay.main()
     bench_adapters.main()
 

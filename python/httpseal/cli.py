@@ -24,7 +24,7 @@ import httpseal
 from httpseal import _drf_json, _explain, _raw_request
 from httpseal.client._paths import host_header
 
-SCHEMES = ("cavage", "drf-hmac", "fost", "flask-hmac")
+SCHEMES = ("cavage", "drf-hmac", "fost", "flask-hmac", "rfc9421")
 DONE, REFUSED, USAGE = 0, 1, 2
 QUERY_RULES = ("draft", "flask-cavage")
 QUERY_RULE_HELP = "cavage: 'flask-cavage' leaves a POST's query unsigned, as Flask-Cavage (draft)"
@@ -124,6 +124,19 @@ def _add_flask_hmac_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--header-name", default="HMAC", help="flask-hmac: header (HMAC)")
 
 
+def _add_rfc9421_options(parser: argparse.ArgumentParser, command: str) -> None:
+    covered = "cover" if command == "sign" else "require"
+    parser.add_argument(
+        "--components",
+        help=f"rfc9421: the components to {covered}, space-separated "
+        "(@method @authority @path @query, and content-digest for a body)",
+    )
+    parser.add_argument(
+        "--label", default="sig1" if command == "sign" else None, help="rfc9421: the label"
+    )
+    parser.add_argument("--tag", help="rfc9421: the application tag")
+
+
 # -- sign --------------------------------------------------------------------
 
 
@@ -132,7 +145,17 @@ def _signer(args: argparse.Namespace, secret: bytes) -> Any:
     from httpseal.client.cavage import _CavageSigner
     from httpseal.client.drf import _HMACSigner
     from httpseal.client.fost import _FostSigner
+    from httpseal.client.message_signatures import _MessageSigner
 
+    if args.scheme == "rfc9421":
+        return _MessageSigner(
+            args.key_id,
+            secret,
+            components=None if args.components is None else args.components.split(),
+            label=args.label,
+            tag=args.tag,
+            nonce=args.nonce,
+        )
     if args.scheme == "cavage":
         return _CavageSigner(
             args.key_id,
@@ -286,6 +309,7 @@ def verify(args: argparse.Namespace, out: TextIO) -> int:
         call: dict[str, Any] = {
             "remote_addr": args.hostname or "",
             "drf_data": _drf_data(args, request),
+            "url_scheme": args.url_scheme,
         }
     except _drf_json.Unsignable as exc:
         report.update(code="malformed", reason=str(exc))
@@ -335,6 +359,10 @@ def _verifier(args: argparse.Namespace, secret: bytes) -> httpseal.Verifier:
         options["drf_hostname"] = "remote_addr" if args.hostname else "host"
     elif args.scheme == "fost":
         options["fost_allow_unsigned_query"] = args.allow_unsigned_query
+    elif args.scheme == "rfc9421":
+        options.update(rfc9421_tag=args.tag, rfc9421_label=args.label)
+        if args.components is not None:
+            options["rfc9421_required"] = args.components.split()
     else:
         options.update(
             flask_hmac_header=args.header_name,
@@ -461,6 +489,8 @@ def parser() -> argparse.ArgumentParser:
         "--signed-url", type=float, metavar="SECONDS", help="fost: print a signed URL instead"
     )
     _add_flask_hmac_options(s)
+    _add_rfc9421_options(s, "sign")
+    s.add_argument("--nonce", action="store_true", help="rfc9421: sign a random nonce")
     s.set_defaults(run=sign)
 
     v = commands.add_parser(
@@ -485,6 +515,13 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--drf-body", default="json", choices=("json", "raw"), help=DRF_BODY_HELP)
     v.add_argument("--allow-unsigned-query", action="store_true", help=UNSIGNED_QUERY_HELP)
     _add_flask_hmac_options(v)
+    _add_rfc9421_options(v, "verify")
+    v.add_argument(
+        "--url-scheme",
+        default="https",
+        choices=("http", "https"),
+        help="rfc9421: the scheme the request came in over, for @scheme and @target-uri (https)",
+    )
     v.set_defaults(run=verify)
 
     k = commands.add_parser("keygen", help="print a new random secret")

@@ -106,33 +106,30 @@ fn flags(item: &Item) -> Result<Flags<'_>> {
 /// to hold a line break, so no component can forge another's line.
 pub fn signature_base(input: &SignatureInput, message: &Message<'_>) -> Result<Vec<u8>> {
     let mut base = String::with_capacity(256);
-    let mut seen: Vec<String> = Vec::with_capacity(input.components().len());
     let mut total = 0;
-    for item in input.components() {
-        let identifier = item.serialize();
-        if seen.contains(&identifier) {
+    for (at, (item, identifier)) in input.components().iter().zip(&input.ids).enumerate() {
+        if input.ids[..at].contains(identifier) {
             return Err(Error::malformed(format!(
                 "component {} is covered twice",
-                quoted(&identifier)
+                quoted(identifier)
             )));
         }
         for value in values(item, message)? {
             if value.contains(['\r', '\n']) {
                 return Err(Error::malformed(format!(
                     "the value of {} holds a line break",
-                    quoted(&identifier)
+                    quoted(identifier)
                 )));
             }
             count_signed_bytes(&mut total, identifier.len() + value.len() + 3)?;
-            base.push_str(&identifier);
+            base.push_str(identifier);
             base.push_str(": ");
             base.push_str(&value);
             base.push('\n');
         }
-        seen.push(identifier);
     }
     base.push_str("\"@signature-params\": ");
-    base.push_str(&input.serialised_params());
+    input.serialised_params(&mut base);
     Ok(base.into_bytes())
 }
 

@@ -21,7 +21,11 @@ pub const MAX_FIELD_BYTES: usize = 64 * 1024;
 #[derive(Debug, Clone)]
 pub struct SignatureInput {
     pub label: String,
-    pub list: InnerList,
+    /// The inner list as parsed (a `ListEntry::InnerList`), serialised again
+    /// for `@signature-params`.
+    entry: ListEntry,
+    /// Each covered component's identifier, serialised once.
+    pub ids: Vec<String>,
     pub created: Option<i64>,
     pub expires: Option<i64>,
     pub nonce: Option<String>,
@@ -32,14 +36,23 @@ pub struct SignatureInput {
 
 impl SignatureInput {
     pub fn components(&self) -> &[Item] {
-        &self.list.items
+        match &self.entry {
+            ListEntry::InnerList(list) => &list.items,
+            ListEntry::Item(_) => &[],
+        }
+    }
+
+    /// The parsed inner list, as a dictionary member.
+    pub fn entry(&self) -> &ListEntry {
+        &self.entry
     }
 
     /// The `@signature-params` value: the inner list as it was parsed,
     /// serialised again (RFC 9421 §2.3).
-    pub fn serialised_params(&self) -> String {
-        sfv::FieldType::serialize(&vec![ListEntry::InnerList(self.list.clone())])
-            .unwrap_or_default()
+    pub fn serialised_params(&self, out: &mut String) {
+        let mut serializer = sfv::ListSerializer::with_buffer(out);
+        serializer.members(std::iter::once(&self.entry));
+        let _ = serializer.finish();
     }
 }
 
@@ -152,7 +165,8 @@ pub fn signature_input(label: &str, entry: ListEntry) -> Result<SignatureInput> 
     }
     let mut input = SignatureInput {
         label: label.to_owned(),
-        list: InnerList::default(),
+        entry: ListEntry::InnerList(InnerList::default()),
+        ids: list.items.iter().map(sfv::FieldType::serialize).collect(),
         created: None,
         expires: None,
         nonce: None,
@@ -180,6 +194,6 @@ pub fn signature_input(label: &str, entry: ListEntry) -> Result<SignatureInput> 
             _ => {}
         }
     }
-    input.list = list;
+    input.entry = ListEntry::InnerList(list);
     Ok(input)
 }

@@ -169,7 +169,7 @@ fn acceptable(input: &SignatureInput, req: &Request<'_>, policy: &Policy) -> Res
             "signature {label} has no nonce parameter"
         )));
     }
-    let covered: Vec<String> = input.components().iter().map(Item::serialize).collect();
+    let covered = &input.ids;
     let content = policy.content_digest && !req.body.is_empty();
     let content_digest = "\"content-digest\"";
     for required in policy
@@ -178,7 +178,7 @@ fn acceptable(input: &SignatureInput, req: &Request<'_>, policy: &Policy) -> Res
         .map(String::as_str)
         .chain(content.then_some(content_digest))
     {
-        if !covers(&covered, required) {
+        if !covers(covered, required) {
             return Err(Error::HeaderNotSigned(format!(
                 "signature {label} does not cover {required}"
             )));
@@ -252,7 +252,7 @@ fn prepared<'a>(
         _ => Freshness::Unchecked,
     };
     let covered: Vec<String> = input.components().iter().map(shown_identifier).collect();
-    let covers_digest = covered.iter().any(|c| c == "content-digest");
+    let covers_digest = input.ids.iter().any(|c| c == "\"content-digest\"");
     let digest = (covers_digest || (policy.content_digest && !req.body.is_empty()))
         .then(|| req.header("content-digest"))
         .flatten()
@@ -383,7 +383,7 @@ pub fn sign(
         ListEntry::Item(Item::new(BareItem::ByteSequence(mac.to_vec()))),
     );
     let mut declared = Dictionary::new();
-    declared.insert(sf_key(params.label)?, ListEntry::InnerList(input.list));
+    declared.insert(sf_key(params.label)?, input.entry().clone());
     Ok(Signed {
         signature_input: declared.serialize().unwrap_or_default(),
         signature: signature.serialize().unwrap_or_default(),

@@ -96,6 +96,13 @@ PRINTS = {
         'Authorization: Signature keyId="client-1",algorithm="hm\n'
     ),
     "replay.py": "client-1\nreplayed request refused by the replay check\n",
+    "rfc9421.py": (
+        'sig1=("@method" "@authority" "@path" "@query" "content-digest");'
+        'created=1796205600;keyid="client-1";alg="hmac-sha256"\n'
+        "rfc9421 client-1 ('@method', '@authority', '@path', '@query', 'content-digest')\n"
+        'sig1=("@method" "@authority" "@path" "@query" "content-digest");'
+        'created;tag="app-1";alg="hmac-sha256"\n'
+    ),
 }
 
 
@@ -164,7 +171,8 @@ def flask_run(example: str) -> Iterator[str]:
             "signature_auth_client.py",
             "CavageSignedRequestAuth 200 {'key': 'client-1'}\n"
             "HMACAuth 200 {'key': 'client-1'}\n"
-            "FostAuth 200 {'key': 'client-1'}\n",
+            "FostAuth 200 {'key': 'client-1'}\n"
+            "MessageSignatureAuth 200 {'key': 'client-1'}\n",
         ),
     ],
 )

@@ -4,7 +4,7 @@ from httpseal.flask import SignatureAuth
 
 app = Flask(__name__)
 app.config["HTTPSEAL_REPLAY_STORE"] = "memory"  # refuse a request seen before (one process)
-auth = SignatureAuth(app, schemes=["cavage", "drf-hmac", "fost"])
+auth = SignatureAuth(app, schemes=["cavage", "drf-hmac", "fost", "rfc9421"])
 
 KEYS = {"client-1": "6a2b3f0c9d8e7f6a5b4c3d2e1f0a9b8c"}  # hex, as drf-hmac keys are
 

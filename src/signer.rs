@@ -77,6 +77,16 @@ pub enum Options {
     },
 }
 
+/// A response to sign with RFC 9421, and the request it answers (for the
+/// components marked `;req`).
+#[derive(Debug, Clone, Copy)]
+pub struct ResponseToSign<'a> {
+    pub status: u16,
+    pub headers: &'a [Header<'a>],
+    pub body: &'a [u8],
+    pub request: Option<&'a Request<'a>>,
+}
+
 /// What an RFC 9421 signature takes from the one request it signs.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PerRequest<'a> {
@@ -265,6 +275,91 @@ impl Signer {
         }
     }
 
+    /// Signs a response (RFC 9421 only): by default `@status`, and
+    /// `content-digest` (added when absent) for a response with content.
+    pub fn sign_response(
+        &self,
+        response: &ResponseToSign<'_>,
+        components: Option<&[String]>,
+        now: i64,
+        per_request: &PerRequest<'_>,
+    ) -> SignResult<Signature> {
+        let Options::Rfc9421 {
+            label,
+            tag,
+            expires_in,
+            include_alg,
+            content_digest,
+            ..
+        } = &self.options
+        else {
+            return mistake("only RFC 9421 signs responses");
+        };
+        let defaults: Vec<String>;
+        let components = match components {
+            Some(given) => given,
+            None => {
+                let content = (!response.body.is_empty()).then_some("content-digest");
+                defaults = rfc9421::DEFAULT_RESPONSE_REQUIRED
+                    .iter()
+                    .copied()
+                    .chain(content)
+                    .map(|name| format!("\"{name}\""))
+                    .collect();
+                &defaults
+            }
+        };
+        let covers_digest = components.iter().any(|c| c == "\"content-digest\"");
+        let view = Request {
+            method: "",
+            path: "",
+            query: "",
+            headers: response.headers,
+            body: response.body,
+        };
+        let mut added = Vec::with_capacity(3);
+        if covers_digest && view.header("content-digest").is_none() {
+            added.push((
+                "Content-Digest".to_owned(),
+                content_digest::header_value(*content_digest, response.body),
+            ));
+        }
+        let headers = with_added(response.headers, &added, &[]);
+        let no_request = Request {
+            headers: &[],
+            ..view
+        };
+        let message = rfc9421::Message {
+            request: response.request.unwrap_or(&no_request),
+            url_scheme: if per_request.url_scheme.is_empty() {
+                "http"
+            } else {
+                per_request.url_scheme
+            },
+            response: Some(rfc9421::Response {
+                status: response.status,
+                headers: &headers,
+            }),
+        };
+        let params = rfc9421::SignParams {
+            label,
+            components,
+            created: Some(now),
+            expires: expires_in.map(|s| now.saturating_add_unsigned(s)),
+            nonce: per_request.nonce,
+            tag: tag.as_deref(),
+            include_alg: *include_alg,
+        };
+        let signed =
+            rfc9421::sign(&self.key, &self.key_id, &params, &message).map_err(sign_error)?;
+        added.push(("Signature-Input".to_owned(), signed.signature_input));
+        added.push(("Signature".to_owned(), signed.signature));
+        Ok(Signature {
+            headers: added,
+            signing_input: signed.base,
+        })
+    }
+
     fn sign_rfc9421(
         &self,
         req: &Request<'_>,
@@ -348,18 +443,7 @@ impl Signer {
             include_alg: *include_alg,
         };
         let signed =
-            rfc9421::sign(&self.key, &self.key_id, &params, &message).map_err(|e| match e {
-                crate::error::Error::MissingHeader(name) => SignError(format!(
-                    "{} is to be signed but the request lacks it",
-                    crate::error::quoted(&name)
-                )),
-                other => SignError(
-                    other
-                        .to_string()
-                        .trim_start_matches("malformed signature: ")
-                        .to_owned(),
-                ),
-            })?;
+            rfc9421::sign(&self.key, &self.key_id, &params, &message).map_err(sign_error)?;
         added.push(("Signature-Input".to_owned(), signed.signature_input));
         added.push(("Signature".to_owned(), signed.signature));
         Ok(Signature {
@@ -554,6 +638,22 @@ impl Signer {
         } else {
             format!("{query}&{signed}")
         })
+    }
+}
+
+/// An RFC 9421 signing error as a mistake of the caller's.
+fn sign_error(error: crate::error::Error) -> SignError {
+    match error {
+        crate::error::Error::MissingHeader(name) => SignError(format!(
+            "{} is to be signed but the message lacks it",
+            crate::error::quoted(&name)
+        )),
+        other => SignError(
+            other
+                .to_string()
+                .trim_start_matches("malformed signature: ")
+                .to_owned(),
+        ),
     }
 }
 

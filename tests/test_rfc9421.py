@@ -409,3 +409,98 @@ def test_django_and_drf_accept_refuse_and_remember_nonces(
         assert refused.status_code == 401
         assert refused["WWW-Authenticate"] == 'Signature realm="api"'
         assert refused["Accept-Signature"].startswith('sig1=("@method"')
+
+
+# -- responses -------------------------------------------------------------------
+
+
+def test_a_signed_response_verifies_and_is_bound_to_its_request():
+    method, path, query, request_headers, _ = signed()
+    answered = (method, path, query, list(request_headers.items()))
+    signer = httpseal.Signer("rfc9421", "client-1", SECRET)
+    headers = {"Content-Type": "application/json"}
+    body = b'{"ok": true}'
+    components = ["@status", "content-digest", '"@method";req', '"signature";req']
+    headers.update(
+        signer.sign_response(200, headers, body, request=answered, components=components, now=NOW)
+    )
+    check = verifier()
+    verified = check.verify_response(200, headers, body, request=answered, now=NOW)
+    assert verified.key_id == "client-1"
+    assert verified.covered == ("@status", "content-digest", '"@method";req', '"signature";req')
+    with pytest.raises(httpseal.BadSignature):
+        check.verify_response(500, headers, body, request=answered, now=NOW)
+    with pytest.raises(httpseal.DigestMismatch):
+        check.verify_response(200, headers, b'{"ok": false}', request=answered, now=NOW)
+    # The answer to another request (another signature) does not verify.
+    other = signed(body=b'{"t": 2}')
+    other_request = (other[0], other[1], other[2], list(other[3].items()))
+    with pytest.raises(httpseal.BadSignature):
+        check.verify_response(200, headers, body, request=other_request, now=NOW)
+    with pytest.raises(httpseal.MalformedSignature, match="request"):
+        check.verify_response(200, headers, body, now=NOW)
+    # Unsigned, or covering less than @status.
+    with pytest.raises(httpseal.MissingHeader):
+        check.verify_response(200, {"Content-Type": "text/plain"}, b"", now=NOW)
+    bare = dict(signer.sign_response(200, {}, b"", components=[], now=NOW))
+    with pytest.raises(httpseal.HeaderNotSigned, match="@status"):
+        check.verify_response(200, bare, b"", now=NOW)
+
+
+def test_our_response_signature_passes_their_verifier():
+    prepared = peer_request("POST", "/orders", "", "x", b'{"a": 1}')
+    response = requests.Response()
+    response.request = prepared
+    response.status_code = 201
+    response.headers.update({"Content-Type": "application/json"})
+    body = b'{"id": 7}'
+    response._content = body
+    added = httpseal.Signer("rfc9421", "client-1", SECRET).sign_response(
+        201, dict(response.headers), body
+    )
+    response.headers.update(dict(added))
+    checker = HTTPMessageVerifier(signature_algorithm=HMAC_SHA256, key_resolver=Keys())
+    (result,) = checker.verify(response, max_age=None, body=body)
+    covered = [str(c) for c in result.covered_components]
+    assert covered[:2] == ['"@status"', '"content-digest"']
+
+
+def test_flask_signs_its_responses_to_rfc9421_requests():
+    app, _ = flask_app(rfc9421_sign_responses=True)
+    with serving(app) as url:
+        response = requests.post(
+            url + "/notes", json={"t": 1}, auth=MessageSignatureAuth("client-1", SECRET), timeout=10
+        )
+    assert response.status_code == 200
+    sent = response.request
+    parts = urlsplit(sent.url)
+    answered = ("POST", parts.path, parts.query, list(sent.headers.items()))
+    verified = verifier().verify_response(
+        200, list(response.headers.items()), response.content, request=answered
+    )
+    assert verified.key_id == "client-1"
+    assert '"signature";req' in verified.covered
+
+
+@pytest.mark.django_db
+def test_django_signs_its_responses_to_rfc9421_requests(client, settings, keys_named_as_users):
+    from tests import signed_requests
+
+    key_id, secret = next(iter(signed_requests.SECRETS.items()))
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "httpseal.django.middleware.SignatureMiddleware"]
+    settings.HTTPSEAL = {"SCHEMES": ["rfc9421"], "RFC9421_SIGN_RESPONSES": True}
+    headers = {"Host": "testserver", "Content-Type": "application/json"}
+    body = b'{"title": "x"}'
+    headers.update(
+        httpseal.Signer("rfc9421", key_id, secret).sign("POST", "/signed/notes/", "", headers, body)
+    )
+    meta = {f"HTTP_{n.upper().replace('-', '_')}": v for n, v in headers.items()}
+    meta["CONTENT_TYPE"] = meta.pop("HTTP_CONTENT_TYPE")
+    response = client.post("/signed/notes/", data=body, content_type="application/json", **meta)
+    assert response.status_code == 200
+    answered = ("POST", "/signed/notes/", "", list(headers.items()))
+    check = httpseal.Verifier(schemes=["rfc9421"], key_loader=signed_requests.SECRETS.get)
+    verified = check.verify_response(
+        200, list(response.items()), response.content, request=answered
+    )
+    assert verified.key_id == key_id

@@ -356,6 +356,7 @@ class Verifier:
         rfc9421_label: Optional[str] = None,
         rfc9421_require_created: bool = True,
         rfc9421_require_nonce: bool = False,
+        rfc9421_response_required: Optional[Sequence[str]] = None,
         replay_store: Union[MemoryReplayStore, ReplayStore, None] = None,
     ) -> Verifier: ...
     @property
@@ -440,6 +441,25 @@ class Verifier:
         url_scheme: Optional[_UrlScheme] = None,
     ) -> Optional[bytes]:
         """``signing_input`` for a WSGI environ, read as ``verify_environ`` reads it."""
+
+    def verify_response(
+        self,
+        status: int,
+        headers: _Headers,
+        body: _Body = None,
+        *,
+        request: Optional[tuple[str, str, str, _Headers]] = None,
+        now: Optional[float] = None,
+        url_scheme: _UrlScheme = "http",
+    ) -> Verified:
+        """Verifies an RFC 9421 signature of a response (a client checking
+        its server). It must cover ``rfc9421_response_required`` (``@status``
+        by default) and, for a response with content, ``content-digest``,
+        checked against ``body``; the other ``rfc9421_*`` options apply as to
+        requests. ``request`` — ``(method, path, query, headers)`` — is the
+        request the response answers, read by components marked ``;req``.
+        Raises a ``SignatureError`` subclass when the response is not signed
+        as required; ``ValueError`` without ``"rfc9421"`` among the schemes."""
 
     def accept_signature(
         self, *, content: bool = False, key_id: Optional[str] = None
@@ -636,6 +656,29 @@ class Signer:
     ) -> bytes:
         """The exact bytes ``sign`` MACs for this request, to compare with what
         the server signed when a signature does not match."""
+
+    def sign_response(
+        self,
+        status: int,
+        headers: _Headers,
+        body: _Body = None,
+        *,
+        request: Optional[tuple[str, str, str, _Headers]] = None,
+        environ: Optional[dict[str, object]] = None,
+        host: Optional[str] = None,
+        components: Optional[Sequence[str]] = None,
+        now: Optional[float] = None,
+        url_scheme: _UrlScheme = "http",
+        nonce: Optional[str] = None,
+    ) -> list[tuple[str, str]]:
+        """RFC 9421 only: the headers that sign a response — ``Content-Digest``
+        (when covered and absent), ``Signature-Input``, ``Signature``. It
+        covers ``@status``, and ``content-digest`` for a response with
+        content, unless ``components`` says otherwise; components marked
+        ``;req`` (``"@method";req``, ``"signature";req;key="sig1"``) are read
+        from ``request``, ``(method, path, query, headers)``, or from a WSGI
+        ``environ`` (``request.META``) read as ``Verifier.verify_environ``
+        reads it, ``host`` replacing its ``Host``."""
 
     def sign_url(self, host: str, path: str, query: str, *, expires: int) -> str:
         """FOST only: the new query string of a signed URL — ``query`` without

@@ -270,3 +270,33 @@ pub(crate) fn now_arg(now: Option<f64>) -> PyResult<i64> {
         )),
     }
 }
+
+/// A request given as `(method, path, query, headers)`, for the components
+/// of a response signature marked `;req`.
+pub(crate) type RequestTuple<'py> = (
+    Bound<'py, PyAny>,
+    Bound<'py, PyAny>,
+    Bound<'py, PyAny>,
+    Bound<'py, PyAny>,
+);
+
+/// A response's headers and body, converted as a request's are (no method,
+/// path or query).
+pub(crate) fn response_args<'a, 'py>(
+    empty: &'a Bound<'py, PyAny>,
+    headers: &'a Bound<'py, PyAny>,
+    body: Option<&'a Bound<'py, PyAny>>,
+) -> PyResult<RequestArgs<'a, 'py>> {
+    RequestArgs::convert(empty, empty, empty, headers, body)
+}
+
+/// `status`: an HTTP status code, 100 to 999.
+pub(crate) fn status_arg(status: u16) -> PyResult<u16> {
+    if (100..=999).contains(&status) {
+        Ok(status)
+    } else {
+        Err(PyValueError::new_err(format!(
+            "status must be a three-digit HTTP status code, not {status}"
+        )))
+    }
+}

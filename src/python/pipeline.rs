@@ -10,8 +10,8 @@ use pyo3::types::{PyBytes, PyDict, PyString};
 
 use super::cavage::{base_policy, policies_from};
 use super::convert::{
-    algorithm_arg, body_arg, bytes_arg, encoding_arg, maybe_detach, now_arg, scheme_names,
-    type_name, window_arg, RequestArgs,
+    algorithm_arg, body_arg, bytes_arg, encoding_arg, maybe_detach, now_arg, response_args,
+    scheme_names, status_arg, type_name, window_arg, RequestArgs, RequestTuple,
 };
 use super::errors::SignatureError;
 use super::loader::{call_loader, entries_from, require_loader};
@@ -32,6 +32,8 @@ const KEY_CACHE_SIZE: usize = 1024;
 pub struct Verifier {
     key_loader: Py<PyAny>,
     policy: Policy,
+    /// What a response signature must satisfy (`verify_response`).
+    response_policy: rfc9421::Policy,
     keys: KeyCache,
     replay: Option<Store>,
 }
@@ -65,7 +67,7 @@ impl Verifier {
         fost_url_require_expiry=true, fost_url_max_lifetime=None, fost_url_single_use=false,
         flask_hmac_header="HMAC", flask_hmac_encoding="base64url", flask_hmac_digest="sha256",
         rfc9421_required=None, rfc9421_content_digest=true, rfc9421_tag=None, rfc9421_label=None,
-        rfc9421_require_created=true, rfc9421_require_nonce=false,
+        rfc9421_require_created=true, rfc9421_require_nonce=false, rfc9421_response_required=None,
         replay_store=None,
     ))]
     #[allow(clippy::too_many_arguments)]
@@ -91,6 +93,7 @@ impl Verifier {
         rfc9421_label: Option<String>,
         rfc9421_require_created: bool,
         rfc9421_require_nonce: bool,
+        rfc9421_response_required: Option<&Bound<'_, PyAny>>,
         replay_store: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         if schemes.is_instance_of::<PyString>() {
@@ -152,6 +155,16 @@ impl Verifier {
             require_created: rfc9421_require_created,
             require_nonce: rfc9421_require_nonce,
         };
+        let response_policy = rfc9421::Policy {
+            required: match rfc9421_response_required {
+                Some(names) => identifiers_arg(names, "rfc9421_response_required")?,
+                None => rfc9421::DEFAULT_RESPONSE_REQUIRED
+                    .iter()
+                    .map(|name| format!("\"{name}\""))
+                    .collect(),
+            },
+            ..policy.rfc9421.clone()
+        };
         let replay = Store::from_arg(replay_store)?;
         if fost_url_single_use && replay.is_none() {
             return Err(PyValueError::new_err(
@@ -167,6 +180,7 @@ impl Verifier {
         Ok(Verifier {
             key_loader: key_loader.clone().unbind(),
             policy,
+            response_policy,
             keys: KeyCache::new(KEY_CACHE_SIZE),
             replay,
         })
@@ -294,6 +308,84 @@ impl Verifier {
         let headers = view.headers()?;
         let req = view.request(&headers, &body);
         self.explain(py, &req, deferred, view.peer(), drf_data)
+    }
+
+    /// Verifies an RFC 9421 signature of a response (a client checking its
+    /// server): it must cover `rfc9421_response_required` (`@status` by
+    /// default) and, with content, `content-digest`. `request` — `(method,
+    /// path, query, headers)` — is the request it answers, for the
+    /// components marked `;req`.
+    #[pyo3(signature = (status, headers, body=None, *, request=None, now=None, url_scheme="http"))]
+    #[allow(clippy::too_many_arguments)]
+    fn verify_response(
+        &self,
+        py: Python<'_>,
+        status: u16,
+        headers: &Bound<'_, PyAny>,
+        body: Option<&Bound<'_, PyAny>>,
+        request: Option<RequestTuple<'_>>,
+        now: Option<f64>,
+        url_scheme: &str,
+    ) -> PyResult<Verified> {
+        if !self.policy.schemes.contains(&SchemeName::Rfc9421) {
+            return Err(PyValueError::new_err(
+                "verify_response needs \"rfc9421\" among the schemes",
+            ));
+        }
+        let status = status_arg(status)?;
+        let now = now_arg(now)?;
+        let url_scheme = url_scheme_arg(url_scheme)?;
+        let empty = PyString::new(py, "").into_any();
+        let response = response_args(&empty, headers, body)?;
+        let response_headers = response.headers();
+        let content = response.request(&response_headers);
+        let request_args = match &request {
+            Some((method, path, query, headers)) => {
+                Some(RequestArgs::convert(method, path, query, headers, None)?)
+            }
+            None => None,
+        };
+        let request_headers = request_args.as_ref().map(RequestArgs::headers);
+        let absent = Request {
+            method: "",
+            path: "",
+            query: "",
+            headers: &[],
+            body: b"",
+        };
+        let answered = match (&request_args, &request_headers) {
+            (Some(args), Some(headers)) => args.request(headers),
+            _ => absent,
+        };
+        let scheme = SchemeName::Rfc9421;
+        let verify = || -> PyResult<Verified> {
+            let signatures = rfc9421::find(&content)?
+                .ok_or_else(|| crate::error::Error::MissingHeader("signature-input".to_owned()))?;
+            let message = rfc9421::Message {
+                request: &answered,
+                url_scheme,
+                response: Some(rfc9421::Response {
+                    status,
+                    headers: &response_headers,
+                }),
+            };
+            let prepared =
+                rfc9421::prepare_message(signatures, &message, &content, &self.response_policy)?;
+            let loaded = call_loader(self.key_loader.bind(py), &prepared.key_id)?;
+            let entries = entries_from(loaded.as_ref(), "key_loader")?;
+            let verified = maybe_detach(py, content.body.len(), || {
+                pipeline::check(
+                    prepared,
+                    &content,
+                    &entries,
+                    &self.keys,
+                    now,
+                    &NoReplayGuard,
+                )
+            })?;
+            Ok(verified.into())
+        };
+        verify().map_err(|err| refusal(py, err, scheme, None))
     }
 
     /// The `Accept-Signature` value for a 401 (RFC 9421 §5): what an RFC
@@ -564,7 +656,7 @@ fn refusal(py: Python<'_>, err: PyErr, scheme: SchemeName, key_id: Option<&str>)
 }
 
 /// The request fields of a WSGI environ, text borrowed where it can be.
-struct EnvironView<'py> {
+pub(crate) struct EnvironView<'py> {
     method: String,
     path: String,
     query: String,
@@ -615,7 +707,7 @@ fn header_text(value: &Bound<'_, PyAny>, key: &str) -> PyResult<String> {
 impl<'py> EnvironView<'py> {
     /// `environ` (which must be a dict) read, with `path` in place of the
     /// path as sent when given.
-    fn from_arg(
+    pub(crate) fn from_arg(
         environ: &Bound<'py, PyAny>,
         host: Option<&str>,
         path: Option<&str>,
@@ -644,7 +736,7 @@ impl<'py> EnvironView<'py> {
         }
     }
 
-    fn request<'a>(&'a self, headers: &'a [Header<'a>], body: &'a [u8]) -> Request<'a> {
+    pub(crate) fn request<'a>(&'a self, headers: &'a [Header<'a>], body: &'a [u8]) -> Request<'a> {
         Request {
             method: &self.method,
             path: &self.path,
@@ -740,7 +832,7 @@ impl<'py> EnvironView<'py> {
     }
 
     /// The headers, with `host` in place of the environ's.
-    fn headers(&self) -> PyResult<Vec<Header<'_>>> {
+    pub(crate) fn headers(&self) -> PyResult<Vec<Header<'_>>> {
         let mut headers: Vec<Header<'_>> = Vec::with_capacity(self.header_objects.len() + 1);
         for (name, value) in &self.header_objects {
             let text = match value.cast::<PyString>() {

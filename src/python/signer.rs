@@ -6,9 +6,13 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
 use super::cavage::query_rule_arg;
-use super::convert::{maybe_detach, now_arg, secret_arg, text_arg, RequestArgs};
+use super::convert::{
+    maybe_detach, now_arg, response_args, secret_arg, status_arg, text_arg, RequestArgs,
+    RequestTuple,
+};
 use super::hmac::HmacKey;
 use super::pipeline::identifiers_arg;
+use super::pipeline::EnvironView;
 use crate::content_digest;
 use crate::keys::SchemeName;
 use crate::mac::{Algorithm, Key};
@@ -332,6 +336,71 @@ impl Signer {
         let extra = self.per_request(url_scheme, nonce)?;
         let signed = self.run(py, method, path, query, headers, body, now, &extra)?;
         Ok(PyBytes::new(py, &signed.signing_input))
+    }
+
+    /// Signs a response (RFC 9421): the headers to add — `Content-Digest`
+    /// (when covered and absent), `Signature-Input`, `Signature`. By default
+    /// it covers `@status`, and `content-digest` for a response with content;
+    /// `components` may name request components marked `;req` (e.g.
+    /// `"@method";req`, `"signature";req;key="sig1"`), read from `request`,
+    /// `(method, path, query, headers)`, or from a WSGI `environ` (Django's
+    /// `request.META`) read as `Verifier.verify_environ` reads it.
+    #[pyo3(signature = (status, headers, body=None, *, request=None, environ=None, host=None, components=None, now=None, url_scheme="http", nonce=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn sign_response(
+        &self,
+        py: Python<'_>,
+        status: u16,
+        headers: &Bound<'_, PyAny>,
+        body: Option<&Bound<'_, PyAny>>,
+        request: Option<RequestTuple<'_>>,
+        environ: Option<&Bound<'_, PyAny>>,
+        host: Option<&str>,
+        components: Option<&Bound<'_, PyAny>>,
+        now: Option<f64>,
+        url_scheme: &str,
+        nonce: Option<&str>,
+    ) -> PyResult<Vec<(String, String)>> {
+        if request.is_some() && environ.is_some() {
+            return Err(PyTypeError::new_err("give request or environ, not both"));
+        }
+        let status = status_arg(status)?;
+        let now = now_arg(now)?;
+        let extra = self.per_request(url_scheme, nonce)?;
+        let components = components
+            .map(|c| identifiers_arg(c, "components"))
+            .transpose()?;
+        let empty = PyString::new(py, "").into_any();
+        let response = response_args(&empty, headers, body)?;
+        let response_headers = response.headers();
+        let request_args = match &request {
+            Some((method, path, query, headers)) => {
+                Some(RequestArgs::convert(method, path, query, headers, None)?)
+            }
+            None => None,
+        };
+        let request_headers = request_args.as_ref().map(RequestArgs::headers);
+        let view = environ
+            .map(|e| EnvironView::from_arg(e, host, None, Some(url_scheme)))
+            .transpose()?;
+        let view_headers = view.as_ref().map(EnvironView::headers).transpose()?;
+        let answered = match (&request_args, &request_headers, &view, &view_headers) {
+            (Some(args), Some(headers), _, _) => Some(args.request(headers)),
+            (_, _, Some(view), Some(headers)) => Some(view.request(headers, b"")),
+            _ => None,
+        };
+        let to_sign = signer::ResponseToSign {
+            status,
+            headers: &response_headers,
+            body: response.request(&response_headers).body,
+            request: answered.as_ref(),
+        };
+        let signed = maybe_detach(py, to_sign.body.len(), || {
+            self.inner
+                .sign_response(&to_sign, components.as_deref(), now, &extra)
+        })
+        .map_err(value_error)?;
+        Ok(signed.headers)
     }
 
     /// A FOST signed URL's new query string (``_k``, ``_e``, ``_s`` after the

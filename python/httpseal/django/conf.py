@@ -41,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "RFC9421_LABEL": None,  # only the signature with this label counts (never relaxes the rest)
     "RFC9421_REQUIRE_CREATED": True,  # a signature must carry created
     "RFC9421_REQUIRE_NONCE": False,  # a signature must carry a nonce (spent once, REPLAY_STORE)
+    "RFC9421_SIGN_RESPONSES": False,  # SignatureMiddleware signs responses to RFC 9421 requests
 }
 
 CHOICES = {
@@ -156,6 +157,7 @@ def problems() -> list[str]:
         "RFC9421_CONTENT_DIGEST",
         "RFC9421_REQUIRE_CREATED",
         "RFC9421_REQUIRE_NONCE",
+        "RFC9421_SIGN_RESPONSES",
     ):
         if not isinstance(setting(name), bool):
             found.append(f"HTTPSEAL[{name!r}] must be True or False")

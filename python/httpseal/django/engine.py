@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.module_loading import import_string
 
-from httpseal import _explain
+from httpseal import _explain, _responses
 from httpseal._native import (
     MalformedSignature,
     ReplayStoreUnavailable,
@@ -203,6 +203,29 @@ def verifier(schemes: Sequence[str]) -> Verifier:
             replay_store=replay_store(),
         )
     return found
+
+
+def sign_response(request: Any, response: Any) -> None:
+    """Signs ``response`` to an accepted RFC 9421 request with the request's
+    key (``HTTPSEAL["RFC9421_SIGN_RESPONSES"]``), binding it to the request."""
+    verified = getattr(request, "httpseal", None)
+    if verified is None or verified.scheme != "rfc9421":
+        return
+    if response.streaming:
+        logger.warning("a streaming response to %r is not signed", _path(request))
+        return
+    host = _signed.allowed_host(request) if signs_host(("rfc9421",)) else None
+    for name, value in _responses.signature_headers(
+        verified,
+        key_loader(),
+        response.status_code,
+        list(response.items()),
+        response.content,
+        request.META,
+        request.scheme,
+        host,
+    ):
+        response[name] = value
 
 
 def accept_signature(request: Any, schemes: Sequence[str]) -> str | None:

@@ -10,7 +10,10 @@ verifying it again). Views decide what anonymous means, as with
 ``login_required``. When the replay store (``HTTPSEAL["REPLAY_STORE"]``)
 fails, it answers 503 itself, with the reason logged. A 401 response gets an
 ``Accept-Signature`` field (RFC 9421 §5) when ``"rfc9421"`` is among the
-schemes, whichever view or DRF class answered it.
+schemes, whichever view or DRF class answered it. With
+``HTTPSEAL["RFC9421_SIGN_RESPONSES"]`` the response to an accepted RFC 9421
+request is signed with the request's key (``@status``, its content and the
+request it answers).
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ class SignatureMiddleware:
         return self.process_response(request, response)
 
     def process_response(self, request: Any, response: Any) -> Any:
+        if setting("RFC9421_SIGN_RESPONSES"):
+            engine.sign_response(request, response)
         if response.status_code == 401 and not response.has_header("Accept-Signature"):
             accept = engine.accept_signature(request, tuple(setting("SCHEMES")))
             if accept is not None:

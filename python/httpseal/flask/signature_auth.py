@@ -12,7 +12,7 @@ from typing import Any, TypeVar, cast
 
 from flask import Flask, Request, Response, current_app, g, jsonify, request
 
-from httpseal import _drf_json, _explain
+from httpseal import _drf_json, _explain, _responses
 from httpseal._challenges import challenges
 from httpseal._native import (
     ReplayStoreUnavailable,
@@ -56,7 +56,13 @@ VERIFIER_OPTIONS = (
     "rfc9421_require_nonce",
 )
 # Options of this adapter itself.
-ADAPTER_OPTIONS = ("realm", "drf_body", "replay_store", "log_signing_input")
+ADAPTER_OPTIONS = (
+    "realm",
+    "drf_body",
+    "replay_store",
+    "log_signing_input",
+    "rfc9421_sign_responses",
+)
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -73,6 +79,7 @@ class AppSettings:
     cavage_required_headers: Any
     drf_json: bool  # drf-hmac enabled with its JSON body rule
     log_signing_input: bool | None  # None: in the app's debug mode
+    sign_responses: bool  # sign the responses to RFC 9421 requests
 
 
 class SignatureAuth:
@@ -137,6 +144,9 @@ class SignatureAuth:
             if name in self._options or f"HTTPSEAL_{name.upper()}" in app.config
         }
         replay_store = replay_store_from(self._option(app, "replay_store", None))
+        sign_responses = self._option(app, "rfc9421_sign_responses", False)
+        if not isinstance(sign_responses, bool):
+            raise ImproperlyConfigured("rfc9421_sign_responses must be True or False")
         try:
             verifier = Verifier(
                 schemes=list(schemes),
@@ -155,6 +165,7 @@ class SignatureAuth:
             cavage_required_headers=options.get("cavage_required_headers"),
             drf_json=drf_body == "json" and "drf-hmac" in schemes,
             log_signing_input=self._option(app, "log_signing_input", None),
+            sign_responses=sign_responses,
         )
 
     def key_loader(self, callback: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -272,12 +283,39 @@ class SignatureAuth:
                 if verified is None and not optional:
                     return self._refusal(None)
                 if is_async:
-                    return current_app.ensure_sync(view)(*args, **kwargs)
-                return view(*args, **kwargs)
+                    result = current_app.ensure_sync(view)(*args, **kwargs)
+                else:
+                    result = view(*args, **kwargs)
+                if verified is not None and verified.scheme == "rfc9421":
+                    return self._signed_response(verified, result)
+                return result
 
             return cast(View, protected)
 
         return decorate(view) if view is not None else decorate
+
+    def _signed_response(self, verified: Verified, result: Any) -> Any:
+        """The view's response, signed with the request's key when
+        ``rfc9421_sign_responses`` is on (RFC 9421, binding it to the request)."""
+        settings = self._settings()
+        if not settings.sign_responses:
+            return result
+        response = current_app.make_response(result)
+        if response.is_streamed:
+            logger.warning("a streamed response to %r is not signed", request.path[:200])
+            return response
+        req = cast(Request, request._get_current_object())  # type: ignore[attr-defined]
+        for name, value in _responses.signature_headers(
+            verified,
+            self._load_key,
+            response.status_code,
+            list(response.headers.items()),
+            response.get_data(),
+            req.environ,
+            req.scheme,
+        ):
+            response.headers[name] = value
+        return response
 
     # -- the refusal -------------------------------------------------------
 

@@ -114,7 +114,7 @@ pub fn signature_base(input: &SignatureInput, message: &Message<'_>) -> Result<V
                 quoted(identifier)
             )));
         }
-        for value in values(item, message)? {
+        for value in values(item, message)?.iter() {
             if value.contains(['\r', '\n']) {
                 return Err(Error::malformed(format!(
                     "the value of {} holds a line break",
@@ -124,7 +124,7 @@ pub fn signature_base(input: &SignatureInput, message: &Message<'_>) -> Result<V
             count_signed_bytes(&mut total, identifier.len() + value.len() + 3)?;
             base.push_str(identifier);
             base.push_str(": ");
-            base.push_str(&value);
+            base.push_str(value);
             base.push('\n');
         }
     }
@@ -133,8 +133,24 @@ pub fn signature_base(input: &SignatureInput, message: &Message<'_>) -> Result<V
     Ok(base.into_bytes())
 }
 
+/// A component's values: one, or (`@query-param`) one per occurrence.
+enum Values<'m> {
+    One(Cow<'m, str>),
+    Many(Vec<String>),
+}
+
+impl Values<'_> {
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        let (one, many) = match self {
+            Values::One(value) => (Some(value.as_ref()), &[][..]),
+            Values::Many(values) => (None, values.as_slice()),
+        };
+        one.into_iter().chain(many.iter().map(String::as_str))
+    }
+}
+
 /// A component's value; `@query-param` yields one per occurrence.
-fn values<'m>(item: &Item, message: &Message<'m>) -> Result<Vec<Cow<'m, str>>> {
+fn values<'m>(item: &Item, message: &Message<'m>) -> Result<Values<'m>> {
     let name = item
         .bare_item
         .as_string()
@@ -143,6 +159,12 @@ fn values<'m>(item: &Item, message: &Message<'m>) -> Result<Vec<Cow<'m, str>>> {
     let flags = flags(item)?;
     if flags.req && message.response.is_none() {
         return Err(Error::malformed(";req is only for signatures of responses"));
+    }
+    // A request always has a method: an empty one is a request not given.
+    if flags.req && message.request.method.is_empty() {
+        return Err(Error::malformed(
+            ";req components need the request the response answers",
+        ));
     }
     if let Some(derived) = name.strip_prefix('@') {
         if flags.sf || flags.bs || flags.key.is_some() {
@@ -173,7 +195,7 @@ fn values<'m>(item: &Item, message: &Message<'m>) -> Result<Vec<Cow<'m, str>>> {
         Some(response) if !flags.req => response.headers,
         _ => message.request.headers,
     };
-    field_value(name, headers, &flags).map(|v| vec![Cow::Owned(v)])
+    field_value(name, headers, &flags).map(Values::One)
 }
 
 /// A token character, lowercase only (RFC 9421 §2.1: names are lowercased).
@@ -181,23 +203,35 @@ fn is_field_name_byte(b: u8) -> bool {
     b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
-fn field_value(name: &str, headers: &[Header<'_>], flags: &Flags<'_>) -> Result<String> {
-    let lines: Vec<&str> = headers
+fn field_value<'h>(
+    name: &str,
+    headers: &'h [Header<'h>],
+    flags: &Flags<'_>,
+) -> Result<Cow<'h, str>> {
+    let mut lines = headers
         .iter()
         .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.trim_matches([' ', '\t']))
-        .collect();
-    if lines.is_empty() {
-        return Err(Error::MissingHeader(name.to_owned()));
+        .map(|(_, v)| v.trim_matches([' ', '\t']));
+    let first = lines
+        .next()
+        .ok_or_else(|| Error::MissingHeader(name.to_owned()))?;
+    let plain = !(flags.bs || flags.sf || flags.key.is_some());
+    let rest: Vec<&str> = lines.collect();
+    if plain && rest.is_empty() {
+        return Ok(Cow::Borrowed(first));
     }
+    let lines: Vec<&str> = std::iter::once(first).chain(rest).collect();
     if flags.bs {
         let encoded: Vec<String> = lines
             .iter()
             .map(|line| format!(":{}:", base64_encode(line.as_bytes())))
             .collect();
-        return Ok(encoded.join(", "));
+        return Ok(Cow::Owned(encoded.join(", ")));
     }
     let joined = lines.join(", ");
+    if plain {
+        return Ok(Cow::Owned(joined));
+    }
     if let Some(key) = flags.key {
         let dictionary: Dictionary = Parser::new(&joined).parse().map_err(|_| {
             Error::malformed(format!("{} is not a structured dictionary", quoted(name)))
@@ -207,10 +241,10 @@ fn field_value(name: &str, headers: &[Header<'_>], flags: &Flags<'_>) -> Result<
             .find(|(k, _)| k.as_str() == key)
             .map(|(_, member)| member)
             .ok_or_else(|| Error::MissingHeader(format!("{name};key={key}")))?;
-        return Ok(match member {
+        return Ok(Cow::Owned(match member {
             ListEntry::Item(item) => item.serialize(),
             inner @ ListEntry::InnerList(_) => vec![inner.clone()].serialize().unwrap_or_default(),
-        });
+        }));
     }
     if flags.sf {
         let kind = STRUCTURED_FIELDS
@@ -234,16 +268,16 @@ fn field_value(name: &str, headers: &[Header<'_>], flags: &Flags<'_>) -> Result<
                 .map_err(|_| unparsable())?
                 .serialize(),
         };
-        return Ok(serialised.unwrap_or_default());
+        return Ok(Cow::Owned(serialised.unwrap_or_default()));
     }
-    Ok(joined)
+    Ok(Cow::Owned(joined))
 }
 
 fn derived_values<'m>(
     derived: &str,
     flags: Flags<'_>,
     message: &Message<'m>,
-) -> Result<Vec<Cow<'m, str>>> {
+) -> Result<Values<'m>> {
     let req = message.request;
     if let (Some(_), false) = (message.response, flags.req) {
         if derived != "status" {
@@ -253,7 +287,7 @@ fn derived_values<'m>(
         }
     }
     let path = if req.path.is_empty() { "/" } else { req.path };
-    let one = |value: Cow<'m, str>| Ok(vec![value]);
+    let one = |value: Cow<'m, str>| Ok(Values::One(value));
     match derived {
         "method" => one(Cow::Borrowed(req.method)),
         "authority" => one(Cow::Owned(authority(message)?)),
@@ -279,14 +313,14 @@ fn derived_values<'m>(
         }
         "query-param" => {
             let wanted = flags.name.unwrap_or_default();
-            let found: Vec<Cow<'m, str>> = form_pairs(req.query)
+            let found: Vec<String> = form_pairs(req.query)
                 .filter(|(name, _)| form_encode(name) == wanted)
-                .map(|(_, value)| Cow::Owned(form_encode(&value)))
+                .map(|(_, value)| form_encode(&value))
                 .collect();
             if found.is_empty() {
                 return Err(Error::MissingHeader(format!("@query-param;name={wanted}")));
             }
-            Ok(found)
+            Ok(Values::Many(found))
         }
         "status" => match message.response {
             Some(response) if !flags.req => one(Cow::Owned(format!("{:03}", response.status))),

@@ -38,6 +38,9 @@ const ASYMMETRIC: [&str; 5] = [
 /// What a signature must cover unless the server says otherwise.
 pub const DEFAULT_REQUIRED: [&str; 4] = ["@method", "@authority", "@path", "@query"];
 
+/// What a response signature must cover unless the client says otherwise.
+pub const DEFAULT_RESPONSE_REQUIRED: [&str; 1] = ["@status"];
+
 /// The default label of the signers.
 pub const DEFAULT_LABEL: &str = "sig1";
 
@@ -194,6 +197,23 @@ pub fn prepare<'a>(
     policy: &Policy,
     context: &Context<'a>,
 ) -> Result<Prepared<'a>> {
+    let message = Message {
+        request: req,
+        url_scheme: context.url_scheme,
+        response: None,
+    };
+    prepare_message(signatures, &message, req, policy)
+}
+
+/// `prepare` for any message: `content` is the message whose fields and
+/// body the signature's content rules read — the request itself, or a
+/// response (its headers and body) that `message` describes.
+pub fn prepare_message<'a>(
+    signatures: Signatures,
+    message: &Message<'_>,
+    content: &Request<'a>,
+    policy: &Policy,
+) -> Result<Prepared<'a>> {
     let mut refusal = None;
     for input in &signatures.inputs {
         if policy.label.as_ref().is_some_and(|l| *l != input.label)
@@ -204,8 +224,8 @@ pub fn prepare<'a>(
         {
             continue;
         }
-        match acceptable(input, req, policy) {
-            Ok(()) => return prepared(input, &signatures, req, policy, context),
+        match acceptable(input, content, policy) {
+            Ok(()) => return prepared(input, &signatures, message, content, policy),
             Err(error) => {
                 refusal.get_or_insert(error);
             }
@@ -227,17 +247,12 @@ pub fn prepare<'a>(
 fn prepared<'a>(
     input: &SignatureInput,
     signatures: &Signatures,
-    req: &Request<'a>,
+    message: &Message<'_>,
+    content: &Request<'a>,
     policy: &Policy,
-    context: &Context<'a>,
 ) -> Result<Prepared<'a>> {
     let claimed = signatures.value(&input.label)?;
-    let message = Message {
-        request: req,
-        url_scheme: context.url_scheme,
-        response: None,
-    };
-    let head = components::signature_base(input, &message)?;
+    let head = components::signature_base(input, message)?;
     let freshness = match (policy.max_skew, input.created, input.expires) {
         (Some(max_skew), Some(stamp), expires) => Freshness::Window {
             stamp,
@@ -253,8 +268,8 @@ fn prepared<'a>(
     };
     let covered: Vec<String> = input.components().iter().map(shown_identifier).collect();
     let covers_digest = input.ids.iter().any(|c| c == "\"content-digest\"");
-    let digest = (covers_digest || (policy.content_digest && !req.body.is_empty()))
-        .then(|| req.header("content-digest"))
+    let digest = (covers_digest || (policy.content_digest && !content.body.is_empty()))
+        .then(|| content.header("content-digest"))
         .flatten()
         .map(|header| DigestCheck::ContentDigest { header });
     Ok(Prepared {

@@ -2,6 +2,8 @@
 //! RFC 8941/9651 dictionaries by `sfv`, never by hand. Several field lines
 //! are one field (joined with ", "), several signatures one dictionary.
 
+use std::borrow::Cow;
+
 use sfv::{BareItem, Dictionary, InnerList, Item, ListEntry, Parser};
 
 use crate::error::{quoted, Error, Result};
@@ -89,22 +91,43 @@ impl Signatures {
     }
 }
 
-/// The field's lines joined with ", ", as one field; `None` when absent.
-fn joined(req: &Request<'_>, name: &str) -> Result<Option<String>> {
-    let mut out: Option<String> = None;
-    for line in req.header_values(name) {
-        let text = out.get_or_insert_with(String::new);
-        if !text.is_empty() {
-            text.push_str(", ");
+/// A component identifier serialised: `"name"` for the usual one without
+/// parameters or characters to escape, sfv's serialiser otherwise.
+fn serialised_identifier(item: &Item) -> String {
+    match item.bare_item.as_string() {
+        Some(name) if item.params.is_empty() && !name.as_str().contains(['"', '\\']) => {
+            let name = name.as_str();
+            let mut out = String::with_capacity(name.len() + 2);
+            out.push('"');
+            out.push_str(name);
+            out.push('"');
+            out
         }
+        _ => sfv::FieldType::serialize(item),
+    }
+}
+
+/// The field's lines joined with ", ", as one field; `None` when absent.
+fn joined<'a>(req: &Request<'a>, name: &str) -> Result<Option<Cow<'a, str>>> {
+    let mut lines = req.header_values(name);
+    let Some(first) = lines.next() else {
+        return Ok(None);
+    };
+    let mut out = Cow::Borrowed(first.trim());
+    for line in lines {
+        let text = out.to_mut();
+        text.push_str(", ");
         text.push_str(line.trim());
         if text.len() > MAX_FIELD_BYTES {
-            return Err(Error::malformed(format!(
-                "{name} is longer than {MAX_FIELD_BYTES} bytes"
-            )));
+            break;
         }
     }
-    Ok(out)
+    if out.len() > MAX_FIELD_BYTES {
+        return Err(Error::malformed(format!(
+            "{name} is longer than {MAX_FIELD_BYTES} bytes"
+        )));
+    }
+    Ok(Some(out))
 }
 
 fn dictionary(text: &str, name: &str) -> Result<Dictionary> {
@@ -166,7 +189,7 @@ pub fn signature_input(label: &str, entry: ListEntry) -> Result<SignatureInput> 
     let mut input = SignatureInput {
         label: label.to_owned(),
         entry: ListEntry::InnerList(InnerList::default()),
-        ids: list.items.iter().map(sfv::FieldType::serialize).collect(),
+        ids: list.items.iter().map(serialised_identifier).collect(),
         created: None,
         expires: None,
         nonce: None,

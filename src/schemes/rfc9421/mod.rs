@@ -266,7 +266,13 @@ fn prepared<'a>(
         },
         _ => Freshness::Unchecked,
     };
-    let covered: Vec<String> = input.components().iter().map(shown_identifier).collect();
+    let mut covered = String::with_capacity(input.ids.iter().map(|id| id.len()).sum());
+    for item in input.components() {
+        if !covered.is_empty() {
+            covered.push(' ');
+        }
+        push_shown_identifier(&mut covered, item);
+    }
     let covers_digest = input.ids.iter().any(|c| c == "\"content-digest\"");
     let digest = (covers_digest || (policy.content_digest && !content.body.is_empty()))
         .then(|| content.header("content-digest"))
@@ -281,7 +287,7 @@ fn prepared<'a>(
         claimed,
         freshness,
         digest,
-        covered: Cow::Owned(covered.join(" ")),
+        covered: Cow::Owned(covered),
         act_as: None,
         timestamp: input.created,
         signed_headers: Vec::new(),
@@ -292,10 +298,10 @@ fn prepared<'a>(
 
 /// An identifier as `Verified.covered` shows it: the bare name, or the
 /// serialised form when it has parameters.
-fn shown_identifier(item: &Item) -> String {
+fn push_shown_identifier(out: &mut String, item: &Item) {
     match (item.params.is_empty(), item.bare_item.as_string()) {
-        (true, Some(name)) => name.as_str().to_owned(),
-        _ => item.serialize(),
+        (true, Some(name)) => out.push_str(name.as_str()),
+        _ => out.push_str(&item.serialize()),
     }
 }
 

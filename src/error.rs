@@ -16,7 +16,8 @@ pub enum Error {
     DisallowedAlgorithm(String),
     /// A header the signature lists is absent from the request.
     MissingHeader(String),
-    /// The server requires a header to be signed and the signature does not cover it.
+    /// The server requires a header (or component, or signature parameter)
+    /// to be covered and the signature does not cover it: what, described.
     HeaderNotSigned(String),
     /// No secret is known for the key id.
     UnknownKey,
@@ -155,7 +156,7 @@ impl fmt::Display for Error {
             Error::DisallowedAlgorithm(a) => write!(f, "algorithm {} is not allowed", quoted(a)),
             Error::MissingHeader(h) => write!(f, "header {} is missing", quoted(h)),
             Error::HeaderNotSigned(h) => {
-                write!(f, "header {} is required but not signed", quoted(h))
+                write!(f, "{h} is required but not signed")
             }
             Error::UnknownKey => f.write_str("unknown key id"),
             Error::BadSignature => f.write_str("signature does not match"),

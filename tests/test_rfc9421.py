@@ -504,3 +504,53 @@ def test_django_signs_its_responses_to_rfc9421_requests(client, settings, keys_n
         200, list(response.items()), response.content, request=answered
     )
     assert verified.key_id == key_id
+
+
+# -- nonces the server issues ------------------------------------------------------
+
+
+@pytest.mark.parametrize("client", ["requests", "httpx"])
+def test_issued_nonces_end_to_end(client):
+    """The server demands a nonce of its own; the client echoes the one its
+    401 carried, once."""
+    app, _ = flask_app(replay_store="memory", rfc9421_issue_nonces=True)
+    app.secret_key = "flask secret"
+    with serving(app) as url:
+        if client == "requests":
+            response = requests.post(
+                url + "/notes", json={"t": 1}, auth=MessageSignatureAuth("client-1", SECRET)
+            )
+            first, retried = response.history[0], response
+            sent = response.request.headers
+        else:
+            with httpx.Client(auth=MessageSignatureHttpxAuth("client-1", SECRET)) as session:
+                retried = session.post(url + "/notes", json={"t": 1})
+            first, sent = retried.history[0], retried.request.headers
+        assert first.status_code == 401
+        assert 'nonce="' in first.headers["Accept-Signature"]
+        assert retried.status_code == 200
+        issued = first.headers["Accept-Signature"].split('nonce="')[1].split('"')[0]
+        assert f'nonce="{issued}"' in sent["Signature-Input"]
+        # A nonce of the client's own choosing is refused, and so is a second
+        # use of the issued one.
+        own = MessageSignatureAuth("client-1", SECRET, nonce=True)
+        assert requests.post(url + "/notes", json={}, auth=own).history[0].status_code == 401
+        body = retried.request.body if client == "requests" else retried.request.content
+        replayed = requests.post(url + "/notes", data=body, headers=dict(sent))
+        assert replayed.status_code == 401
+
+
+def test_issued_nonces_need_a_store_and_a_real_secret():
+    with pytest.raises(ValueError, match="replay_store"):
+        verifier(rfc9421_issue_nonces=True)
+    with pytest.raises(ValueError, match="16 bytes"):
+        verifier(rfc9421_issue_nonces=True, rfc9421_nonce_secret=b"short", replay_store="memory")
+    with pytest.raises(ValueError, match="goes with"):
+        verifier(rfc9421_nonce_secret=b"x" * 32)
+    # Two verifiers sharing the secret recognise each other's nonces.
+    shared = {"rfc9421_issue_nonces": True, "rfc9421_nonce_secret": b"k" * 32}
+    issuing = verifier(replay_store=httpseal.MemoryReplayStore(), **shared)
+    checking = verifier(replay_store=httpseal.MemoryReplayStore(), **shared)
+    asked = issuing.accept_signature(now=NOW)
+    nonce = asked.split('nonce="')[1].split('"')[0]
+    assert checking.verify(*signed(nonce=nonce), now=NOW) is not None

@@ -329,7 +329,12 @@ class Verifier:
     and ``nonce`` as required. ``rfc9421_label`` picks a signature by label;
     labels are not signed, so it never relaxes the policy. A signed
     ``expires`` is honoured; a signed ``nonce`` is what the replay store
-    records (per key id), so it is spent once.
+    records (per key id), so it is spent once. With ``rfc9421_issue_nonces``
+    (which needs ``replay_store``) a signature must carry a nonce this server
+    issued in an ``Accept-Signature`` (MACed with ``rfc9421_nonce_secret``,
+    16 bytes or more, shared by every host that must recognise it; a random
+    key of this verifier's by default), signed within ``max_skew`` of its
+    issue.
     """
 
     def __new__(
@@ -357,6 +362,8 @@ class Verifier:
         rfc9421_require_created: bool = True,
         rfc9421_require_nonce: bool = False,
         rfc9421_response_required: Optional[Sequence[str]] = None,
+        rfc9421_issue_nonces: bool = False,
+        rfc9421_nonce_secret: Union[_Bytes, None] = None,
         replay_store: Union[MemoryReplayStore, ReplayStore, None] = None,
     ) -> Verifier: ...
     @property
@@ -462,13 +469,15 @@ class Verifier:
         as required; ``ValueError`` without ``"rfc9421"`` among the schemes."""
 
     def accept_signature(
-        self, *, content: bool = False, key_id: Optional[str] = None
+        self, *, content: bool = False, key_id: Optional[str] = None, now: Optional[float] = None
     ) -> Optional[str]:
         """The ``Accept-Signature`` value of a 401 (RFC 9421 §5): the
         components an RFC 9421 signature must cover here (``content-digest``
         when the refused request had ``content``), ``created`` and a bare
-        ``nonce`` when required, the ``tag``, the refused request's ``key_id``
-        and ``alg``; ``None`` when ``"rfc9421"`` is not among the schemes."""
+        ``nonce`` when required (with ``rfc9421_issue_nonces``, a nonce issued
+        at ``now`` for the client to sign), the ``tag``, the refused request's
+        ``key_id`` and ``alg``; ``None`` when ``"rfc9421"`` is not among the
+        schemes."""
 
 @final
 class CavageVerifier:

@@ -11,7 +11,7 @@ use pyo3::types::{PyBytes, PyDict, PyString};
 use super::cavage::{base_policy, policies_from};
 use super::convert::{
     algorithm_arg, body_arg, bytes_arg, encoding_arg, maybe_detach, now_arg, response_args,
-    scheme_names, status_arg, type_name, window_arg, RequestArgs, RequestTuple,
+    scheme_names, secret_arg, status_arg, type_name, window_arg, RequestArgs, RequestTuple,
 };
 use super::errors::SignatureError;
 use super::loader::{call_loader, entries_from, require_loader};
@@ -68,10 +68,12 @@ impl Verifier {
         flask_hmac_header="HMAC", flask_hmac_encoding="base64url", flask_hmac_digest="sha256",
         rfc9421_required=None, rfc9421_content_digest=true, rfc9421_tag=None, rfc9421_label=None,
         rfc9421_require_created=true, rfc9421_require_nonce=false, rfc9421_response_required=None,
+        rfc9421_issue_nonces=false, rfc9421_nonce_secret=None,
         replay_store=None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
+        py: Python<'_>,
         schemes: &Bound<'_, PyAny>,
         key_loader: &Bound<'_, PyAny>,
         max_skew: Option<f64>,
@@ -94,6 +96,8 @@ impl Verifier {
         rfc9421_require_created: bool,
         rfc9421_require_nonce: bool,
         rfc9421_response_required: Option<&Bound<'_, PyAny>>,
+        rfc9421_issue_nonces: bool,
+        rfc9421_nonce_secret: Option<&Bound<'_, PyAny>>,
         replay_store: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         if schemes.is_instance_of::<PyString>() {
@@ -154,7 +158,25 @@ impl Verifier {
             label: rfc9421_label,
             require_created: rfc9421_require_created,
             require_nonce: rfc9421_require_nonce,
+            issuer: None,
         };
+        if let Some(secret) = rfc9421_nonce_secret.filter(|s| !s.is_none()) {
+            if !rfc9421_issue_nonces {
+                return Err(PyValueError::new_err(
+                    "rfc9421_nonce_secret goes with rfc9421_issue_nonces=True",
+                ));
+            }
+            let secret = secret_arg(secret, "rfc9421_nonce_secret")?;
+            if secret.len() < 16 {
+                return Err(PyValueError::new_err(
+                    "rfc9421_nonce_secret must hold at least 16 bytes",
+                ));
+            }
+            policy.rfc9421.issuer = Some(rfc9421::NonceIssuer::new(&secret));
+        } else if rfc9421_issue_nonces {
+            // One process's own key: its nonces are recognised by it alone.
+            policy.rfc9421.issuer = Some(rfc9421::NonceIssuer::new(&random_16(py)?));
+        }
         let response_policy = rfc9421::Policy {
             required: match rfc9421_response_required {
                 Some(names) => identifiers_arg(names, "rfc9421_response_required")?,
@@ -163,9 +185,17 @@ impl Verifier {
                     .map(|name| format!("\"{name}\""))
                     .collect(),
             },
+            // A response answers one request: no nonce of the server's.
+            issuer: None,
+            require_nonce: false,
             ..policy.rfc9421.clone()
         };
         let replay = Store::from_arg(replay_store)?;
+        if rfc9421_issue_nonces && replay.is_none() {
+            return Err(PyValueError::new_err(
+                "rfc9421_issue_nonces needs a replay_store to spend each nonce once",
+            ));
+        }
         if fost_url_single_use && replay.is_none() {
             return Err(PyValueError::new_err(
                 "fost_url_single_use needs a replay_store to remember spent links",
@@ -391,16 +421,28 @@ impl Verifier {
     /// The `Accept-Signature` value for a 401 (RFC 9421 §5): what an RFC
     /// 9421 signature must cover and carry here; `None` without `"rfc9421"`.
     /// `content`: the refused request had content (`content-digest` is then
-    /// asked for); `key_id`: the key the refused request named.
-    #[pyo3(signature = (*, content=false, key_id=None))]
-    fn accept_signature(&self, content: bool, key_id: Option<&str>) -> PyResult<Option<String>> {
+    /// asked for); `key_id`: the key the refused request named. With
+    /// `rfc9421_issue_nonces`, it carries a fresh nonce issued at `now`.
+    #[pyo3(signature = (*, content=false, key_id=None, now=None))]
+    fn accept_signature(
+        &self,
+        py: Python<'_>,
+        content: bool,
+        key_id: Option<&str>,
+        now: Option<f64>,
+    ) -> PyResult<Option<String>> {
         if !self.policy.schemes.contains(&SchemeName::Rfc9421) {
             return Ok(None);
         }
+        let nonce = match &self.policy.rfc9421.issuer {
+            Some(issuer) => Some(issuer.issue(now_arg(now)?, &random_16(py)?)),
+            None => None,
+        };
         Ok(Some(rfc9421::accept_signature(
             &self.policy.rfc9421,
             content,
             key_id,
+            nonce.as_deref(),
         )?))
     }
 
@@ -560,6 +602,15 @@ impl Verifier {
 struct Peer<'a> {
     remote_addr: &'a str,
     url_scheme: &'a str,
+}
+
+/// 16 bytes from the operating system's CSPRNG (`os.urandom`).
+fn random_16(py: Python<'_>) -> PyResult<[u8; 16]> {
+    let bytes = py.import("os")?.call_method1("urandom", (16,))?;
+    let bytes = bytes.cast::<PyBytes>()?.as_bytes();
+    let mut out = [0u8; 16];
+    out.copy_from_slice(bytes.get(..16).unwrap_or(&[0; 16]));
+    Ok(out)
 }
 
 /// `url_scheme`: `http` or `https` (any case), as WSGI's `wsgi.url_scheme`.

@@ -398,11 +398,14 @@ pub fn prepare<'a>(params: Params<'a>, req: &Request<'a>, policy: &Policy) -> Re
     };
     let is_signed = |name: &str| signed.contains(&name);
     if let Some(missing) = policy.required.iter().find(|r| !is_signed(r)) {
-        return Err(Error::HeaderNotSigned(missing.clone()));
+        return Err(Error::HeaderNotSigned(format!(
+            "header {}",
+            quoted(missing)
+        )));
     }
     // A signature that covers no timestamp would stay valid forever.
     if policy.max_skew.is_some() && !is_signed("date") {
-        return Err(Error::HeaderNotSigned("date".to_owned()));
+        return Err(Error::HeaderNotSigned("header 'date'".to_owned()));
     }
     let head = signing_string(&signed, req, policy.query_rule)?.into_bytes();
     let claimed = base64_decode_mac(params.signature.trim())
@@ -894,7 +897,7 @@ mod tests {
         let raw = [Secret::Raw(SecretBytes::Borrowed(b"secret"))];
         let req = request("GET", "q=1", &h, b"");
         let err = check(params.clone(), &req, &raw, &policy("host"), NOW).unwrap_err();
-        assert_eq!(err, Error::HeaderNotSigned("date".into()));
+        assert_eq!(err, Error::HeaderNotSigned("header 'date'".into()));
         let off = Policy {
             max_skew: None,
             ..policy("host")

@@ -42,6 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "RFC9421_REQUIRE_CREATED": True,  # a signature must carry created
     "RFC9421_REQUIRE_NONCE": False,  # a signature must carry a nonce (spent once, REPLAY_STORE)
     "RFC9421_SIGN_RESPONSES": False,  # SignatureMiddleware signs responses to RFC 9421 requests
+    "RFC9421_ISSUE_NONCES": False,  # a 401 issues a nonce, which the signature must carry
 }
 
 CHOICES = {
@@ -158,6 +159,7 @@ def problems() -> list[str]:
         "RFC9421_REQUIRE_CREATED",
         "RFC9421_REQUIRE_NONCE",
         "RFC9421_SIGN_RESPONSES",
+        "RFC9421_ISSUE_NONCES",
     ):
         if not isinstance(setting(name), bool):
             found.append(f"HTTPSEAL[{name!r}] must be True or False")

@@ -10,6 +10,7 @@ at WARNING on the scheme's logger (``httpseal.cavage``, ``httpseal.drf``,
 
 from __future__ import annotations
 
+import hmac
 import logging
 import threading
 import time
@@ -200,9 +201,17 @@ def verifier(schemes: Sequence[str]) -> Verifier:
             rfc9421_label=setting("RFC9421_LABEL"),
             rfc9421_require_created=bool(setting("RFC9421_REQUIRE_CREATED")),
             rfc9421_require_nonce=bool(setting("RFC9421_REQUIRE_NONCE")),
+            rfc9421_issue_nonces=bool(setting("RFC9421_ISSUE_NONCES")),
+            rfc9421_nonce_secret=nonce_secret() if setting("RFC9421_ISSUE_NONCES") else None,
             replay_store=replay_store(),
         )
     return found
+
+
+def nonce_secret() -> bytes:
+    """The key for RFC 9421 nonces, derived from ``SECRET_KEY``: every process
+    and host of the project recognises the nonces any of them issued."""
+    return hmac.digest(settings.SECRET_KEY.encode(), b"httpseal rfc9421 nonces", "sha256")
 
 
 def sign_response(request: Any, response: Any) -> None:

@@ -3,6 +3,7 @@ one ``Verifier``, in the manner of Flask-HTTPAuth."""
 
 from __future__ import annotations
 
+import hmac
 import inspect
 import logging
 from collections.abc import Callable, Sequence
@@ -54,6 +55,8 @@ VERIFIER_OPTIONS = (
     "rfc9421_label",
     "rfc9421_require_created",
     "rfc9421_require_nonce",
+    "rfc9421_issue_nonces",
+    "rfc9421_nonce_secret",
 )
 # Options of this adapter itself.
 ADAPTER_OPTIONS = (
@@ -144,6 +147,10 @@ class SignatureAuth:
             if name in self._options or f"HTTPSEAL_{name.upper()}" in app.config
         }
         replay_store = replay_store_from(self._option(app, "replay_store", None))
+        # Every worker of the app recognises the nonces any of them issued.
+        issues = options.get("rfc9421_issue_nonces")
+        if issues and options.get("rfc9421_nonce_secret") is None and app.secret_key:
+            options["rfc9421_nonce_secret"] = _nonce_secret(app.secret_key)
         sign_responses = self._option(app, "rfc9421_sign_responses", False)
         if not isinstance(sign_responses, bool):
             raise ImproperlyConfigured("rfc9421_sign_responses must be True or False")
@@ -374,3 +381,10 @@ def _drf_data(req: Request) -> Callable[[], bytes]:
         return req.form
 
     return lambda: _drf_json.from_body(req.get_data(cache=True), req.mimetype, form)
+
+
+def _nonce_secret(app_secret: str | bytes) -> bytes:
+    """A key for RFC 9421 nonces derived from the app's secret key, so that
+    every worker and host of the app shares it without another setting."""
+    secret = app_secret.encode() if isinstance(app_secret, str) else app_secret
+    return hmac.digest(secret, b"httpseal rfc9421 nonces", "sha256")

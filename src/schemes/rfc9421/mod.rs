@@ -9,6 +9,7 @@
 
 pub mod components;
 pub mod fields;
+pub mod nonces;
 
 use std::borrow::Cow;
 
@@ -16,6 +17,7 @@ use sfv::{BareItem, Dictionary, FieldType, InnerList, Item, Key as SfKey, ListEn
 
 pub use components::{Message, Response};
 pub use fields::{SignatureInput, Signatures};
+pub use nonces::NonceIssuer;
 
 use crate::error::{quoted, Error, Result};
 use crate::keys::SchemeName;
@@ -45,7 +47,7 @@ pub const DEFAULT_RESPONSE_REQUIRED: [&str; 1] = ["@status"];
 pub const DEFAULT_LABEL: &str = "sig1";
 
 /// What a server accepts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Policy {
     /// The window around `created`; `None` switches freshness off.
     pub max_skew: Option<u64>,
@@ -59,6 +61,9 @@ pub struct Policy {
     pub label: Option<String>,
     pub require_created: bool,
     pub require_nonce: bool,
+    /// Nonces must be ones this server issued (in `Accept-Signature`), within
+    /// `max_skew` of `created`.
+    pub issuer: Option<NonceIssuer>,
 }
 
 impl Policy {
@@ -74,6 +79,7 @@ impl Policy {
             label: None,
             require_created: true,
             require_nonce: false,
+            issuer: None,
         }
     }
 }
@@ -164,13 +170,27 @@ fn acceptable(input: &SignatureInput, req: &Request<'_>, policy: &Policy) -> Res
     }
     if policy.require_created && input.created.is_none() {
         return Err(Error::HeaderNotSigned(format!(
-            "signature {label} has no created parameter"
+            "the created parameter (signature {label})"
         )));
     }
-    if policy.require_nonce && input.nonce.is_none() {
+    if (policy.require_nonce || policy.issuer.is_some()) && input.nonce.is_none() {
         return Err(Error::HeaderNotSigned(format!(
-            "signature {label} has no nonce parameter"
+            "a nonce parameter (signature {label})"
         )));
+    }
+    if let (Some(issuer), Some(nonce)) = (&policy.issuer, &input.nonce) {
+        let issued = issuer.issued_at(nonce)?;
+        // Signed after it was issued, and soon after: `created` lies within
+        // the window of now, so the nonce is at most two windows old.
+        let window = policy.max_skew.unwrap_or(0);
+        match input.created {
+            Some(created) if created >= issued && created - issued <= window as i64 => {}
+            _ => {
+                return Err(Error::Stale(format!(
+                    "the nonce was issued at {issued}, not within {window} s before created"
+                )))
+            }
+        }
     }
     let covered = &input.ids;
     let content = policy.content_digest && !req.body.is_empty();
@@ -183,7 +203,7 @@ fn acceptable(input: &SignatureInput, req: &Request<'_>, policy: &Policy) -> Res
     {
         if !covers(covered, required) {
             return Err(Error::HeaderNotSigned(format!(
-                "signature {label} does not cover {required}"
+                "component {required} (signature {label})"
             )));
         }
     }
@@ -431,7 +451,12 @@ pub struct Requested {
 /// when the refused request had content), `created` when required, the
 /// expected `tag`, a bare `nonce` when one is required, the key id of the
 /// refused request when known, and `alg`.
-pub fn accept_signature(policy: &Policy, content: bool, key_id: Option<&str>) -> Result<String> {
+pub fn accept_signature(
+    policy: &Policy,
+    content: bool,
+    key_id: Option<&str>,
+    nonce: Option<&str>,
+) -> Result<String> {
     let mut items = Vec::with_capacity(policy.required.len() + 1);
     let content_digest = "\"content-digest\"".to_owned();
     let wanted = policy
@@ -455,9 +480,16 @@ pub fn accept_signature(policy: &Policy, content: bool, key_id: Option<&str>) ->
             list.params.insert(sf_key("keyid")?, value);
         }
     }
-    if policy.require_nonce {
-        list.params
-            .insert(sf_key("nonce")?, BareItem::Boolean(true));
+    match nonce {
+        Some(issued) => {
+            list.params
+                .insert(sf_key("nonce")?, sf_string(issued, "nonce")?);
+        }
+        None if policy.require_nonce => {
+            list.params
+                .insert(sf_key("nonce")?, BareItem::Boolean(true));
+        }
+        None => {}
     }
     if let Some(tag) = &policy.tag {
         list.params.insert(sf_key("tag")?, sf_string(tag, "tag")?);

@@ -710,7 +710,7 @@ fn accept_signature_states_the_policy_and_a_signer_honours_it() {
         require_nonce: true,
         ..Policy::defaults(Some(300))
     };
-    let asked = accept_signature(&policy, true, Some("client-1")).unwrap();
+    let asked = accept_signature(&policy, true, Some("client-1"), None).unwrap();
     assert_eq!(
         asked,
         "sig1=(\"@method\" \"@authority\" \"@path\" \"@query\" \"content-digest\");created;keyid=\"client-1\";nonce;tag=\"app-1\";alg=\"hmac-sha256\""
@@ -791,4 +791,81 @@ fn accept_signature_states_the_policy_and_a_signer_honours_it() {
             .code(),
         "unknown_algorithm"
     );
+}
+
+#[test]
+fn issued_nonces_are_required_recognised_and_timely() {
+    let issuer = NonceIssuer::new(b"server nonce key");
+    let policy = Policy {
+        issuer: Some(issuer.clone()),
+        ..Policy::defaults(Some(300))
+    };
+    let nonce = issuer.issue(1000, &[1; 16]);
+    let asked = accept_signature(&policy, false, None, Some(&nonce)).unwrap();
+    assert!(asked.contains(&format!("nonce=\"{nonce}\"")), "{asked}");
+    let verify = |nonce: Option<&str>, created: i64| -> Result<pipeline::Verified> {
+        let headers = headers_from(&[("Host", "api.example.com")]);
+        let req = Request {
+            method: "GET",
+            path: "/a",
+            query: "",
+            headers: &headers,
+            body: b"",
+        };
+        let signer = crate::signer::Signer::new(
+            "k",
+            Key::new(Algorithm::Sha256, b"s"),
+            crate::signer::Options::Rfc9421 {
+                components: None,
+                label: "sig1".into(),
+                tag: None,
+                expires_in: None,
+                include_alg: true,
+                content_digest: crate::content_digest::Algorithm::Sha256,
+            },
+        )
+        .unwrap();
+        let per_request = crate::signer::PerRequest {
+            url_scheme: "https",
+            nonce,
+            ..Default::default()
+        };
+        let signed = signer.sign_with(&req, created, &per_request).unwrap();
+        let mut all: Vec<(&str, &str)> = vec![("Host", "api.example.com")];
+        all.extend(signed.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        let headers = headers_from(&all);
+        let req = Request {
+            headers: &headers,
+            ..req
+        };
+        let mut full = pipeline::Policy::defaults(vec![SchemeName::Rfc9421], Some(300));
+        full.rfc9421 = policy.clone();
+        let found = pipeline::find(&full, &req)?.unwrap();
+        let context = Context {
+            url_scheme: "https",
+            ..Context::default()
+        };
+        let prepared = pipeline::prepare(found, &req, &full, &context)?;
+        let entries = [KeyEntry::any_scheme(Secret::Raw(SecretBytes::Borrowed(
+            b"s",
+        )))];
+        pipeline::check(
+            prepared,
+            &req,
+            &entries,
+            &KeyCache::new(2),
+            created,
+            &NoReplayGuard,
+        )
+    };
+    assert!(verify(Some(&nonce), 1010).is_ok());
+    assert_eq!(verify(None, 1010).unwrap_err().code(), "header_not_signed");
+    assert_eq!(
+        verify(Some("my-own-nonce"), 1010).unwrap_err().code(),
+        "malformed"
+    );
+    let other = NonceIssuer::new(b"another server").issue(1000, &[1; 16]);
+    assert_eq!(verify(Some(&other), 1010).unwrap_err().code(), "malformed");
+    assert_eq!(verify(Some(&nonce), 1301).unwrap_err().code(), "stale");
+    assert_eq!(verify(Some(&nonce), 999).unwrap_err().code(), "stale");
 }

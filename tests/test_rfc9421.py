@@ -554,3 +554,24 @@ def test_issued_nonces_need_a_store_and_a_real_secret():
     asked = issuing.accept_signature(now=NOW)
     nonce = asked.split('nonce="')[1].split('"')[0]
     assert checking.verify(*signed(nonce=nonce), now=NOW) is not None
+
+
+def test_a_key_moves_from_cavage_to_rfc9421():
+    """Allowed on both during a migration, pinned to RFC 9421 afterwards."""
+    cavage_headers = {"Host": "api.example.com"}
+    cavage_headers.update(
+        httpseal.Signer("cavage", "client-1", SECRET).sign("GET", "/a", "", cavage_headers, now=NOW)
+    )
+    rfc_request = signed(method="GET", path="/a", body=b"")
+
+    def check(key):
+        both = httpseal.Verifier(schemes=["cavage", "rfc9421"], key_loader=lambda _: key)
+        rfc = both.verify(*rfc_request, now=NOW)
+        try:
+            cav = both.verify("GET", "/a", "", cavage_headers, now=NOW)
+        except httpseal.DisallowedScheme:
+            cav = None
+        return cav is not None, rfc is not None
+
+    assert check(SECRET) == (True, True)
+    assert check(httpseal.HmacKey(SECRET, schemes=["rfc9421"])) == (False, True)

@@ -287,29 +287,23 @@ impl Signer {
         let Options::Rfc9421 {
             label,
             tag,
-            expires_in,
-            include_alg,
             content_digest,
             ..
         } = &self.options
         else {
             return mistake("only RFC 9421 signs responses");
         };
-        let defaults: Vec<String>;
+        let defaults;
         let components = match components {
             Some(given) => given,
             None => {
-                let content = (!response.body.is_empty()).then_some("content-digest");
-                defaults = rfc9421::DEFAULT_RESPONSE_REQUIRED
-                    .iter()
-                    .copied()
-                    .chain(content)
-                    .map(|name| format!("\"{name}\""))
-                    .collect();
+                defaults = default_components(
+                    &rfc9421::DEFAULT_RESPONSE_REQUIRED,
+                    !response.body.is_empty(),
+                );
                 &defaults
             }
         };
-        let covers_digest = components.iter().any(|c| c == "\"content-digest\"");
         let view = Request {
             method: "",
             path: "",
@@ -317,13 +311,9 @@ impl Signer {
             headers: response.headers,
             body: response.body,
         };
-        let mut added = Vec::with_capacity(3);
-        if covers_digest && view.header("content-digest").is_none() {
-            added.push((
-                "Content-Digest".to_owned(),
-                content_digest::header_value(*content_digest, response.body),
-            ));
-        }
+        let added: Vec<_> = digest_to_add(components, &view, *content_digest)
+            .into_iter()
+            .collect();
         let headers = with_added(response.headers, &added, &[]);
         let no_request = Request {
             headers: &[],
@@ -331,33 +321,14 @@ impl Signer {
         };
         let message = rfc9421::Message {
             request: response.request.unwrap_or(&no_request),
-            url_scheme: if per_request.url_scheme.is_empty() {
-                "http"
-            } else {
-                per_request.url_scheme
-            },
+            url_scheme: url_scheme_or_http(per_request.url_scheme),
             response: Some(rfc9421::Response {
                 status: response.status,
                 headers: &headers,
             }),
         };
-        let params = rfc9421::SignParams {
-            label,
-            components,
-            created: Some(now),
-            expires: expires_in.map(|s| now.saturating_add_unsigned(s)),
-            nonce: per_request.nonce,
-            tag: tag.as_deref(),
-            include_alg: *include_alg,
-        };
-        let signed =
-            rfc9421::sign(&self.key, &self.key_id, &params, &message).map_err(sign_error)?;
-        added.push(("Signature-Input".to_owned(), signed.signature_input));
-        added.push(("Signature".to_owned(), signed.signature));
-        Ok(Signature {
-            headers: added,
-            signing_input: signed.base,
-        })
+        let params = self.rfc9421_params(now, label, tag.as_deref(), per_request.nonce, components);
+        self.finish_rfc9421(&params, &message, &added)
     }
 
     fn sign_rfc9421(
@@ -370,9 +341,8 @@ impl Signer {
             components,
             label,
             tag,
-            expires_in,
-            include_alg,
             content_digest,
+            ..
         } = &self.options
         else {
             return mistake("not an RFC 9421 signer");
@@ -392,33 +362,22 @@ impl Signer {
             }
             None => (label, tag.as_ref(), per_request.nonce),
         };
-        let defaults: Vec<String>;
+        let defaults;
         let components = match (&requested, components) {
             (Some(asked), _) => &asked.components,
             (None, Some(given)) => given,
             (None, None) => {
-                let content = (!req.body.is_empty()).then_some("content-digest");
-                defaults = rfc9421::DEFAULT_REQUIRED
-                    .iter()
-                    .copied()
-                    .chain(content)
-                    .map(|name| format!("\"{name}\""))
-                    .collect();
+                defaults = default_components(&rfc9421::DEFAULT_REQUIRED, !req.body.is_empty());
                 &defaults
             }
         };
-        let mut added = Vec::with_capacity(3);
-        let covers_digest = components.iter().any(|c| c == "\"content-digest\"");
-        if covers_digest && req.header("content-digest").is_none() {
-            let algorithm = per_request
-                .want_content_digest
-                .and_then(content_digest::preferred)
-                .unwrap_or(*content_digest);
-            added.push((
-                "Content-Digest".to_owned(),
-                content_digest::header_value(algorithm, req.body),
-            ));
-        }
+        let algorithm = per_request
+            .want_content_digest
+            .and_then(content_digest::preferred)
+            .unwrap_or(*content_digest);
+        let added: Vec<_> = digest_to_add(components, req, algorithm)
+            .into_iter()
+            .collect();
         let headers = with_added(req.headers, &added, &[]);
         let view = Request {
             headers: &headers,
@@ -426,24 +385,52 @@ impl Signer {
         };
         let message = rfc9421::Message {
             request: &view,
-            url_scheme: if per_request.url_scheme.is_empty() {
-                "http"
-            } else {
-                per_request.url_scheme
-            },
+            url_scheme: url_scheme_or_http(per_request.url_scheme),
             response: None,
         };
-        let params = rfc9421::SignParams {
+        let params = self.rfc9421_params(now, label, tag.map(String::as_str), nonce, components);
+        self.finish_rfc9421(&params, &message, &added)
+    }
+
+    /// One RFC 9421 signature's parameters at `now`, with the signer's
+    /// `expires_in` and `alg` choices.
+    fn rfc9421_params<'p>(
+        &self,
+        now: i64,
+        label: &'p str,
+        tag: Option<&'p str>,
+        nonce: Option<&'p str>,
+        components: &'p [String],
+    ) -> rfc9421::SignParams<'p> {
+        let (expires_in, include_alg) = match &self.options {
+            Options::Rfc9421 {
+                expires_in,
+                include_alg,
+                ..
+            } => (*expires_in, *include_alg),
+            _ => (None, true),
+        };
+        rfc9421::SignParams {
             label,
             components,
             created: Some(now),
             expires: expires_in.map(|s| now.saturating_add_unsigned(s)),
             nonce,
-            tag: tag.map(String::as_str),
-            include_alg: *include_alg,
-        };
-        let signed =
-            rfc9421::sign(&self.key, &self.key_id, &params, &message).map_err(sign_error)?;
+            tag,
+            include_alg,
+        }
+    }
+
+    /// Signs `message` and returns the headers to add: `added` (a
+    /// `Content-Digest`), then `Signature-Input` and `Signature`.
+    fn finish_rfc9421(
+        &self,
+        params: &rfc9421::SignParams<'_>,
+        message: &rfc9421::Message<'_>,
+        added: &[(String, String)],
+    ) -> SignResult<Signature> {
+        let signed = rfc9421::sign(&self.key, &self.key_id, params, message).map_err(sign_error)?;
+        let mut added = added.to_vec();
         added.push(("Signature-Input".to_owned(), signed.signature_input));
         added.push(("Signature".to_owned(), signed.signature));
         Ok(Signature {
@@ -638,6 +625,43 @@ impl Signer {
         } else {
             format!("{query}&{signed}")
         })
+    }
+}
+
+/// The serialised identifiers of `names`, and `content-digest` for a
+/// message with content: what an RFC 9421 signer covers by default.
+fn default_components(names: &[&str], content: bool) -> Vec<String> {
+    let digest = content.then_some("content-digest");
+    names
+        .iter()
+        .copied()
+        .chain(digest)
+        .map(|name| format!("\"{name}\""))
+        .collect()
+}
+
+/// The `Content-Digest` to add to `message` when `components` cover it and
+/// the message has none.
+fn digest_to_add(
+    components: &[String],
+    message: &Request<'_>,
+    algorithm: content_digest::Algorithm,
+) -> Option<(String, String)> {
+    let covered = components.iter().any(|c| c == "\"content-digest\"");
+    (covered && message.header("content-digest").is_none()).then(|| {
+        (
+            "Content-Digest".to_owned(),
+            content_digest::header_value(algorithm, message.body),
+        )
+    })
+}
+
+/// `http` when no URL scheme is given.
+fn url_scheme_or_http(url_scheme: &str) -> &str {
+    if url_scheme.is_empty() {
+        "http"
+    } else {
+        url_scheme
     }
 }
 

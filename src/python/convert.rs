@@ -280,6 +280,17 @@ pub(crate) type RequestTuple<'py> = (
     Bound<'py, PyAny>,
 );
 
+/// A `RequestTuple`, converted (without a body).
+pub(crate) fn request_tuple_args<'a, 'py>(
+    request: Option<&'a RequestTuple<'py>>,
+) -> PyResult<Option<RequestArgs<'a, 'py>>> {
+    request
+        .map(|(method, path, query, headers)| {
+            RequestArgs::convert(method, path, query, headers, None)
+        })
+        .transpose()
+}
+
 /// A response's headers and body, converted as a request's are (no method,
 /// path or query).
 pub(crate) fn response_args<'a, 'py>(

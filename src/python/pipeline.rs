@@ -10,8 +10,9 @@ use pyo3::types::{PyBytes, PyDict, PyString};
 
 use super::cavage::{base_policy, policies_from};
 use super::convert::{
-    algorithm_arg, body_arg, bytes_arg, encoding_arg, maybe_detach, now_arg, response_args,
-    scheme_names, secret_arg, status_arg, type_name, window_arg, RequestArgs, RequestTuple,
+    algorithm_arg, body_arg, bytes_arg, encoding_arg, maybe_detach, now_arg, request_tuple_args,
+    response_args, scheme_names, secret_arg, status_arg, type_name, window_arg, RequestArgs,
+    RequestTuple,
 };
 use super::errors::SignatureError;
 use super::loader::{call_loader, entries_from, require_loader};
@@ -369,12 +370,7 @@ impl Verifier {
         let response = response_args(&empty, headers, body)?;
         let response_headers = response.headers();
         let content = response.request(&response_headers);
-        let request_args = match &request {
-            Some((method, path, query, headers)) => {
-                Some(RequestArgs::convert(method, path, query, headers, None)?)
-            }
-            None => None,
-        };
+        let request_args = request_tuple_args(request.as_ref())?;
         let request_headers = request_args.as_ref().map(RequestArgs::headers);
         let absent = Request {
             method: "",
@@ -614,7 +610,7 @@ fn random_16(py: Python<'_>) -> PyResult<[u8; 16]> {
 }
 
 /// `url_scheme`: `http` or `https` (any case), as WSGI's `wsgi.url_scheme`.
-fn url_scheme_arg(url_scheme: &str) -> PyResult<&'static str> {
+pub(crate) fn url_scheme_arg(url_scheme: &str) -> PyResult<&'static str> {
     match url_scheme.to_ascii_lowercase().as_str() {
         "http" => Ok("http"),
         "https" => Ok("https"),

@@ -7,12 +7,11 @@ use pyo3::types::{PyBytes, PyString};
 
 use super::cavage::query_rule_arg;
 use super::convert::{
-    maybe_detach, now_arg, response_args, secret_arg, status_arg, text_arg, RequestArgs,
-    RequestTuple,
+    maybe_detach, now_arg, request_tuple_args, response_args, secret_arg, status_arg, text_arg,
+    RequestArgs, RequestTuple,
 };
 use super::hmac::HmacKey;
-use super::pipeline::identifiers_arg;
-use super::pipeline::EnvironView;
+use super::pipeline::{identifiers_arg, url_scheme_arg, EnvironView};
 use crate::content_digest;
 use crate::keys::SchemeName;
 use crate::mac::{Algorithm, Key};
@@ -373,12 +372,7 @@ impl Signer {
         let empty = PyString::new(py, "").into_any();
         let response = response_args(&empty, headers, body)?;
         let response_headers = response.headers();
-        let request_args = match &request {
-            Some((method, path, query, headers)) => {
-                Some(RequestArgs::convert(method, path, query, headers, None)?)
-            }
-            None => None,
-        };
+        let request_args = request_tuple_args(request.as_ref())?;
         let request_headers = request_args.as_ref().map(RequestArgs::headers);
         let view = environ
             .map(|e| EnvironView::from_arg(e, host, None, Some(url_scheme)))
@@ -440,16 +434,7 @@ impl Signer {
         url_scheme: &str,
         nonce: Option<&'a str>,
     ) -> PyResult<PerRequest<'a>> {
-        let url_scheme = match url_scheme.to_ascii_lowercase().as_str() {
-            "http" => "http",
-            "https" => "https",
-            _ => {
-                return Err(PyValueError::new_err(format!(
-                    "url_scheme must be 'http' or 'https', not {}",
-                    crate::error::quoted(url_scheme)
-                )))
-            }
-        };
+        let url_scheme = url_scheme_arg(url_scheme)?;
         if nonce.is_some() && self.inner.scheme() != SchemeName::Rfc9421 {
             return Err(PyValueError::new_err(format!(
                 "nonce is not an option of the {} signer",

@@ -60,6 +60,58 @@ fn params(label: &str) -> SignParams<'_> {
     }
 }
 
+/// An RFC 9421 signer with the defaults (label `sig1`, `alg`, sha-256).
+fn default_signer(key_id: &str, secret: &[u8]) -> crate::signer::Signer {
+    crate::signer::Signer::new(
+        key_id,
+        Key::new(Algorithm::Sha256, secret),
+        crate::signer::Options::Rfc9421 {
+            components: None,
+            label: "sig1".into(),
+            tag: None,
+            expires_in: None,
+            include_alg: true,
+            content_digest: crate::content_digest::Algorithm::Sha256,
+        },
+    )
+    .unwrap()
+}
+
+/// A `Host`-only request's headers with what a signer added.
+fn received(host: &str, signed: &crate::signer::Signature) -> Vec<Header<'static>> {
+    let mut all: Vec<(&str, &str)> = vec![("Host", host)];
+    all.extend(signed.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    headers_from(&all)
+}
+
+/// `req` through the whole pipeline over HTTPS with `policy`, `secret` and `now`.
+fn verify_with(
+    req: &Request<'_>,
+    policy: &Policy,
+    secret: &[u8],
+    now: i64,
+) -> Result<pipeline::Verified> {
+    let mut full = pipeline::Policy::defaults(vec![SchemeName::Rfc9421], Some(300));
+    full.rfc9421 = policy.clone();
+    let found = pipeline::find(&full, req)?.ok_or(Error::malformed("not ours"))?;
+    let context = Context {
+        url_scheme: "https",
+        ..Context::default()
+    };
+    let prepared = pipeline::prepare(found, req, &full, &context)?;
+    let entries = [KeyEntry::any_scheme(Secret::Raw(SecretBytes::Borrowed(
+        secret,
+    )))];
+    pipeline::check(
+        prepared,
+        req,
+        &entries,
+        &KeyCache::new(2),
+        now,
+        &NoReplayGuard,
+    )
+}
+
 #[test]
 fn b21_minimal_signature_base() {
     let h = test_request_headers();
@@ -681,23 +733,13 @@ proptest! {
     fn sign_then_verify(path in "/[a-zA-Z0-9/%._~-]{0,20}", query in "[a-zA-Z0-9=&%+._-]{0,20}", body in proptest::collection::vec(any::<u8>(), 0..40)) {
         let headers = headers_from(&[("Host", "api.example.com")]);
         let req = Request { method: "POST", path: &path, query: &query, headers: &headers, body: &body };
-        let key = Key::new(Algorithm::Sha256, b"secret");
-        let signer = crate::signer::Signer::new("k", key, crate::signer::Options::Rfc9421 {
-            components: None, label: "sig1".into(), tag: None, expires_in: None, include_alg: true,
-            content_digest: crate::content_digest::Algorithm::Sha256,
-        }).unwrap();
+        let signer = default_signer("k", b"secret");
         let signed = signer.sign_with(&req, 1000, &crate::signer::PerRequest { url_scheme: "https", ..Default::default() }).unwrap();
-        let mut all: Vec<(&str, &str)> = vec![("Host", "api.example.com")];
-        all.extend(signed.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-        let headers = headers_from(&all);
-        let policy = pipeline::Policy::defaults(vec![SchemeName::Rfc9421], Some(300));
-        let context = Context { url_scheme: "https", ..Context::default() };
+        let headers = received("api.example.com", &signed);
+        let policy = Policy::defaults(Some(300));
         for (method, ok) in [("POST", true), ("PUT", false)] {
             let req = Request { method, path: &path, query: &query, headers: &headers, body: &body };
-            let found = pipeline::find(&policy, &req).unwrap().unwrap();
-            let prepared = pipeline::prepare(found, &req, &policy, &context).unwrap();
-            let entries = [KeyEntry::any_scheme(Secret::Raw(SecretBytes::Borrowed(b"secret")))];
-            let result = pipeline::check(prepared, &req, &entries, &KeyCache::new(2), 1000, &NoReplayGuard);
+            let result = verify_with(&req, &policy, b"secret", 1000);
             prop_assert_eq!(result.is_ok(), ok);
         }
     }
@@ -756,34 +798,13 @@ fn accept_signature_states_the_policy_and_a_signer_honours_it() {
         ..per_request
     };
     let signed = signer.sign_with(&req, 1000, &per_request).unwrap();
-    let mut all: Vec<(&str, &str)> = vec![("Host", "api.example.com")];
-    all.extend(signed.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-    assert!(all.iter().any(|(_, v)| v.starts_with("sig1=")));
-    let headers = headers_from(&all);
+    assert!(signed.headers.iter().any(|(_, v)| v.starts_with("sig1=")));
+    let headers = received("api.example.com", &signed);
     let req = Request {
         headers: &headers,
         ..req
     };
-    let mut full = pipeline::Policy::defaults(vec![SchemeName::Rfc9421], Some(300));
-    full.rfc9421 = policy;
-    let found = pipeline::find(&full, &req).unwrap().unwrap();
-    let context = Context {
-        url_scheme: "https",
-        ..Context::default()
-    };
-    let prepared = pipeline::prepare(found, &req, &full, &context).unwrap();
-    let entries = [KeyEntry::any_scheme(Secret::Raw(SecretBytes::Borrowed(
-        b"s",
-    )))];
-    assert!(pipeline::check(
-        prepared,
-        &req,
-        &entries,
-        &KeyCache::new(2),
-        1000,
-        &NoReplayGuard
-    )
-    .is_ok());
+    assert!(verify_with(&req, &policy, b"s", 1000).is_ok());
     // Asymmetric-only requests cannot be honoured.
     assert_eq!(
         super::requested("sig1=(\"@method\");alg=\"ed25519\"")
@@ -812,51 +833,19 @@ fn issued_nonces_are_required_recognised_and_timely() {
             headers: &headers,
             body: b"",
         };
-        let signer = crate::signer::Signer::new(
-            "k",
-            Key::new(Algorithm::Sha256, b"s"),
-            crate::signer::Options::Rfc9421 {
-                components: None,
-                label: "sig1".into(),
-                tag: None,
-                expires_in: None,
-                include_alg: true,
-                content_digest: crate::content_digest::Algorithm::Sha256,
-            },
-        )
-        .unwrap();
+        let signer = default_signer("k", b"s");
         let per_request = crate::signer::PerRequest {
             url_scheme: "https",
             nonce,
             ..Default::default()
         };
         let signed = signer.sign_with(&req, created, &per_request).unwrap();
-        let mut all: Vec<(&str, &str)> = vec![("Host", "api.example.com")];
-        all.extend(signed.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-        let headers = headers_from(&all);
+        let headers = received("api.example.com", &signed);
         let req = Request {
             headers: &headers,
             ..req
         };
-        let mut full = pipeline::Policy::defaults(vec![SchemeName::Rfc9421], Some(300));
-        full.rfc9421 = policy.clone();
-        let found = pipeline::find(&full, &req)?.unwrap();
-        let context = Context {
-            url_scheme: "https",
-            ..Context::default()
-        };
-        let prepared = pipeline::prepare(found, &req, &full, &context)?;
-        let entries = [KeyEntry::any_scheme(Secret::Raw(SecretBytes::Borrowed(
-            b"s",
-        )))];
-        pipeline::check(
-            prepared,
-            &req,
-            &entries,
-            &KeyCache::new(2),
-            created,
-            &NoReplayGuard,
-        )
+        verify_with(&req, &policy, b"s", created)
     };
     assert!(verify(Some(&nonce), 1010).is_ok());
     assert_eq!(verify(None, 1010).unwrap_err().code(), "header_not_signed");

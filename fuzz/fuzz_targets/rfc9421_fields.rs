@@ -1,7 +1,8 @@
 //! RFC 9421 on any `Signature-Input`, `Signature` and `Content-Digest`
 //! text, over requests with any method, path, query and headers: parse,
 //! select by policy, build the signature base, check the MAC, freshness and
-//! digest. Also the component-identifier and Want-Content-Digest parsers.
+//! digest, with or without server-issued nonces. Also the component
+//! identifier, Want-Content-Digest and Accept-Signature parsers.
 #![no_main]
 
 use httpseal::content_digest;
@@ -31,6 +32,7 @@ struct Input<'a> {
     label: Option<&'a str>,
     tag: Option<&'a str>,
     require_nonce: bool,
+    issued_nonces: bool,
     secret: &'a [u8],
     now: i64,
 }
@@ -38,6 +40,7 @@ struct Input<'a> {
 fuzz_target!(|input: Input<'_>| {
     let _ = rfc9421::identifier(input.identifier);
     let _ = content_digest::preferred(input.want);
+    let _ = rfc9421::requested(input.want);
     let mut headers: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
     let mut add = |name: &'static str, value: &str| {
         headers.push((Cow::Borrowed(name), Cow::Owned(value.to_owned())));
@@ -73,6 +76,9 @@ fuzz_target!(|input: Input<'_>| {
     policy.rfc9421.label = input.label.map(str::to_owned);
     policy.rfc9421.tag = input.tag.map(str::to_owned);
     policy.rfc9421.require_nonce = input.require_nonce;
+    if input.issued_nonces {
+        policy.rfc9421.issuer = Some(rfc9421::NonceIssuer::new(b"fuzzing nonce key"));
+    }
     let Ok(Some(found)) = pipeline::find(&policy, &req) else {
         return;
     };

@@ -14,6 +14,7 @@ from bench import (
     bench_fost,
     bench_replay,
     bench_rfc9421,
+    bench_webhooks,
 )
 from bench.harness import header
 
@@ -30,6 +31,7 @@ def main() -> None:
     bench_drf.main()
     bench_fost.main()
     bench_rfc9421.main()
+    bench_webhooks.main()
     bench_replay.main()
     bench_adapters.main()
 

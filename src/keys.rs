@@ -19,15 +19,24 @@ pub enum SchemeName {
     FlaskHmac,
     /// RFC 9421 HTTP Message Signatures (hmac-sha256).
     Rfc9421,
+    /// Inbound webhooks: Standard Webhooks (and Svix), Stripe, GitHub, Slack.
+    StandardWebhooks,
+    Stripe,
+    GitHub,
+    Slack,
 }
 
 impl SchemeName {
-    pub const ALL: [SchemeName; 5] = [
+    pub const ALL: [SchemeName; 9] = [
         SchemeName::Cavage,
         SchemeName::DrfHmac,
         SchemeName::Fost,
         SchemeName::FlaskHmac,
         SchemeName::Rfc9421,
+        SchemeName::StandardWebhooks,
+        SchemeName::Stripe,
+        SchemeName::GitHub,
+        SchemeName::Slack,
     ];
 
     pub fn name(self) -> &'static str {
@@ -37,6 +46,10 @@ impl SchemeName {
             SchemeName::Fost => "fost",
             SchemeName::FlaskHmac => "flask-hmac",
             SchemeName::Rfc9421 => "rfc9421",
+            SchemeName::StandardWebhooks => "standard-webhooks",
+            SchemeName::Stripe => "stripe",
+            SchemeName::GitHub => "github",
+            SchemeName::Slack => "slack",
         }
     }
 
@@ -49,9 +62,9 @@ impl SchemeName {
         match self {
             // django-rest-framework-hmac stores the secret as hex text.
             SchemeName::DrfHmac => SecretForm::Hex,
-            SchemeName::Cavage | SchemeName::Fost | SchemeName::FlaskHmac | SchemeName::Rfc9421 => {
-                SecretForm::Bytes
-            }
+            // A Standard Webhooks `whsec_` secret is decoded where the
+            // endpoint is set up, so every other secret is its key bytes.
+            _ => SecretForm::Bytes,
         }
     }
 }
@@ -64,10 +77,10 @@ enum SecretForm {
 
 /// A set of schemes; `Schemes::ALL` for a secret that is not pinned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Schemes(u8);
+pub struct Schemes(u16);
 
 impl Schemes {
-    pub const ALL: Schemes = Schemes(0b1_1111);
+    pub const ALL: Schemes = Schemes((1 << SchemeName::ALL.len()) - 1);
     pub const NONE: Schemes = Schemes(0);
 
     pub fn contains(self, scheme: SchemeName) -> bool {

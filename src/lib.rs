@@ -33,6 +33,8 @@ mod _native {
         filter_query_string, fost_hmac_request_signature, fost_hmac_request_signature_with_headers,
         fost_hmac_url_signature, verify_fost_request, verify_fost_url, FostVerified,
     };
+    #[pymodule_export]
+    use crate::python::{sign_webhook, WebhookEndpoint};
 
     #[pymodule_init]
     fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {

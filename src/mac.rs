@@ -421,6 +421,41 @@ pub fn match_indexed<'s, 'k: 's>(
     matched.ok_or(Error::BadSignature)
 }
 
+/// `match_indexed` against several claimed MACs (a message listing several
+/// signatures): each secret's MAC is computed once and compared with every
+/// claim in constant time; the index of the first secret that matched any.
+pub fn match_any<'s, 'k: 's, 'c>(
+    secrets: impl IntoIterator<Item = (usize, &'s Secret<'k>)>,
+    algorithm: Algorithm,
+    keys: &KeyCache,
+    parts: &[&[u8]],
+    claims: impl IntoIterator<Item = &'c Output> + Clone,
+) -> crate::error::Result<usize> {
+    use crate::error::Error;
+    let mut candidates = 0;
+    let mut matched = None;
+    for (index, secret) in secrets {
+        let Some(mac) = secret.sign_parts(algorithm, keys, parts) else {
+            continue;
+        };
+        candidates += 1;
+        let mut hit = false;
+        for claim in claims.clone() {
+            hit |= ct_eq(&mac, claim);
+        }
+        if hit && matched.is_none() {
+            matched = Some(index);
+        }
+    }
+    if candidates == 0 {
+        return Err(Error::DisallowedAlgorithm(format!(
+            "hmac-{}",
+            algorithm.name()
+        )));
+    }
+    matched.ok_or(Error::BadSignature)
+}
+
 /// A cached secret: its bytes are wiped when the entry goes.
 #[derive(PartialEq, Eq)]
 struct CachedSecret(Zeroizing<Vec<u8>>);

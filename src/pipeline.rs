@@ -14,10 +14,10 @@ use std::borrow::Cow;
 
 use crate::error::{Error, Result};
 use crate::keys::{usable_for, KeyEntry, SchemeName};
-use crate::mac::{match_indexed, Algorithm, KeyCache, Output, Secret};
+use crate::mac::{match_any, Algorithm, KeyCache, Output, Secret};
 use crate::replay::{NoReplayGuard, ReplayGuard, ReplayKey};
 use crate::request::{decoded_path, Request};
-use crate::schemes::{cavage, drf, fost, rfc9421, token};
+use crate::schemes::{cavage, drf, fost, rfc9421, token, webhooks};
 use crate::time;
 
 /// What a server accepts, per scheme; `schemes` in order of preference.
@@ -30,6 +30,7 @@ pub struct Policy {
     pub fost_url: fost::UrlPolicy,
     pub token: token::Policy,
     pub rfc9421: rfc9421::Policy,
+    pub webhooks: webhooks::Policy,
 }
 
 impl Policy {
@@ -53,6 +54,10 @@ impl Policy {
             },
             token: token::Policy::default(),
             rfc9421: rfc9421::Policy::defaults(max_skew),
+            webhooks: webhooks::Policy {
+                tolerance: max_skew,
+                github_sha1: false,
+            },
         }
     }
 }
@@ -66,6 +71,7 @@ pub enum Found<'a> {
     FostUrl(fost::UrlParams),
     Token(Cow<'a, str>),
     Rfc9421(rfc9421::Signatures),
+    Webhook(webhooks::Delivery<'a>),
 }
 
 impl Found<'_> {
@@ -76,6 +82,7 @@ impl Found<'_> {
             Found::FostRequest(_) | Found::FostUrl(_) => SchemeName::Fost,
             Found::Token(_) => SchemeName::FlaskHmac,
             Found::Rfc9421(_) => SchemeName::Rfc9421,
+            Found::Webhook(delivery) => delivery.format,
         }
     }
 
@@ -93,6 +100,8 @@ impl Found<'_> {
                 .first()
                 .and_then(|input| input.keyid.as_deref())
                 .unwrap_or_default(),
+            // A delivery names no key: the endpoint knows its secrets.
+            Found::Webhook(_) => "",
         }
     }
 }
@@ -120,6 +129,7 @@ pub fn find_one<'a>(
         SchemeName::Fost => fost::find(req)?,
         SchemeName::FlaskHmac => token::find(req, &policy.token).map(Found::Token),
         SchemeName::Rfc9421 => rfc9421::find(req)?.map(Found::Rfc9421),
+        webhook => webhooks::find(webhook, req, &policy.webhooks)?.map(Found::Webhook),
     })
 }
 
@@ -184,6 +194,12 @@ pub struct Prepared<'a> {
     /// A nonce the signature covers: the replay store records it (with the
     /// key id) instead of the MAC, so a nonce is spent once.
     pub nonce: Option<String>,
+    /// Further signatures the message carries, any of which accepts (a
+    /// webhook sender's own rotation); at most a handful.
+    pub alternatives: Vec<Output>,
+    /// A webhook sender's delivery id (covered by the MAC or not, as the
+    /// format has it).
+    pub delivery_id: Option<String>,
 }
 
 /// What the adapter knows beyond the request itself.
@@ -223,6 +239,7 @@ pub fn prepare<'a>(
         }
         Found::Token(token) => token::prepare(&token, req, &policy.token),
         Found::Rfc9421(signatures) => rfc9421::prepare(signatures, req, &policy.rfc9421, context),
+        Found::Webhook(delivery) => webhooks::prepare(delivery, req, &policy.webhooks),
     }
 }
 
@@ -241,6 +258,8 @@ pub struct Verified {
     /// The signed time (Unix seconds) where the scheme has one.
     pub timestamp: Option<i64>,
     pub signed_headers: Vec<(String, String)>,
+    /// A webhook delivery's id, where the format has one.
+    pub delivery_id: Option<String>,
 }
 
 /// Steps 5–8 for a prepared request and the key store's `entries` for its key.
@@ -268,7 +287,8 @@ pub fn check(
     // 5. The MAC, over every candidate secret.
     let parts: [&[u8]; 2] = [&prepared.head, prepared.tail];
     let candidates = usable.iter().map(|(index, secret)| (*index, secret));
-    let secret_index = match_indexed(candidates, algorithm, keys, &parts, &prepared.claimed)?;
+    let claims = std::iter::once(&prepared.claimed).chain(&prepared.alternatives);
+    let secret_index = match_any(candidates, algorithm, keys, &parts, claims)?;
     // 6. Freshness.
     // A store entry lives as long as the request could still pass step 6.
     let ttl = match &prepared.freshness {
@@ -336,6 +356,7 @@ pub fn check(
         act_as: prepared.act_as,
         timestamp: prepared.timestamp,
         signed_headers: prepared.signed_headers,
+        delivery_id: prepared.delivery_id,
     })
 }
 

@@ -88,6 +88,7 @@ def run(*args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None):
 
 
 PRINTS = {
+    "webhooks.py": "standard-webhooks msg_2KWPBgLlAfxdpx2AI54pPJ85f4W\ngithub\nbad_signature\n",
     "core.py": "True\n35147d6a9f273e3c\nTrue\n",
     "verifier.py": "cavage client-1 ('(request-target)', 'host', 'date')\nNone\n",
     "signer.py": (

@@ -28,6 +28,7 @@ __all__ = [
     "UnknownKey",
     "Verified",
     "Verifier",
+    "WebhookEndpoint",
     "body_digest",
     "compare_hmacs",
     "filter_query_string",
@@ -37,6 +38,7 @@ __all__ = [
     "render_hmac",
     "sign_cavage",
     "sign_drf",
+    "sign_webhook",
     "verify_cavage",
     "verify_drf",
     "verify_fost_request",
@@ -72,7 +74,18 @@ _Code = Literal[
     "disallowed_scheme",
 ]
 # Stable scheme names, in settings, results and HmacKey(schemes=...).
-_Scheme = Literal["cavage", "drf-hmac", "fost", "flask-hmac", "rfc9421"]
+_Scheme = Literal[
+    "cavage",
+    "drf-hmac",
+    "fost",
+    "flask-hmac",
+    "rfc9421",
+    "standard-webhooks",
+    "stripe",
+    "github",
+    "slack",
+]
+_WebhookFormat = Literal["standard-webhooks", "stripe", "github", "slack"]
 _SignerScheme = Literal["cavage", "drf-hmac", "fost", "rfc9421"]
 _UrlScheme = Literal["http", "https"]
 
@@ -254,6 +267,11 @@ class Verified:
     @property
     def scheme(self) -> _Scheme:
         """The scheme that verified the request."""
+
+    @property
+    def delivery_id(self) -> Optional[str]:
+        """A webhook delivery's id (``webhook-id``, ``X-GitHub-Delivery``),
+        where the format has one. GitHub's is not covered by the signature."""
 
     @property
     def key_id(self) -> str:
@@ -813,3 +831,41 @@ def verify_fost_url(
     ``ExpiredURL`` past ``_e``, ``FutureTimestamp`` when ``_e`` lies further
     than ``max_lifetime`` ahead, ``MalformedSignature`` without ``_e`` when one
     is required, and ``BadSignature`` or ``UnknownKey``."""
+
+@final
+class WebhookEndpoint:
+    """One webhook endpoint: a format (``"standard-webhooks"`` — Svix's
+    ``svix-*`` header names too —, ``"stripe"``, ``"github"``, ``"slack"``) and
+    its secret, or several while the sender rotates, checked here: a
+    Standard Webhooks secret is ``whsec_`` (optional) and base64, decoded
+    once; the others are used as given. ``tolerance`` is the freshness window
+    of timestamped formats (``None``: unchecked); ``github_sha1`` accepts
+    GitHub's SHA-1 ``X-Hub-Signature`` when no SHA-256 one is sent."""
+
+    def __new__(
+        cls,
+        format: _WebhookFormat,
+        secrets: Union[_Bytes, Sequence[_Bytes]],
+        *,
+        tolerance: Optional[float] = ...,
+        github_sha1: bool = False,
+    ) -> WebhookEndpoint: ...
+    @property
+    def format(self) -> _WebhookFormat:
+        """The format it verifies."""
+
+    def verify(self, headers: _Headers, body: _Body, *, now: Optional[float] = None) -> Verified:
+        """Verifies one delivery (headers as a mapping or pairs, the raw
+        body): any of its signatures by any of the secrets, within the
+        tolerance; a ``SignatureError`` subclass otherwise."""
+
+def sign_webhook(
+    format: _WebhookFormat,
+    secret: _Bytes,
+    body: _Body,
+    *,
+    msg_id: Optional[str] = None,
+    timestamp: Optional[float] = None,
+) -> list[tuple[str, str]]:
+    """The headers a sender adds to deliver ``body`` in ``format``, signed at
+    ``timestamp`` (now by default); Standard Webhooks needs ``msg_id``."""

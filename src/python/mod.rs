@@ -13,6 +13,7 @@ mod pipeline;
 mod replay;
 mod signer;
 mod verified;
+mod webhooks;
 
 pub use cavage::{body_digest, sign_cavage, verify_cavage, CavageVerifier};
 pub use drf::{sign_drf, verify_drf};
@@ -26,3 +27,4 @@ pub use pipeline::Verifier;
 pub use replay::MemoryReplayStore;
 pub use signer::Signer;
 pub use verified::Verified;
+pub use webhooks::{sign_webhook, WebhookEndpoint};

@@ -28,6 +28,14 @@ fn no_token_signer() -> PyErr {
     PyValueError::new_err("there is no flask-hmac Signer: make its token with render_hmac")
 }
 
+/// Webhook deliveries name no key: `httpseal.webhooks.sign` signs them.
+fn no_webhook_signer(format: SchemeName) -> PyErr {
+    PyValueError::new_err(format!(
+        "{} is a webhook format: sign deliveries with httpseal.webhooks.sign",
+        format.name()
+    ))
+}
+
 /// Signs requests with one key in one scheme.
 #[pyclass(module = "httpseal", frozen)]
 pub struct Signer {
@@ -118,6 +126,7 @@ impl OptionArgs<'_> {
                 content_digest: content_digest_arg(self.content_digest.unwrap_or("sha-256"))?,
             },
             SchemeName::FlaskHmac => return Err(no_token_signer()),
+            webhook => return Err(no_webhook_signer(webhook)),
         })
     }
 }
@@ -141,6 +150,13 @@ fn key_from(
 ) -> PyResult<Key> {
     let wanted = match (scheme, algorithm) {
         (SchemeName::FlaskHmac, _) => return Err(no_token_signer()),
+        (
+            webhook @ (SchemeName::StandardWebhooks
+            | SchemeName::Stripe
+            | SchemeName::GitHub
+            | SchemeName::Slack),
+            _,
+        ) => return Err(no_webhook_signer(webhook)),
         (SchemeName::Cavage, Some(name)) => Some(
             cavage::algorithm_from_name(name).map_err(|e| PyValueError::new_err(e.to_string()))?,
         ),

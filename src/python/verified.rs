@@ -8,7 +8,7 @@ use crate::pipeline;
 /// What a verified request established, the same shape for every scheme.
 #[pyclass(module = "httpseal", frozen)]
 pub struct Verified {
-    /// `"cavage"`, `"drf-hmac"` or `"fost"`.
+    /// The scheme's name (`"cavage"`, `"rfc9421"`, `"stripe"`, …).
     #[pyo3(get)]
     pub scheme: &'static str,
     /// The key id the client named.
@@ -26,6 +26,10 @@ pub struct Verified {
     /// The signed time in Unix seconds, where the scheme has one.
     #[pyo3(get)]
     pub timestamp: Option<i64>,
+    /// A webhook delivery's id (`webhook-id`, `X-GitHub-Delivery`), where
+    /// the format has one.
+    #[pyo3(get)]
+    pub delivery_id: Option<String>,
     covered: std::borrow::Cow<'static, str>,
     signed_headers: Vec<(String, String)>,
 }
@@ -39,6 +43,7 @@ impl From<pipeline::Verified> for Verified {
             secret_index: v.secret_index,
             act_as: v.act_as,
             timestamp: v.timestamp,
+            delivery_id: v.delivery_id,
             covered: v.covered,
             signed_headers: v.signed_headers,
         }

@@ -460,6 +460,8 @@ pub fn prepare<'a>(params: Params<'a>, req: &Request<'a>, policy: &Policy) -> Re
         signed_headers: Vec::new(),
         recorded: true,
         nonce: None,
+        alternatives: Vec::new(),
+        delivery_id: None,
     })
 }
 

@@ -172,6 +172,8 @@ pub fn prepare_message<'a>(
         signed_headers: Vec::new(),
         recorded: true,
         nonce: None,
+        alternatives: Vec::new(),
+        delivery_id: None,
     })
 }
 

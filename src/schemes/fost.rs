@@ -438,6 +438,8 @@ pub fn prepare_request<'a>(
             .collect(),
         recorded: true,
         nonce: None,
+        alternatives: Vec::new(),
+        delivery_id: None,
     })
 }
 
@@ -565,6 +567,8 @@ pub fn prepare_url<'a>(
         signed_headers: Vec::new(),
         recorded: false,
         nonce: None,
+        alternatives: Vec::new(),
+        delivery_id: None,
     })
 }
 

@@ -8,3 +8,4 @@ pub mod drf;
 pub mod fost;
 pub mod rfc9421;
 pub mod token;
+pub mod webhooks;

@@ -60,6 +60,8 @@ pub fn prepare<'a>(token: &str, req: &Request<'a>, policy: &Policy) -> Result<Pr
         signed_headers: Vec::new(),
         recorded: false, // no time: nothing bounds its life
         nonce: None,
+        alternatives: Vec::new(),
+        delivery_id: None,
     })
 }
 

@@ -313,6 +313,8 @@ fn prepared<'a>(
         signed_headers: Vec::new(),
         recorded: true,
         nonce: input.nonce.clone(),
+        alternatives: Vec::new(),
+        delivery_id: None,
     })
 }
 

@@ -1,0 +1,195 @@
+//! Bindings for inbound webhooks: an endpoint (a format and its secrets,
+//! checked once) that verifies deliveries, and the signer senders use.
+
+use std::borrow::Cow;
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyString, PyTuple};
+use zeroize::Zeroizing;
+
+use super::convert::{
+    body_arg, maybe_detach, now_arg, secret_arg, text_arg, window_arg, RequestArgs,
+};
+use super::errors::SignatureError;
+use super::verified::Verified;
+use crate::keys::{KeyEntry, SchemeName};
+use crate::mac::{Algorithm, Key, KeyCache, Secret, SecretBytes};
+use crate::pipeline;
+use crate::replay::NoReplayGuard;
+use crate::request::Request;
+use crate::schemes::webhooks;
+
+fn format_arg(name: &str) -> PyResult<SchemeName> {
+    SchemeName::from_name(name)
+        .filter(|f| webhooks::FORMATS.contains(f))
+        .ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "unknown webhook format {}; known: standard-webhooks, stripe, github, slack",
+                crate::error::quoted(name)
+            ))
+        })
+}
+
+/// A secret as the format keys it: a Standard Webhooks `whsec_…` secret is
+/// base64-decoded, every other is used as given.
+fn key_bytes(format: SchemeName, secret: &Bound<'_, PyAny>) -> PyResult<Zeroizing<Vec<u8>>> {
+    let raw = secret_arg(secret, "secret")?;
+    if raw.is_empty() {
+        return Err(PyValueError::new_err("a webhook secret must not be empty"));
+    }
+    if format == SchemeName::StandardWebhooks {
+        return webhooks::standard_webhooks_key(&raw)
+            .map(Zeroizing::new)
+            .map_err(PyValueError::new_err);
+    }
+    Ok(Zeroizing::new(raw.to_vec()))
+}
+
+/// One webhook endpoint: a format and the secrets it accepts (several while
+/// the sender rotates), checked once.
+#[pyclass(module = "httpseal", frozen)]
+pub struct WebhookEndpoint {
+    format: SchemeName,
+    secrets: Vec<Zeroizing<Vec<u8>>>,
+    /// The secrets' HMAC-SHA256 keys, computed once; `None` when deliveries
+    /// may use another hash (GitHub's SHA-1), keyed per delivery then.
+    keyed: Option<Vec<Key>>,
+    policy: pipeline::Policy,
+    keys: KeyCache,
+}
+
+#[pymethods]
+impl WebhookEndpoint {
+    #[new]
+    #[pyo3(signature = (format, secrets, *, tolerance=Some(300.0), github_sha1=false))]
+    fn new(
+        format: &str,
+        secrets: &Bound<'_, PyAny>,
+        tolerance: Option<f64>,
+        github_sha1: bool,
+    ) -> PyResult<Self> {
+        let format = format_arg(format)?;
+        let items: Vec<Bound<'_, PyAny>> =
+            if secrets.is_instance_of::<PyList>() || secrets.is_instance_of::<PyTuple>() {
+                secrets.try_iter()?.collect::<PyResult<_>>()?
+            } else {
+                vec![secrets.clone()]
+            };
+        if items.is_empty() {
+            return Err(PyValueError::new_err("a webhook endpoint needs a secret"));
+        }
+        let secrets = items
+            .iter()
+            .map(|s| key_bytes(format, s))
+            .collect::<PyResult<Vec<_>>>()?;
+        if github_sha1 && format != SchemeName::GitHub {
+            return Err(PyValueError::new_err("github_sha1 is a GitHub option"));
+        }
+        let mut policy =
+            pipeline::Policy::defaults(vec![format], window_arg(tolerance, "tolerance")?);
+        policy.webhooks.github_sha1 = github_sha1;
+        let keyed = (!github_sha1).then(|| {
+            secrets
+                .iter()
+                .map(|s| Key::new(Algorithm::Sha256, s))
+                .collect()
+        });
+        Ok(WebhookEndpoint {
+            format,
+            secrets,
+            keyed,
+            policy,
+            keys: KeyCache::new(8),
+        })
+    }
+
+    /// The format it verifies.
+    #[getter]
+    fn format(&self) -> &'static str {
+        self.format.name()
+    }
+
+    /// Verifies one delivery: its headers (a mapping or `(name, value)`
+    /// pairs) and raw body. A `SignatureError` subclass when it is not
+    /// signed as the format says, by one of the secrets, within the tolerance.
+    #[pyo3(signature = (headers, body, *, now=None))]
+    fn verify(
+        &self,
+        py: Python<'_>,
+        headers: &Bound<'_, PyAny>,
+        body: &Bound<'_, PyAny>,
+        now: Option<f64>,
+    ) -> PyResult<Verified> {
+        let now = now_arg(now)?;
+        let empty = PyString::new(py, "").into_any();
+        let args = RequestArgs::convert(&empty, &empty, &empty, headers, Some(body))?;
+        let request_headers = args.headers();
+        let req: Request<'_> = args.request(&request_headers);
+        let entries: Vec<KeyEntry<'_>> = match &self.keyed {
+            Some(keys) => keys
+                .iter()
+                .map(|k| KeyEntry::any_scheme(Secret::Pinned(Cow::Borrowed(k))))
+                .collect(),
+            None => self
+                .secrets
+                .iter()
+                .map(|s| KeyEntry::any_scheme(Secret::Raw(SecretBytes::Borrowed(s))))
+                .collect(),
+        };
+        let verified = maybe_detach(py, req.body.len(), || {
+            let found = webhooks::find(self.format, &req, &self.policy.webhooks)?
+                .ok_or_else(|| crate::error::Error::MissingHeader(missing(self.format).into()))?;
+            let prepared = webhooks::prepare(found, &req, &self.policy.webhooks)?;
+            pipeline::check(prepared, &req, &entries, &self.keys, now, &NoReplayGuard)
+        });
+        verified.map(Verified::from).map_err(|err| {
+            let err: PyErr = err.into();
+            if err.is_instance_of::<SignatureError>(py) {
+                let _ = err.value(py).setattr("scheme", self.format.name());
+            }
+            err
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "WebhookEndpoint(format={:?}, secrets={})",
+            self.format.name(),
+            self.secrets.len()
+        )
+    }
+}
+
+/// The signature header a format's delivery lacks, for the refusal.
+fn missing(format: SchemeName) -> &'static str {
+    match format {
+        SchemeName::StandardWebhooks => "webhook-signature",
+        SchemeName::Stripe => "stripe-signature",
+        SchemeName::GitHub => "x-hub-signature-256",
+        _ => "x-slack-signature",
+    }
+}
+
+/// The headers a sender adds to deliver `body` in `format`, signed with
+/// `secret` at `timestamp` (Unix seconds; now by default). Standard Webhooks
+/// needs `msg_id`; GitHub sends it as `X-GitHub-Delivery` when given.
+#[pyfunction]
+#[pyo3(signature = (format, secret, body, *, msg_id=None, timestamp=None))]
+pub fn sign_webhook(
+    format: &str,
+    secret: &Bound<'_, PyAny>,
+    body: &Bound<'_, PyAny>,
+    msg_id: Option<&Bound<'_, PyAny>>,
+    timestamp: Option<f64>,
+) -> PyResult<Vec<(String, String)>> {
+    let format = format_arg(format)?;
+    if secret.is_instance_of::<PyList>() {
+        return Err(PyTypeError::new_err("a sender signs with one secret"));
+    }
+    let key = Key::new(Algorithm::Sha256, &key_bytes(format, secret)?);
+    let body = body_arg(Some(body))?;
+    let id = msg_id.map(|m| text_arg(m, "msg_id")).transpose()?;
+    let stamp = now_arg(timestamp)?;
+    webhooks::sign(format, &key, &body, id.as_deref(), stamp).map_err(PyValueError::new_err)
+}

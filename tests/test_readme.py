@@ -184,6 +184,22 @@ def test_flask_example_accepts_its_client(server: str, client: str, prints: str)
     assert result.stdout == prints
 
 
+def test_flask_webhooks_example() -> None:
+    import requests
+
+    from httpseal import webhooks
+
+    with flask_run("flask_webhooks.py") as url:
+        stripe = webhooks.sign("stripe", "whsec_0123456789abcdef", b"{}", timestamp=1796205600)
+        github = webhooks.sign("github", "It's a Secret to Everybody", b"{}", msg_id="d-1")
+        fresh = webhooks.sign("stripe", "whsec_0123456789abcdef", b"{}")
+        assert requests.post(f"{url}/hooks/stripe", data=b"{}", headers=stripe).status_code == 400
+        ok = requests.post(f"{url}/hooks/stripe", data=b"{}", headers=fresh)
+        assert ok.status_code == 200 and "received" in ok.json()
+        hook = requests.post(f"{url}/hooks/github", data=b"{}", headers=github)
+        assert hook.json() == {"delivery": "d-1"}
+
+
 def test_command_line_script(tmp_path: Path) -> None:
     with flask_run("flask_signature_auth.py") as url:
         result = run("bash", QUICKSTART / "cli.sh", cwd=tmp_path, env={"API_URL": url})
@@ -251,3 +267,12 @@ def test_django_api_project_accepts_every_scheme(tmp_path: Path) -> None:
             assert requests.post(url + path, json={}, timeout=30).status_code == 401
         wrong = CavageSignedRequestAuth(key, "not-the-secret")
         assert requests.get(url + "/notes/", auth=wrong, timeout=30).status_code == 401
+        from httpseal import webhooks
+
+        stripe = webhooks.sign("stripe", "whsec_0123456789abcdef", b"{}")
+        answer = requests.post(url + "/hooks/stripe/", data=b"{}", headers=stripe, timeout=30)
+        assert answer.status_code == 200, answer.text
+        github = webhooks.sign("github", "It's a Secret to Everybody", b"{}", msg_id="d-2")
+        answer = requests.post(url + "/hooks/github/", data=b"{}", headers=github, timeout=30)
+        assert answer.json() == {"delivery": "d-2"}
+        assert requests.post(url + "/hooks/github/", data=b"{}", timeout=30).status_code == 400

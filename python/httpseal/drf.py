@@ -24,6 +24,7 @@ from httpseal._challenges import challenges
 from httpseal._native import ReplayStoreUnavailable, SignatureError, Verifier
 from httpseal.django import _signed, engine
 from httpseal.django.conf import replay_store, setting, shows_signing_input
+from httpseal.errors import ImproperlyConfigured
 
 logger = logging.getLogger("httpseal.drf")
 
@@ -294,3 +295,38 @@ class MessageSignatureAuthentication(SignatureAuthentication):
     ``Signature``, hmac-sha256) for DRF; returns ``(user, verified)``."""
 
     schemes = ("rfc9421",)
+
+
+class WebhookRefused(exceptions.APIException):
+    """A webhook delivery that does not verify: 400, as the senders expect."""
+
+    status_code = 400
+    default_detail = "Invalid webhook signature."
+    default_code = "invalid_webhook_signature"
+
+
+class WebhookAuthentication(BaseAuthentication):
+    """A webhook endpoint for DRF: set ``format`` (``"standard-webhooks"``,
+    ``"stripe"``, ``"github"``, ``"slack"``) and ``secrets`` (or
+    ``HTTPSEAL["WEBHOOK_SECRETS"][format]``) on a subclass. A delivery that
+    verifies is ``(AnonymousUser(), verified)`` — a delivery carries no
+    user, so DRF's permissions (``AllowAny``, or a check of
+    ``request.auth.scheme``) decide; one that does not is a 400, logged."""
+
+    format: Any = None
+    secrets: Any = None
+    tolerance: float | None = 300
+
+    def authenticate(self, request) -> tuple[Any, Any]:
+        from django.contrib.auth.models import AnonymousUser
+
+        from httpseal.django import webhooks
+
+        if self.format is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs a webhook format")
+        endpoint = webhooks.endpoint_for(self.format, self.secrets, self.tolerance)
+        verified = webhooks.judge(request._request, endpoint)
+        if isinstance(verified, str):
+            raise WebhookRefused()
+        request._request.httpseal = verified
+        return AnonymousUser(), verified

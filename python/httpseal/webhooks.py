@@ -88,3 +88,29 @@ def sign(
     """The headers a sender adds to deliver ``body`` (Standard Webhooks' own
     ``webhook-*`` names; it needs ``msg_id``)."""
     return dict(sign_webhook(format, secret, body, msg_id=msg_id, timestamp=timestamp))
+
+
+class Endpoints:
+    """``WebhookEndpoint``s built once per (format, secrets, tolerance), for
+    the framework adapters that read their secrets from settings; a few are
+    kept (settings that change in tests would otherwise pile them up)."""
+
+    KEEP = 16
+
+    def __init__(self) -> None:
+        self._built: dict[tuple[Any, ...], WebhookEndpoint] = {}
+
+    def get(self, format: Format, secrets: Secrets, tolerance: float | None) -> WebhookEndpoint:
+        listed = (secrets,) if isinstance(secrets, (str, bytes)) else tuple(secrets)
+        wanted = (format, listed, tolerance)
+        found = self._built.get(wanted)
+        if found is None:
+            if len(self._built) >= self.KEEP:
+                self._built.clear()
+            found = self._built[wanted] = WebhookEndpoint(format, list(listed), tolerance=tolerance)
+        return found
+
+
+def headers_of(pairs: Any) -> list[tuple[str, str]]:
+    """A framework's request headers as ``(name, value)`` pairs, every line kept."""
+    return list(pairs.items()) if hasattr(pairs, "items") else list(pairs)

@@ -13,6 +13,9 @@ urlpatterns = [
     path("middleware/whoami/", views.middleware_whoami),
     path("every/notes/", views.EveryClassNotes.as_view()),
     path("drf/rfc9421/", views.MessageSignatureNotes.as_view()),
+    path("hooks/stripe/", views.stripe_webhook),
+    path("hooks/standard/", views.standard_webhook),
+    path("hooks/github/", views.GitHubHook.as_view()),
     # Any path, for the canonical-path tests (spaces, UTF-8, %2F).
     re_path(r"^anypath/", views.Notes.as_view()),
 ]

@@ -97,3 +97,40 @@ class MessageSignatureNotes(APIView):
 
     def post(self, request):
         return Response({"user": request.user.username, "scheme": request.auth.scheme})
+
+
+# -- webhooks ------------------------------------------------------------------
+
+from httpseal.django.webhooks import webhook  # noqa: E402
+from httpseal.drf import WebhookAuthentication  # noqa: E402
+
+WEBHOOK_SECRET = "whsec_django_test_secret"
+
+
+@webhook("stripe", WEBHOOK_SECRET)
+def stripe_webhook(request):
+    return JsonResponse({"scheme": request.httpseal.scheme, "bytes": len(request.body)})
+
+
+@webhook("standard-webhooks")
+async def standard_webhook(request):
+    return JsonResponse({"id": request.httpseal.delivery_id})
+
+
+class GitHubAuthentication(WebhookAuthentication):
+    format = "github"
+    secrets = "github-test-secret"
+
+
+class GitHubHook(APIView):
+    authentication_classes = [GitHubAuthentication]
+    permission_classes = []
+
+    def post(self, request):
+        return Response(
+            {
+                "anonymous": request.user.is_anonymous,
+                "scheme": request.auth.scheme,
+                "delivery": request.auth.delivery_id,
+            }
+        )

@@ -33,5 +33,6 @@ HTTPSEAL = {
     "SCHEMES": ["cavage", "drf-hmac", "fost"],
     "DRF_HMAC_HOST": "host",  # drf-hmac signs the Host, not the client address
     "REPLAY_STORE": "memory",  # one process; a redis:// URL for several
+    "WEBHOOK_SECRETS": {"stripe": "whsec_0123456789abcdef"},  # httpseal.django.webhooks
 }
 REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": ["httpseal.drf.SignatureAuthentication"]}

@@ -1,8 +1,11 @@
 from django.http import JsonResponse
 from django.urls import path
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+
+from httpseal.django.webhooks import webhook
+from httpseal.drf import WebhookAuthentication
 
 
 @api_view(["GET", "POST"])
@@ -19,4 +22,27 @@ def report(request):
     return JsonResponse({"user": request.user.username, "scheme": request.httpseal.scheme})
 
 
-urlpatterns = [path("notes/", notes), path("report/", report)]
+@webhook("stripe")  # csrf_exempt; its secret from HTTPSEAL["WEBHOOK_SECRETS"]
+def stripe_events(request):
+    """A plain Django webhook view: 400 and a log line when it does not verify."""
+    return JsonResponse({"received": request.httpseal.timestamp})
+
+
+class GitHubDeliveries(WebhookAuthentication):
+    format = "github"
+    secrets = "It's a Secret to Everybody"
+
+
+@api_view(["POST"])
+@authentication_classes([GitHubDeliveries])
+@permission_classes([])  # a delivery has no user: request.auth is the Verified result
+def github_events(request):
+    return Response({"delivery": request.auth.delivery_id})
+
+
+urlpatterns = [
+    path("notes/", notes),
+    path("report/", report),
+    path("hooks/stripe/", stripe_events),
+    path("hooks/github/", github_events),
+]

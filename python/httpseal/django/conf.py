@@ -43,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "RFC9421_REQUIRE_NONCE": False,  # a signature must carry a nonce (spent once, REPLAY_STORE)
     "RFC9421_SIGN_RESPONSES": False,  # SignatureMiddleware signs responses to RFC 9421 requests
     "RFC9421_ISSUE_NONCES": False,  # a 401 issues a nonce, which the signature must carry
+    # Inbound webhooks: format -> secret or list of secrets (httpseal.django.webhooks)
+    "WEBHOOK_SECRETS": {},
 }
 
 CHOICES = {
@@ -185,7 +187,23 @@ def problems() -> list[str]:
         found.append("HTTPSEAL['LOG_SIGNING_INPUT'] must be True, False or None (follow DEBUG)")
     if not isinstance(setting("ACT_AS_KEYS"), (list, tuple, set, frozenset)):
         found.append("HTTPSEAL['ACT_AS_KEYS'] must be a list of key ids")
-    return found + _replay_problems() or _core_problems()
+    return found + _replay_problems() + _webhook_problems() or _core_problems()
+
+
+def _webhook_problems() -> list[str]:
+    """``WEBHOOK_SECRETS`` as the endpoints will judge it at the first delivery."""
+    from httpseal._native import WebhookEndpoint
+
+    configured = setting("WEBHOOK_SECRETS")
+    if not isinstance(configured, dict):
+        return ["HTTPSEAL['WEBHOOK_SECRETS'] must be a dict of format -> secret or secrets"]
+    found = []
+    for format, secrets in configured.items():
+        try:
+            WebhookEndpoint(format, secrets)
+        except (TypeError, ValueError) as exc:
+            found.append(f"HTTPSEAL['WEBHOOK_SECRETS'][{format!r}]: {exc}")
+    return found
 
 
 def _core_problems() -> list[str]:

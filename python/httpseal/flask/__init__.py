@@ -10,6 +10,7 @@ from httpseal.cavage import HeadersMap
 from httpseal.flask.cavage import CavageSignature, require_apikey_authentication
 from httpseal.flask.hmac_token import Hmac
 from httpseal.flask.signature_auth import SignatureAuth
+from httpseal.flask.webhooks import webhook
 
 __all__ = [
     "CavageSignature",
@@ -17,4 +18,5 @@ __all__ = [
     "Hmac",
     "SignatureAuth",
     "require_apikey_authentication",
+    "webhook",
 ]

@@ -1,0 +1,95 @@
+"""``webhook``: a Django view decorator that verifies one webhook format
+(Standard Webhooks, Stripe, GitHub, Slack) before the view runs.
+
+It is ``csrf_exempt`` (a sender has no CSRF token: the signature is the
+check), works on sync and async views, reads ``request.body`` once, and
+answers **400** to a delivery that does not verify or whose body cannot be
+read, with the reason logged on ``httpseal.webhooks``. The ``Verified``
+result is ``request.httpseal``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from inspect import iscoroutinefunction
+from typing import Any, TypeVar, cast
+
+from django.http import HttpResponseBadRequest
+from django.views.decorators.csrf import csrf_exempt
+
+from httpseal._native import SignatureError, Verified, WebhookEndpoint
+from httpseal.django import _signed
+from httpseal.django.conf import setting
+from httpseal.errors import ImproperlyConfigured
+from httpseal.webhooks import Endpoints, Format, Secrets
+
+logger = logging.getLogger("httpseal.webhooks")
+View = TypeVar("View", bound=Callable[..., Any])
+
+_endpoints = Endpoints()
+
+
+def endpoint_for(
+    format: Format, secrets: Secrets | None, tolerance: float | None
+) -> WebhookEndpoint:
+    """The endpoint for ``format``: the given secrets, or
+    ``HTTPSEAL["WEBHOOK_SECRETS"][format]``."""
+    if secrets is None:
+        secrets = (setting("WEBHOOK_SECRETS") or {}).get(format)
+        if not secrets:
+            raise ImproperlyConfigured(
+                f"no secret for {format} webhooks: pass one or set "
+                f"HTTPSEAL['WEBHOOK_SECRETS'][{format!r}]"
+            )
+    return _endpoints.get(format, secrets, tolerance)
+
+
+def judge(request: Any, endpoint: WebhookEndpoint) -> Verified | str:
+    """The delivery's ``Verified`` result, or the reason it is refused."""
+    try:
+        body = _signed.body(request)
+        return endpoint.verify(list(request.headers.items()), body)
+    except (SignatureError, _signed.Unsignable) as exc:
+        logger.warning("%s webhook refused on %r: %s", endpoint.format, request.path[:200], exc)
+        return str(exc)
+
+
+def webhook(
+    format: Format, secrets: Secrets | None = None, *, tolerance: float | None = 300
+) -> Callable[[View], View]:
+    """``@webhook("github", secret)`` or ``@webhook("stripe")`` (secrets from
+    ``HTTPSEAL["WEBHOOK_SECRETS"]``). Given secrets are checked here."""
+    if secrets is not None:
+        WebhookEndpoint(format, secrets, tolerance=tolerance)
+
+    def refused() -> HttpResponseBadRequest:
+        return HttpResponseBadRequest(
+            b'{"detail": "invalid webhook signature"}', content_type="application/json"
+        )
+
+    def decorate(view: View) -> View:
+        if iscoroutinefunction(view):
+
+            @wraps(view)
+            async def async_view(request: Any, *args: Any, **kwargs: Any) -> Any:
+                verified = judge(request, endpoint_for(format, secrets, tolerance))
+                if isinstance(verified, str):
+                    return refused()
+                request.httpseal = verified
+                return await view(request, *args, **kwargs)
+
+            return cast(View, csrf_exempt(async_view))
+
+        @wraps(view)
+        def sync_view(request: Any, *args: Any, **kwargs: Any) -> Any:
+            verified = judge(request, endpoint_for(format, secrets, tolerance))
+            if isinstance(verified, str):
+                return refused()
+            request.httpseal = verified
+            return view(request, *args, **kwargs)
+
+        return cast(View, csrf_exempt(sync_view))
+
+    return decorate

@@ -10,6 +10,7 @@ import json
 import logging
 import re
 import threading
+import time
 
 import pytest
 from flask import Flask
@@ -381,3 +382,68 @@ def test_cavage_never_initialised_fails_loudly():
     app.testing = True
     with pytest.raises(RuntimeError, match=r"no CavageSignature was initialised .* init_app"):
         app.test_client().get("/hello_world_private")
+
+
+# -- webhooks ---------------------------------------------------------------------
+
+WEBHOOK_SECRETS = {
+    "standard-webhooks": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    "stripe": "whsec_cli_test",
+    "github": "github cli secret",
+    "slack": "slack cli secret",
+}
+
+
+@pytest.fixture
+def webhook_server():
+    from httpseal.flask import webhook
+
+    app = Flask("cli_webhooks")
+    for format, secret in WEBHOOK_SECRETS.items():
+
+        def view(format=format):
+            from flask import g
+
+            return {"scheme": g.httpseal.scheme}
+
+        app.add_url_rule(f"/{format}", format, webhook(format, secret)(view), methods=["POST"])
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("format", list(WEBHOOK_SECRETS))
+def test_webhook_deliveries_signed_and_explained(webhook_server, tmp_path, format):
+    secret = tmp_path / "hook.secret"
+    secret.write_text(WEBHOOK_SECRETS[format] + "\n")
+    url = f"{webhook_server}/{format}"
+    options = ["--secret-file", str(secret), "--msg-id", "msg_7", "--data", BODY.decode()]
+    result = run("sign", format, *options, url)
+    assert result.returncode == 0, result.stderr
+    sent = send("POST", url, header_lines(result.stdout), BODY)
+    assert sent.status == 200, sent.body
+    assert json.loads(sent.body) == {"scheme": format}
+    capture = tmp_path / "delivery.http"
+    capture.write_bytes(sent.capture)
+    code, report = verify_json(format, "--secret-file", str(secret), str(capture))
+    assert code == 0 and report["verified"]
+    # Judged an hour later: stale, unless the tolerance is lifted (GitHub has no time).
+    later = str(time.time() + 3600)
+    code, report = verify_json(format, "--secret-file", str(secret), "--now", later, str(capture))
+    assert (code, report.get("code")) == ((0, None) if format == "github" else (1, "stale"))
+    code, _ = verify_json(
+        format, "--secret-file", str(secret), "--now", later, "--no-tolerance", str(capture)
+    )
+    assert code == 0
+    tampered = send("POST", url, header_lines(result.stdout), BODY + b" ")
+    assert tampered.status == 400
+
+
+def test_a_standard_webhooks_secret_that_is_not_base64_is_a_usage_error(tmp_path):
+    secret = tmp_path / "bad.secret"
+    secret.write_text("whsec_not base64!")
+    result = run("sign", "standard-webhooks", "--secret-file", str(secret), "--msg-id", "m",
+                 "--data", "{}", "https://example.com/hook")  # fmt: skip
+    assert result.returncode == 2 and "base64" in result.stderr

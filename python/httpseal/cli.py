@@ -24,7 +24,8 @@ import httpseal
 from httpseal import _drf_json, _explain, _raw_request
 from httpseal.client._paths import host_header
 
-SCHEMES = ("cavage", "drf-hmac", "fost", "flask-hmac", "rfc9421")
+WEBHOOK_FORMATS = ("standard-webhooks", "stripe", "github", "slack")
+SCHEMES = ("cavage", "drf-hmac", "fost", "flask-hmac", "rfc9421", *WEBHOOK_FORMATS)
 DONE, REFUSED, USAGE = 0, 1, 2
 QUERY_RULES = ("draft", "flask-cavage")
 QUERY_RULE_HELP = "cavage: 'flask-cavage' leaves a POST's query unsigned, as Flask-Cavage (draft)"
@@ -203,7 +204,9 @@ def sign(args: argparse.Namespace, out: TextIO) -> int:
     if body and "content-length" not in headers:
         sent["Content-Length"] = str(len(body))
     sent.update(headers)
-    if args.scheme == "flask-hmac":
+    if args.scheme in WEBHOOK_FORMATS:
+        added += _webhook_headers(args, secret, body or b"")
+    elif args.scheme == "flask-hmac":
         token = httpseal.render_hmac(
             secret, unquote(parts.path or "/"), digest=args.digest, encoding=args.encoding
         )
@@ -227,6 +230,16 @@ def sign(args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.writelines(f"{name}: {value}\n" for name, value in added)
     return DONE
+
+
+def _webhook_headers(args: argparse.Namespace, secret: bytes, body: bytes) -> list[tuple[str, str]]:
+    """What a webhook sender adds to deliver ``body``."""
+    from httpseal import webhooks
+
+    try:
+        return list(webhooks.sign(args.scheme, secret, body, msg_id=args.msg_id).items())
+    except (TypeError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _print_signed_url(args: argparse.Namespace, secret: bytes, parts: Any, out: TextIO) -> int:
@@ -301,6 +314,11 @@ def verify(args: argparse.Namespace, out: TextIO) -> int:
     if args.body is not None:
         request.body = read_file(args.body, "the body file")
     expected = None if args.expect_base is None else read_file(args.expect_base, "the base file")
+    if args.no_tolerance:
+        args.max_skew = None
+    args.secret = secret
+    if args.scheme in WEBHOOK_FORMATS:
+        _webhook_endpoint(args)  # a secret the format cannot use is a usage error
     verifier = _verifier(args, secret)
     path = unquote(request.path) if args.scheme == "flask-hmac" else request.path
     report: dict[str, Any] = {"scheme": args.scheme, "verified": False}
@@ -332,7 +350,10 @@ def _judge(
 ) -> dict[str, Any]:
     """The verdict, as the report's fields."""
     try:
-        verified = verifier.verify(*parts, now=args.now, **call)
+        if args.scheme in WEBHOOK_FORMATS:
+            verified = _webhook_endpoint(args).verify(parts[3], parts[4], now=args.now)
+        else:
+            verified = verifier.verify(*parts, now=args.now, **call)
     except httpseal.SignatureError as exc:
         return {"key_id": exc.key_id, "code": exc.code, "reason": str(exc)}
     if verified is None:
@@ -344,6 +365,17 @@ def _judge(
         "covered": " ".join(verified.covered),
         "timestamp": verified.timestamp,
     }
+
+
+def _webhook_endpoint(args: argparse.Namespace) -> Any:
+    """The endpoint a webhook capture is judged by (its secret decoded as the
+    format keys it)."""
+    from httpseal.webhooks import WebhookEndpoint
+
+    try:
+        return WebhookEndpoint(args.scheme, args.secret, tolerance=args.max_skew)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _verifier(args: argparse.Namespace, secret: bytes) -> httpseal.Verifier:
@@ -491,6 +523,9 @@ def parser() -> argparse.ArgumentParser:
     _add_flask_hmac_options(s)
     _add_rfc9421_options(s, "sign")
     s.add_argument("--nonce", action="store_true", help="rfc9421: sign a random nonce")
+    s.add_argument(
+        "--msg-id", help="webhooks: the delivery id (standard-webhooks needs one; github sends it)"
+    )
     s.set_defaults(run=sign)
 
     v = commands.add_parser(
@@ -509,6 +544,11 @@ def parser() -> argparse.ArgumentParser:
     )
     v.add_argument("--now", type=float, help="the time to judge freshness at (Unix seconds)")
     v.add_argument("--max-skew", type=_max_skew, default=300.0, help="seconds, or 'off' (300)")
+    v.add_argument(
+        "--no-tolerance",
+        action="store_true",
+        help="judge a captured delivery or request at any age (as --max-skew off)",
+    )
     v.add_argument("--json", action="store_true", help="print JSON")
     v.add_argument("--query-rule", default="draft", choices=QUERY_RULES, help=QUERY_RULE_HELP)
     v.add_argument("--hostname", help="drf-hmac: the host the server signs (its REMOTE_ADDR)")

@@ -423,14 +423,16 @@ pub fn match_indexed<'s, 'k: 's>(
 
 /// `match_indexed` against several claimed MACs (a message listing several
 /// signatures): each secret's MAC is computed once and compared with every
-/// claim in constant time; the index of the first secret that matched any.
+/// claim in constant time. The index of the first secret that matched any,
+/// and the MAC it computed (the one claim the request is known by, however
+/// its claims are ordered).
 pub fn match_any<'s, 'k: 's, 'c>(
     secrets: impl IntoIterator<Item = (usize, &'s Secret<'k>)>,
     algorithm: Algorithm,
     keys: &KeyCache,
     parts: &[&[u8]],
     claims: impl IntoIterator<Item = &'c Output> + Clone,
-) -> crate::error::Result<usize> {
+) -> crate::error::Result<(usize, Output)> {
     use crate::error::Error;
     let mut candidates = 0;
     let mut matched = None;
@@ -444,7 +446,7 @@ pub fn match_any<'s, 'k: 's, 'c>(
             hit |= ct_eq(&mac, claim);
         }
         if hit && matched.is_none() {
-            matched = Some(index);
+            matched = Some((index, mac));
         }
     }
     if candidates == 0 {

@@ -288,7 +288,7 @@ pub fn check(
     let parts: [&[u8]; 2] = [&prepared.head, prepared.tail];
     let candidates = usable.iter().map(|(index, secret)| (*index, secret));
     let claims = std::iter::once(&prepared.claimed).chain(&prepared.alternatives);
-    let secret_index = match_any(candidates, algorithm, keys, &parts, claims)?;
+    let (secret_index, mac) = match_any(candidates, algorithm, keys, &parts, claims)?;
     // 6. Freshness.
     // A store entry lives as long as the request could still pass step 6.
     let ttl = match &prepared.freshness {
@@ -342,7 +342,7 @@ pub fn check(
             None => ReplayKey {
                 scheme: prepared.scheme,
                 key_id: "",
-                nonce: &prepared.claimed,
+                nonce: &mac,
             },
         };
         replay.check_and_record(&key, ttl)?;

@@ -133,3 +133,89 @@ def test_manage_py_check_judges_webhook_secrets(settings):
     assert any("unknown webhook format" in p for p in problems())
     settings.HTTPSEAL = {"WEBHOOK_SECRETS": {"stripe": ["whsec_a", "whsec_b"]}}
     assert problems() == []
+
+
+# -- deliveries handled once -------------------------------------------------------
+
+
+def counting_app(deliveries, outcomes: list[int]) -> tuple[Flask, list[str]]:
+    """A Flask endpoint whose handler answers the next of ``outcomes`` (200
+    once they run out), sleeping a little so that copies overlap."""
+    app = Flask(__name__)
+    ran: list[str] = []
+
+    @app.post("/standard")
+    @webhook("standard-webhooks", WHSEC, deliveries=deliveries)
+    def standard_hook():
+        ran.append(g.httpseal.delivery_id)
+        time.sleep(0.2)
+        status = outcomes.pop(0) if outcomes else 200
+        return {"ran": len(ran)}, status
+
+    return app, ran
+
+
+def test_a_delivery_is_handled_once_and_a_failed_one_retried():
+    app, ran = counting_app("memory", [500])
+    delivery = webhooks.sign("standard-webhooks", WHSEC, BODY, msg_id="msg_once")
+    with serving(app) as url:
+        post = lambda: requests.post(url + "/standard", data=BODY, headers=delivery, timeout=10)  # noqa: E731
+        assert post().status_code == 500  # the handler failed: not recorded
+        assert post().status_code == 200  # the sender's retry runs it again
+        again = post()
+        assert again.status_code == 200 and again.json() == {"message": "already handled"}
+        # A retry signed anew (a later timestamp, the same id) is the same delivery.
+        later = webhooks.sign("standard-webhooks", WHSEC, BODY, msg_id="msg_once")
+        assert requests.post(url + "/standard", data=BODY, headers=later, timeout=10).json() == {
+            "message": "already handled"
+        }
+    assert ran == ["msg_once", "msg_once"]
+
+
+def test_concurrent_copies_across_two_apps_sharing_redis(redis_url):
+    first, ran_first = counting_app(redis_url, [])
+    second, ran_second = counting_app(redis_url, [])
+    delivery = webhooks.sign("standard-webhooks", WHSEC, BODY, msg_id="msg_shared")
+    with serving(first) as one, serving(second) as two:
+        results: list[int] = []
+
+        def send(url: str) -> None:
+            answer = requests.post(url + "/standard", data=BODY, headers=delivery, timeout=10)
+            results.append(answer.status_code)
+
+        threads = [threading.Thread(target=send, args=(u,)) for u in (one, two, one, two)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        # One copy ran; the others were told it is being handled (409) or done.
+        assert len(ran_first) + len(ran_second) == 1
+        assert sorted(results).count(200) >= 1 and set(results) <= {200, 409}
+        done = requests.post(one + "/standard", data=BODY, headers=delivery, timeout=10)
+        assert done.json() == {"message": "already handled"}
+
+
+def test_an_unreachable_ledger_is_a_503():
+    app, ran = counting_app("redis://127.0.0.1:1/0", [])
+    delivery = webhooks.sign("standard-webhooks", WHSEC, BODY, msg_id="msg_down")
+    with serving(app) as url:
+        answer = requests.post(url + "/standard", data=BODY, headers=delivery, timeout=10)
+    assert answer.status_code == 503 and ran == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/hooks/standard/", "/hooks/stripe/"])
+def test_django_handles_a_delivery_once(client, settings, path):
+    settings.HTTPSEAL = {
+        "WEBHOOK_SECRETS": {"standard-webhooks": WHSEC},
+        "WEBHOOK_DELIVERIES": "memory",
+    }
+    if path == "/hooks/standard/":
+        signed = webhooks.sign("standard-webhooks", WHSEC, BODY, msg_id="msg_dj")
+    else:
+        signed = webhooks.sign("stripe", WEBHOOK_SECRET, BODY)
+    meta = {f"HTTP_{n.upper().replace('-', '_')}": v for n, v in signed.items()}
+    first = client.post(path, data=BODY, content_type="application/json", **meta)
+    assert first.status_code == 200 and "detail" not in first.json()
+    again = client.post(path, data=BODY, content_type="application/json", **meta)
+    assert again.json() == {"detail": "already handled"}

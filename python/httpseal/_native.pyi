@@ -269,6 +269,13 @@ class Verified:
         """The scheme that verified the request."""
 
     @property
+    def delivery_key(self) -> Optional[bytes]:
+        """A webhook delivery's key in a ledger of handled deliveries: a
+        digest of its format and signed id (Standard Webhooks) or of the MAC
+        that matched, never header text. ``None`` outside
+        ``WebhookEndpoint.verify``."""
+
+    @property
     def delivery_id(self) -> Optional[str]:
         """A webhook delivery's id (``webhook-id``, ``X-GitHub-Delivery``),
         where the format has one. GitHub's is not covered by the signature."""

@@ -32,6 +32,8 @@ pub struct Verified {
     pub delivery_id: Option<String>,
     covered: std::borrow::Cow<'static, str>,
     signed_headers: Vec<(String, String)>,
+    /// What a webhook delivery is known by in a store (set by `WebhookEndpoint`).
+    pub(crate) delivery_key: Option<[u8; 32]>,
 }
 
 impl From<pipeline::Verified> for Verified {
@@ -46,6 +48,7 @@ impl From<pipeline::Verified> for Verified {
             delivery_id: v.delivery_id,
             covered: v.covered,
             signed_headers: v.signed_headers,
+            delivery_key: None,
         }
     }
 }
@@ -73,6 +76,16 @@ impl Verified {
             dict.set_item(name, value)?;
         }
         Ok(dict)
+    }
+
+    /// A webhook delivery's key for a store of handled deliveries: a digest
+    /// of the format and its signed id (Standard Webhooks) or of the MAC that
+    /// matched — never header text, which has several spellings. `None`
+    /// outside `WebhookEndpoint.verify`.
+    #[getter]
+    fn delivery_key<'py>(&self, py: Python<'py>) -> Option<Bound<'py, pyo3::types::PyBytes>> {
+        self.delivery_key
+            .map(|key| pyo3::types::PyBytes::new(py, &key))
     }
 
     fn __repr__(&self) -> String {

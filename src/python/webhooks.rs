@@ -16,7 +16,7 @@ use super::verified::Verified;
 use crate::keys::{KeyEntry, SchemeName};
 use crate::mac::{Algorithm, Key, KeyCache, Secret, SecretBytes};
 use crate::pipeline;
-use crate::replay::NoReplayGuard;
+use crate::replay::{ReplayGuard, ReplayKey};
 use crate::request::Request;
 use crate::schemes::webhooks;
 
@@ -137,19 +137,26 @@ impl WebhookEndpoint {
                 .map(|s| KeyEntry::any_scheme(Secret::Raw(SecretBytes::Borrowed(s))))
                 .collect(),
         };
+        let key = DeliveryKey::default();
         let verified = maybe_detach(py, req.body.len(), || {
             let found = webhooks::find(self.format, &req, &self.policy.webhooks)?
                 .ok_or_else(|| crate::error::Error::MissingHeader(missing(self.format).into()))?;
             let prepared = webhooks::prepare(found, &req, &self.policy.webhooks)?;
-            pipeline::check(prepared, &req, &entries, &self.keys, now, &NoReplayGuard)
+            pipeline::check(prepared, &req, &entries, &self.keys, now, &key)
         });
-        verified.map(Verified::from).map_err(|err| {
-            let err: PyErr = err.into();
-            if err.is_instance_of::<SignatureError>(py) {
-                let _ = err.value(py).setattr("scheme", self.format.name());
-            }
-            err
-        })
+        verified
+            .map(|v| {
+                let mut verified = Verified::from(v);
+                verified.delivery_key = key.0.lock().unwrap_or_else(|e| e.into_inner()).take();
+                verified
+            })
+            .map_err(|err| {
+                let err: PyErr = err.into();
+                if err.is_instance_of::<SignatureError>(py) {
+                    let _ = err.value(py).setattr("scheme", self.format.name());
+                }
+                err
+            })
     }
 
     fn __repr__(&self) -> String {
@@ -158,6 +165,18 @@ impl WebhookEndpoint {
             self.format.name(),
             self.secrets.len()
         )
+    }
+}
+
+/// Keeps the store key of a delivery the pipeline accepted, whatever its
+/// lifetime (GitHub's has none): the adapters record handled deliveries.
+#[derive(Default)]
+struct DeliveryKey(std::sync::Mutex<Option<[u8; 32]>>);
+
+impl ReplayGuard for DeliveryKey {
+    fn check_and_record(&self, key: &ReplayKey<'_>, _ttl_seconds: u64) -> crate::error::Result<()> {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(key.digest());
+        Ok(())
     }
 }
 

@@ -299,7 +299,12 @@ pub fn prepare<'a>(
         timestamp: delivery.stamp.map(|s| s.0),
         signed_headers: Vec::new(),
         recorded: true,
-        nonce: None,
+        // A Standard Webhooks id is signed and names the delivery across
+        // retries: the store knows a delivery by it. The others by their MAC.
+        nonce: match delivery.format {
+            SchemeName::StandardWebhooks => delivery.id.map(str::to_owned),
+            _ => None,
+        },
         alternatives: claims.collect(),
         delivery_id: delivery.id.map(str::to_owned),
     })

@@ -45,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "RFC9421_ISSUE_NONCES": False,  # a 401 issues a nonce, which the signature must carry
     # Inbound webhooks: format -> secret or list of secrets (httpseal.django.webhooks)
     "WEBHOOK_SECRETS": {},
+    "WEBHOOK_DELIVERIES": None,  # "memory", a redis:// URL or a ledger: handle a delivery once
 }
 
 CHOICES = {

@@ -16,12 +16,21 @@ from functools import wraps
 from inspect import iscoroutinefunction
 from typing import Any, TypeVar, cast
 
-from django.http import HttpResponseBadRequest
+from asgiref.sync import sync_to_async
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from httpseal._native import SignatureError, Verified, WebhookEndpoint
+from httpseal._native import ReplayStoreUnavailable, SignatureError, Verified, WebhookEndpoint
+from httpseal.deliveries import (
+    BUSY_SECONDS,
+    REMEMBER_SECONDS,
+    Deliveries,
+    deliveries_from,
+    handle_once,
+)
 from httpseal.django import _signed
 from httpseal.django.conf import setting
+from httpseal.django.engine import unavailable_response
 from httpseal.errors import ImproperlyConfigured
 from httpseal.webhooks import Endpoints, Format, Secrets
 
@@ -56,11 +65,39 @@ def judge(request: Any, endpoint: WebhookEndpoint) -> Verified | str:
         return str(exc)
 
 
+def ledger() -> Deliveries | None:
+    """The ledger of handled deliveries ``HTTPSEAL["WEBHOOK_DELIVERIES"]`` names."""
+    return deliveries_from(setting("WEBHOOK_DELIVERIES"))
+
+
+def handled() -> JsonResponse:
+    return JsonResponse({"detail": "already handled"})
+
+
+def busy() -> JsonResponse:
+    """A copy of a delivery still being handled: the sender retries later."""
+    response = JsonResponse({"detail": "this delivery is being handled"}, status=409)
+    response["Retry-After"] = "5"
+    return response
+
+
+def _succeeded(response: Any) -> bool:
+    return 200 <= response.status_code < 300
+
+
 def webhook(
-    format: Format, secrets: Secrets | None = None, *, tolerance: float | None = 300
+    format: Format,
+    secrets: Secrets | None = None,
+    *,
+    tolerance: float | None = 300,
+    remember: int = REMEMBER_SECONDS,
 ) -> Callable[[View], View]:
     """``@webhook("github", secret)`` or ``@webhook("stripe")`` (secrets from
-    ``HTTPSEAL["WEBHOOK_SECRETS"]``). Given secrets are checked here."""
+    ``HTTPSEAL["WEBHOOK_SECRETS"]``). Given secrets are checked here. With
+    ``HTTPSEAL["WEBHOOK_DELIVERIES"]`` (``"memory"``, a ``redis://`` URL or a
+    ledger) a delivery already handled is answered 200 without running the
+    view again, a copy arriving while it runs 409, one whose view failed may
+    be retried; a ledger outage is a 503."""
     if secrets is not None:
         WebhookEndpoint(format, secrets, tolerance=tolerance)
 
@@ -78,7 +115,27 @@ def webhook(
                 if isinstance(verified, str):
                     return refused()
                 request.httpseal = verified
-                return await view(request, *args, **kwargs)
+                chosen = ledger()
+                key = verified.delivery_key
+                if chosen is None or key is None:
+                    return await view(request, *args, **kwargs)
+                try:
+                    state = await sync_to_async(chosen.begin)(key, BUSY_SECONDS)
+                    if state != "new":
+                        return handled() if state == "done" else busy()
+                    try:
+                        response = await view(request, *args, **kwargs)
+                    except BaseException:
+                        await sync_to_async(chosen.abandon)(key)
+                        raise
+                    if _succeeded(response):
+                        await sync_to_async(chosen.finish)(key, remember)
+                    else:
+                        await sync_to_async(chosen.abandon)(key)
+                    return response
+                except ReplayStoreUnavailable as exc:
+                    logger.error("%s webhook not handled: %s", format, exc)
+                    return unavailable_response()
 
             return cast(View, csrf_exempt(async_view))
 
@@ -88,7 +145,19 @@ def webhook(
             if isinstance(verified, str):
                 return refused()
             request.httpseal = verified
-            return view(request, *args, **kwargs)
+            try:
+                return handle_once(
+                    ledger(),
+                    verified,
+                    lambda: view(request, *args, **kwargs),
+                    _succeeded,
+                    handled=handled,
+                    busy=busy,
+                    remember=remember,
+                )
+            except ReplayStoreUnavailable as exc:
+                logger.error("%s webhook not handled: %s", format, exc)
+                return unavailable_response()
 
         return cast(View, csrf_exempt(sync_view))
 

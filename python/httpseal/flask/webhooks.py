@@ -17,8 +17,10 @@ from typing import Any, TypeVar, cast
 
 from flask import current_app, g, jsonify, request
 
-from httpseal._native import SignatureError, WebhookEndpoint
+from httpseal._native import ReplayStoreUnavailable, SignatureError, WebhookEndpoint
+from httpseal.deliveries import REMEMBER_SECONDS, Deliveries, deliveries_from, handle_once
 from httpseal.errors import ImproperlyConfigured
+from httpseal.flask.signature_auth import unavailable
 from httpseal.webhooks import Endpoints, Format, Secrets
 
 logger = logging.getLogger("httpseal.webhooks")
@@ -28,13 +30,30 @@ _endpoints = Endpoints()
 
 
 def webhook(
-    format: Format, secrets: Secrets | None = None, *, tolerance: float | None = 300
+    format: Format,
+    secrets: Secrets | None = None,
+    *,
+    tolerance: float | None = 300,
+    deliveries: Any = None,
+    remember: int = REMEMBER_SECONDS,
 ) -> Callable[[View], View]:
     """``@webhook("stripe", secret)`` — or, without ``secrets``, the app's
     ``HTTPSEAL_WEBHOOK_SECRETS[format]`` (a secret or a list, read at the
     first delivery). Given secrets are checked here: a Standard Webhooks
-    secret that is not ``whsec_`` base64 is a ``ValueError`` at import."""
+    secret that is not ``whsec_`` base64 is a ``ValueError`` at import.
+
+    ``deliveries`` (``"memory"``, a ``redis://`` URL or a ledger; else the
+    app's ``HTTPSEAL_WEBHOOK_DELIVERIES``) records handled deliveries for
+    ``remember`` seconds: one already handled is answered 200 without running
+    the view again, a copy arriving while it runs 409, and one whose view
+    failed (not 2xx, or raised) may be retried. A ledger outage is a 503."""
     fixed = None if secrets is None else WebhookEndpoint(format, secrets, tolerance=tolerance)
+    given_ledger = deliveries_from(deliveries)
+
+    def ledger() -> Deliveries | None:
+        if given_ledger is not None:
+            return given_ledger
+        return deliveries_from(current_app.config.get("HTTPSEAL_WEBHOOK_DELIVERIES"))
 
     def endpoint() -> WebhookEndpoint:
         if fixed is not None:
@@ -60,10 +79,29 @@ def webhook(
                 response = jsonify(message="invalid webhook signature")
                 response.status_code = 400
                 return response
-            if is_async:
-                return current_app.ensure_sync(view)(*args, **kwargs)
-            return view(*args, **kwargs)
+            run = current_app.ensure_sync(view) if is_async else view
+            try:
+                return handle_once(
+                    ledger(),
+                    g.httpseal,
+                    lambda: current_app.make_response(run(*args, **kwargs)),
+                    lambda response: 200 <= response.status_code < 300,
+                    handled=lambda: jsonify(message="already handled"),
+                    busy=_busy,
+                    remember=remember,
+                )
+            except ReplayStoreUnavailable as exc:
+                logger.error("%s webhook not handled on %r: %s", format, request.path[:200], exc)
+                return unavailable()
 
         return cast(View, verified_view)
 
     return decorate
+
+
+def _busy() -> Any:
+    """A copy of a delivery still being handled: the sender retries later."""
+    response = jsonify(message="this delivery is being handled")
+    response.status_code = 409
+    response.headers["Retry-After"] = "5"
+    return response

@@ -215,3 +215,26 @@ def test_github_sha1_only_when_asked():
         webhooks.verify("github", "s", {"X-Hub-Signature": header}, body)
     verified = webhooks.verify("github", "s", {"X-Hub-Signature": header}, body, github_sha1=True)
     assert verified.algorithm == "hmac-sha1"
+
+
+def test_the_standard_webhooks_specification_example():
+    """The example of the Standard Webhooks specification (and its libraries' tests)."""
+    headers = {
+        "webhook-id": "msg_p5jXN8AQM9LWM0D4loKWxJek",
+        "webhook-timestamp": "1614265330",
+        "webhook-signature": "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+    }
+    body = b'{"test": 2432232314}'
+    assert webhooks.verify("standard-webhooks", WHSEC, headers, body, now=1614265330)
+    assert (
+        webhooks.sign(
+            "standard-webhooks", WHSEC, body, msg_id=headers["webhook-id"], timestamp=1614265330
+        )
+        == headers
+    )
+    # With another version's signature beside it, and unpadded base64 secrets.
+    headers["webhook-signature"] = (
+        "v1a,hnO3f9T8Ytu9HwrXslvumlUpqtNVqkhqw/enGzPCXe5 " + headers["webhook-signature"]
+    )
+    unpadded = WHSEC.rstrip("=")
+    assert webhooks.verify("standard-webhooks", unpadded, headers, body, now=1614265330)

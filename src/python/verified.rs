@@ -3,7 +3,9 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
+use crate::keys::SchemeName;
 use crate::pipeline;
+use crate::replay::ReplayKey;
 
 /// What a verified request established, the same shape for every scheme.
 #[pyclass(module = "httpseal", frozen)]
@@ -32,8 +34,9 @@ pub struct Verified {
     pub delivery_id: Option<String>,
     covered: std::borrow::Cow<'static, str>,
     signed_headers: Vec<(String, String)>,
-    /// What a webhook delivery is known by in a store (set by `WebhookEndpoint`).
-    pub(crate) delivery_key: Option<[u8; 32]>,
+    /// What a webhook delivery is known by in a store — its scheme, and its
+    /// signed id or matching MAC — set by `WebhookEndpoint`, digested on demand.
+    pub(crate) delivery: Option<(SchemeName, Vec<u8>)>,
 }
 
 impl From<pipeline::Verified> for Verified {
@@ -48,7 +51,7 @@ impl From<pipeline::Verified> for Verified {
             delivery_id: v.delivery_id,
             covered: v.covered,
             signed_headers: v.signed_headers,
-            delivery_key: None,
+            delivery: None,
         }
     }
 }
@@ -84,8 +87,14 @@ impl Verified {
     /// outside `WebhookEndpoint.verify`.
     #[getter]
     fn delivery_key<'py>(&self, py: Python<'py>) -> Option<Bound<'py, pyo3::types::PyBytes>> {
-        self.delivery_key
-            .map(|key| pyo3::types::PyBytes::new(py, &key))
+        self.delivery.as_ref().map(|(scheme, nonce)| {
+            let key = ReplayKey {
+                scheme: *scheme,
+                key_id: "",
+                nonce,
+            };
+            pyo3::types::PyBytes::new(py, &key.digest())
+        })
     }
 
     fn __repr__(&self) -> String {

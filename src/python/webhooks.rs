@@ -147,7 +147,7 @@ impl WebhookEndpoint {
         verified
             .map(|v| {
                 let mut verified = Verified::from(v);
-                verified.delivery_key = key.0.lock().unwrap_or_else(|e| e.into_inner()).take();
+                verified.delivery = key.0.lock().unwrap_or_else(|e| e.into_inner()).take();
                 verified
             })
             .map_err(|err| {
@@ -171,11 +171,12 @@ impl WebhookEndpoint {
 /// Keeps the store key of a delivery the pipeline accepted, whatever its
 /// lifetime (GitHub's has none): the adapters record handled deliveries.
 #[derive(Default)]
-struct DeliveryKey(std::sync::Mutex<Option<[u8; 32]>>);
+struct DeliveryKey(std::sync::Mutex<Option<(SchemeName, Vec<u8>)>>);
 
 impl ReplayGuard for DeliveryKey {
     fn check_and_record(&self, key: &ReplayKey<'_>, _ttl_seconds: u64) -> crate::error::Result<()> {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(key.digest());
+        // Webhook deliveries name no key: the scheme and the nonce say it all.
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((key.scheme, key.nonce.to_vec()));
         Ok(())
     }
 }

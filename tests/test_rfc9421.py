@@ -5,9 +5,6 @@ DRF, and Accept-Signature negotiation end to end on loopback."""
 from __future__ import annotations
 
 import datetime
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -22,11 +19,12 @@ from http_message_signatures import (
 from http_message_signatures.algorithms import HMAC_SHA256
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from werkzeug.serving import make_server
 
 import httpseal
 from httpseal.client import MessageSignatureAuth, MessageSignatureHttpxAuth
 from httpseal.flask import SignatureAuth
+
+from tests.loopback import serving
 
 SECRET = b"a shared secret of some length"
 KEYS = {"client-1": SECRET}
@@ -267,17 +265,6 @@ def test_accept_signature_says_what_is_required():
 
 
 # -- on the frameworks ---------------------------------------------------------
-
-
-@contextmanager
-def serving(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
 
 
 def flask_app(**options) -> tuple[Flask, SignatureAuth]:

@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 import requests
 from flask import Flask, g
-from werkzeug.serving import make_server
 
 from httpseal import webhooks
 from httpseal.flask import webhook
 
 from tests.django_project.views import WEBHOOK_SECRET
+from tests.loopback import serving
 
 STRIPE = "whsec_flask_test_secret"
 WHSEC = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -40,17 +38,6 @@ def flask_app() -> Flask:
         return {"id": g.httpseal.delivery_id}
 
     return app
-
-
-@contextmanager
-def serving(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
 
 
 def test_flask_webhooks(caplog):

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
 
 from httpseal._native import ReplayStoreUnavailable, Verified
-from httpseal.replay import REDIS_URL_SCHEMES
+from httpseal.replay import REDIS_URL_SCHEMES, redis_client
 
 __all__ = [
     "BUSY_SECONDS",
@@ -100,15 +100,9 @@ class RedisDeliveries:
     PREFIX = b"httpseal:delivery:"
 
     def __init__(self, client: Any) -> None:
-        try:
-            import redis
-        except ImportError:
-            raise ImportError(
-                "RedisDeliveries needs the redis package: pip install 'httpseal[redis]'"
-            ) from None
-        if isinstance(client, str):
-            client = redis.Redis.from_url(client)
-        self.client = client
+        import redis
+
+        self.client = redis_client(client, "RedisDeliveries")
         self._errors: tuple[type[BaseException], ...] = (redis.RedisError,)
 
     def _call(self, operation: Callable[[], Any]) -> Any:

@@ -32,6 +32,21 @@ class ReplayStore(Protocol):
     def check_and_record(self, key: str, ttl_seconds: int) -> bool: ...
 
 
+def redis_client(client: Any, user: str) -> Any:
+    """``client`` as a ``redis.Redis``: one, or a URL (connected on first use)."""
+    try:
+        import redis
+    except ImportError:
+        raise ImportError(
+            f"{user} needs the redis package: pip install 'httpseal[redis]'"
+        ) from None
+    if isinstance(client, str):
+        client = redis.Redis.from_url(client)
+    if not callable(getattr(client, "set", None)):
+        raise TypeError(f"client must be a redis.Redis or a URL, not {type(client).__name__}")
+    return client
+
+
 class RedisReplayStore:
     """Replay entries in Redis, shared by every worker and host that uses it:
     one ``SET key 1 NX EX ttl`` per accepted request.
@@ -44,16 +59,7 @@ class RedisReplayStore:
     """
 
     def __init__(self, client: Any, *, fail_open: bool = False) -> None:
-        try:
-            import redis
-        except ImportError:
-            raise ImportError(
-                "RedisReplayStore needs the redis package: pip install 'httpseal[redis]'"
-            ) from None
-        if isinstance(client, str):
-            client = redis.Redis.from_url(client)
-        if not callable(getattr(client, "set", None)):
-            raise TypeError(f"client must be a redis.Redis or a URL, not {type(client).__name__}")
+        client = redis_client(client, "RedisReplayStore")
         if not isinstance(fail_open, bool):
             raise TypeError("fail_open must be True or False")
         self.client = client

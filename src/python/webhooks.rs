@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyString, PyTuple};
+use pyo3::types::{PyList, PyTuple};
 use zeroize::Zeroizing;
 
 use super::convert::{
@@ -122,7 +122,7 @@ impl WebhookEndpoint {
         now: Option<f64>,
     ) -> PyResult<Verified> {
         let now = now_arg(now)?;
-        let empty = PyString::new(py, "").into_any();
+        let empty = pyo3::intern!(py, "").clone().into_any();
         let args = RequestArgs::convert(&empty, &empty, &empty, headers, Some(body))?;
         let request_headers = args.headers();
         let req: Request<'_> = args.request(&request_headers);

@@ -206,3 +206,23 @@ def test_django_handles_a_delivery_once(client, settings, path):
     assert first.status_code == 200 and "detail" not in first.json()
     again = client.post(path, data=BODY, content_type="application/json", **meta)
     assert again.json() == {"detail": "already handled"}
+
+
+@pytest.mark.django_db
+def test_django_ledger_on_a_redis_backed_cache(client, settings, redis_url):
+    from httpseal.django.conf import problems
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "hooks": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url},
+    }
+    settings.HTTPSEAL = {"WEBHOOK_DELIVERIES": "cache:default"}
+    assert any("WEBHOOK_DELIVERIES" in p and "LocMemCache" in p for p in problems())
+    settings.HTTPSEAL = {"WEBHOOK_DELIVERIES": "cache:hooks"}
+    assert problems() == []
+    signed = webhooks.sign("stripe", WEBHOOK_SECRET, BODY)
+    meta = {f"HTTP_{n.upper().replace('-', '_')}": v for n, v in signed.items()}
+    first = client.post("/hooks/stripe/", data=BODY, content_type="application/json", **meta)
+    assert first.status_code == 200 and "detail" not in first.json()
+    again = client.post("/hooks/stripe/", data=BODY, content_type="application/json", **meta)
+    assert again.json() == {"detail": "already handled"}

@@ -45,7 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "RFC9421_ISSUE_NONCES": False,  # a 401 issues a nonce, which the signature must carry
     # Inbound webhooks: format -> secret or list of secrets (httpseal.django.webhooks)
     "WEBHOOK_SECRETS": {},
-    "WEBHOOK_DELIVERIES": None,  # "memory", a redis:// URL or a ledger: handle a delivery once
+    "WEBHOOK_DELIVERIES": None,  # "memory", a redis:// URL, "cache:<alias>" or a ledger
 }
 
 CHOICES = {
@@ -192,9 +192,20 @@ def problems() -> list[str]:
 
 
 def _webhook_problems() -> list[str]:
-    """``WEBHOOK_SECRETS`` as the endpoints will judge it at the first delivery."""
+    """``WEBHOOK_SECRETS`` as the endpoints will judge it at the first
+    delivery, and a ledger of handled deliveries that would forget them."""
     from httpseal._native import WebhookEndpoint
 
+    ledger = setting("WEBHOOK_DELIVERIES")
+    if isinstance(ledger, str) and ledger.startswith("cache:"):
+        from httpseal.django.replay import cache_problems
+
+        errors, _warnings = cache_problems(ledger.removeprefix("cache:"))
+        if errors:
+            return [
+                e.replace("HTTPSEAL['REPLAY_STORE']", "HTTPSEAL['WEBHOOK_DELIVERIES']")
+                for e in errors
+            ]
     configured = setting("WEBHOOK_SECRETS")
     if not isinstance(configured, dict):
         return ["HTTPSEAL['WEBHOOK_SECRETS'] must be a dict of format -> secret or secrets"]

@@ -5,6 +5,11 @@ cannot (the system checks report it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from httpseal.deliveries import State
+
 # Backends that cull live entries (LocMem, FileBased, Database: MAX_ENTRIES),
 # are private to one process (LocMem) or keep nothing (Dummy).
 REFUSED = {
@@ -60,3 +65,42 @@ def cache_problems(alias: str) -> tuple[list[str], list[str]]:
             " memory pressure; their replays are then accepted"
         ]
     return [], []
+
+
+class CacheDeliveries:
+    """Handled webhook deliveries in a Django cache
+    (``HTTPSEAL["WEBHOOK_DELIVERIES"] = "cache:<alias>"``): ``cache.add``
+    marks one in progress, ``cache.set`` records it handled, ``cache.delete``
+    forgets it. What the cache raises is a ledger outage (503)."""
+
+    PREFIX = "httpseal:delivery:"
+
+    def __init__(self, alias: str) -> None:
+        self.alias = alias
+
+    def __repr__(self) -> str:
+        return f"CacheDeliveries({self.alias!r})"
+
+    def _call(self, operation: Callable[[Any], Any]) -> Any:
+        from django.core.cache import caches
+
+        from httpseal._native import ReplayStoreUnavailable
+
+        try:
+            return operation(caches[self.alias])
+        except Exception as exc:  # a cache backend's own errors are many
+            raise ReplayStoreUnavailable(f"the delivery ledger failed: {exc}") from None
+
+    def begin(self, key: bytes, busy_seconds: int) -> State:
+        name = self.PREFIX + key.hex()
+        if self._call(lambda cache: cache.add(name, "busy", timeout=busy_seconds)):
+            return "new"
+        return "done" if self._call(lambda cache: cache.get(name)) == "done" else "busy"
+
+    def finish(self, key: bytes, keep_seconds: int) -> None:
+        name = self.PREFIX + key.hex()
+        self._call(lambda cache: cache.set(name, "done", timeout=keep_seconds))
+
+    def abandon(self, key: bytes) -> None:
+        name = self.PREFIX + key.hex()
+        self._call(lambda cache: cache.delete(name))

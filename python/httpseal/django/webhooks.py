@@ -65,9 +65,21 @@ def judge(request: Any, endpoint: WebhookEndpoint) -> Verified | str:
         return str(exc)
 
 
+_cache_ledgers: dict[str, Deliveries] = {}
+
+
 def ledger() -> Deliveries | None:
-    """The ledger of handled deliveries ``HTTPSEAL["WEBHOOK_DELIVERIES"]`` names."""
-    return deliveries_from(setting("WEBHOOK_DELIVERIES"))
+    """The ledger of handled deliveries ``HTTPSEAL["WEBHOOK_DELIVERIES"]``
+    names: ``"memory"``, a ``redis://`` URL, ``"cache:<alias>"`` or a ledger."""
+    value = setting("WEBHOOK_DELIVERIES")
+    if isinstance(value, str) and value.startswith("cache:"):
+        from httpseal.django.replay import CacheDeliveries
+
+        found = _cache_ledgers.get(value)
+        if found is None:
+            found = _cache_ledgers[value] = CacheDeliveries(value.removeprefix("cache:"))
+        return found
+    return deliveries_from(value)
 
 
 def handled() -> JsonResponse:

@@ -51,10 +51,9 @@ fn key_bytes(format: SchemeName, secret: &Bound<'_, PyAny>) -> PyResult<Zeroizin
 #[pyclass(module = "httpseal", frozen)]
 pub struct WebhookEndpoint {
     format: SchemeName,
-    secrets: Vec<Zeroizing<Vec<u8>>>,
-    /// The secrets' HMAC-SHA256 keys, computed once; `None` when deliveries
-    /// may use another hash (GitHub's SHA-1), keyed per delivery then.
-    keyed: Option<Vec<Key>>,
+    /// The secrets, each an HMAC-SHA256 key computed once; raw when
+    /// deliveries may use another hash (GitHub's SHA-1), keyed per delivery then.
+    entries: Vec<KeyEntry<'static>>,
     policy: pipeline::Policy,
     keys: KeyCache,
 }
@@ -89,16 +88,19 @@ impl WebhookEndpoint {
         let mut policy =
             pipeline::Policy::defaults(vec![format], window_arg(tolerance, "tolerance")?);
         policy.webhooks.github_sha1 = github_sha1;
-        let keyed = (!github_sha1).then(|| {
-            secrets
-                .iter()
-                .map(|s| Key::new(Algorithm::Sha256, s))
-                .collect()
-        });
+        let entries = secrets
+            .into_iter()
+            .map(|secret| {
+                KeyEntry::any_scheme(if github_sha1 {
+                    Secret::Raw(SecretBytes::Owned(secret))
+                } else {
+                    Secret::Pinned(Cow::Owned(Key::new(Algorithm::Sha256, &secret)))
+                })
+            })
+            .collect();
         Ok(WebhookEndpoint {
             format,
-            secrets,
-            keyed,
+            entries,
             policy,
             keys: KeyCache::new(8),
         })
@@ -126,23 +128,12 @@ impl WebhookEndpoint {
         let args = RequestArgs::convert(&empty, &empty, &empty, headers, Some(body))?;
         let request_headers = args.headers();
         let req: Request<'_> = args.request(&request_headers);
-        let entries: Vec<KeyEntry<'_>> = match &self.keyed {
-            Some(keys) => keys
-                .iter()
-                .map(|k| KeyEntry::any_scheme(Secret::Pinned(Cow::Borrowed(k))))
-                .collect(),
-            None => self
-                .secrets
-                .iter()
-                .map(|s| KeyEntry::any_scheme(Secret::Raw(SecretBytes::Borrowed(s))))
-                .collect(),
-        };
         let key = DeliveryKey::default();
         let verified = maybe_detach(py, req.body.len(), || {
             let found = webhooks::find(self.format, &req, &self.policy.webhooks)?
                 .ok_or_else(|| crate::error::Error::MissingHeader(missing(self.format).into()))?;
             let prepared = webhooks::prepare(found, &req, &self.policy.webhooks)?;
-            pipeline::check(prepared, &req, &entries, &self.keys, now, &key)
+            pipeline::check(prepared, &req, &self.entries, &self.keys, now, &key)
         });
         verified
             .map(|v| {
@@ -163,7 +154,7 @@ impl WebhookEndpoint {
         format!(
             "WebhookEndpoint(format={:?}, secrets={})",
             self.format.name(),
-            self.secrets.len()
+            self.entries.len()
         )
     }
 }

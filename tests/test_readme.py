@@ -275,4 +275,6 @@ def test_django_api_project_accepts_every_scheme(tmp_path: Path) -> None:
         github = webhooks.sign("github", "It's a Secret to Everybody", b"{}", msg_id="d-2")
         answer = requests.post(url + "/hooks/github/", data=b"{}", headers=github, timeout=30)
         assert answer.json() == {"delivery": "d-2"}
+        answer = requests.post(url + "/hooks/github/", data=b"{}", headers=github, timeout=30)
+        assert answer.json() == {"detail": "already handled"}
         assert requests.post(url + "/hooks/github/", data=b"{}", timeout=30).status_code == 400

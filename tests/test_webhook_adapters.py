@@ -226,3 +226,56 @@ def test_django_ledger_on_a_redis_backed_cache(client, settings, redis_url):
     assert first.status_code == 200 and "detail" not in first.json()
     again = client.post("/hooks/stripe/", data=BODY, content_type="application/json", **meta)
     assert again.json() == {"detail": "already handled"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_drf_handles_a_delivery_once_on_a_live_server(live_server, settings, redis_url):
+    from tests.django_project import views
+
+    settings.HTTPSEAL = {"WEBHOOK_DELIVERIES": redis_url}
+    views.slack_runs.clear()
+
+    def post(path, body, headers=None):
+        signed = headers or webhooks.sign("slack", views.SLACK_SECRET, body)
+        signed["Content-Type"] = "application/json"
+        return requests.post(live_server.url + path, data=body, headers=signed, timeout=10)
+
+    failing = b'{"status": 500}'
+    failed = webhooks.sign("slack", views.SLACK_SECRET, failing)
+    assert post("/hooks/slack/", failing, dict(failed)).status_code == 500
+    # Not recorded: the same delivery runs again (and fails again).
+    assert post("/hooks/slack/", failing, dict(failed)).status_code == 500
+    raising = b'{"status": "raise"}'
+    raised = webhooks.sign("slack", views.SLACK_SECRET, raising)
+    assert post("/hooks/slack/", raising, dict(raised)).status_code == 500
+    assert post("/hooks/slack/", raising, dict(raised)).status_code == 500
+    good = webhooks.sign("slack", views.SLACK_SECRET, b'{"n": 2}')
+    assert post("/hooks/slack/", b'{"n": 2}', dict(good)).json() == {"runs": 5}
+    again = post("/hooks/slack/", b'{"n": 2}', dict(good))
+    assert again.status_code == 200 and again.json() == {"detail": "already handled"}
+    assert views.slack_runs == [500, 500, "raise", "raise", 200]
+    assert (
+        post("/hooks/slack/", b'{"n": 2}', dict(good) | {"X-Slack-Signature": "v0=00"}).status_code
+        == 400
+    )
+    tampered = post("/hooks/slack/", b'{"n": 3}', dict(good))
+    assert tampered.status_code == 400
+    assert post("/hooks/slack/", b'{"n": 3}', {"X-Slack-Signature": "v0=zz"}).status_code == 400
+    stale = webhooks.sign("slack", views.SLACK_SECRET, b"{}", timestamp=time.time() - 301)
+    assert post("/hooks/slack/", b"{}", dict(stale)).status_code == 400
+    # The class-based view keeps its own ledger in memory.
+    delivery = webhooks.sign("slack", views.SLACK_SECRET, b"{}")
+    assert post("/hooks/slack-view/", b"{}", dict(delivery)).json() == {"runs": 6}
+    assert post("/hooks/slack-view/", b"{}", dict(delivery)).json() == {"detail": "already handled"}
+
+
+@pytest.mark.django_db
+def test_drf_handled_once_needs_a_ledger_and_a_webhook_class(client, settings):
+    from httpseal.errors import ImproperlyConfigured
+
+    settings.HTTPSEAL = {}
+    body = b"{}"
+    signed = webhooks.sign("slack", "slack-test-secret", body)
+    meta = {f"HTTP_{n.upper().replace('-', '_')}": v for n, v in signed.items()}
+    with pytest.raises(ImproperlyConfigured, match="WEBHOOK_DELIVERIES"):
+        client.post("/hooks/slack/", data=body, content_type="application/json", **meta)

@@ -8,20 +8,29 @@ wire format (``Key``, ``Signature``, ``Timestamp`` headers) and returns the
 ``HMACKey``; ``FostAuthentication`` returns the signed headers. All need
 ``"httpseal.django"`` in ``INSTALLED_APPS``. A request that
 ``SignatureMiddleware`` has already judged is not verified again.
+
+Webhook endpoints: ``WebhookAuthentication`` verifies one webhook format
+(400 when a delivery does not verify), and ``handled_once`` runs a view's
+handler once per delivery.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar, cast
 
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from httpseal import _explain
 from httpseal._challenges import challenges
-from httpseal._native import ReplayStoreUnavailable, SignatureError, Verifier
+from httpseal._native import ReplayStoreUnavailable, SignatureError, Verified, Verifier
+from httpseal.deliveries import REMEMBER_SECONDS, deliveries_from, handle_once
 from httpseal.django import _signed, engine
 from httpseal.django.conf import replay_store, setting, shows_signing_input
 from httpseal.errors import ImproperlyConfigured
@@ -330,3 +339,75 @@ class WebhookAuthentication(BaseAuthentication):
             raise WebhookRefused()
         request._request.httpseal = verified
         return AnonymousUser(), verified
+
+
+class DeliveryBeingHandled(exceptions.APIException):
+    """A copy of a delivery whose handler is still running: the sender retries later."""
+
+    status_code = 409
+    default_detail = "This delivery is being handled."
+    default_code = "delivery_being_handled"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wait = 5  # DRF sends it as Retry-After
+
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+
+def handled_once(
+    handler: Handler | None = None,
+    *,
+    deliveries: Any = None,
+    remember: int = REMEMBER_SECONDS,
+) -> Any:
+    """Runs a DRF webhook handler (a function view under ``@api_view`` or an
+    ``APIView`` method, authenticated by a ``WebhookAuthentication``) once
+    per delivery: one already handled is answered 200 without running it
+    again, a copy arriving while it runs 409, one whose handler failed (not
+    2xx, or raised) may be retried. The ledger is ``deliveries`` (``"memory"``,
+    a ``redis://`` URL or a ledger) or ``HTTPSEAL["WEBHOOK_DELIVERIES"]``;
+    an outage is a 503. ``@handled_once`` or ``@handled_once(deliveries=...)``,
+    below ``@api_view``."""
+    chosen = deliveries_from(deliveries) if deliveries is not None else None
+
+    def decorate(handler: Handler) -> Handler:
+        @wraps(handler)
+        def once(*args: Any, **kwargs: Any) -> Any:
+            request = next((a for a in args[:2] if isinstance(a, Request)), None)
+            verified = getattr(request, "auth", None)
+            if not isinstance(verified, Verified) or verified.delivery_key is None:
+                raise ImproperlyConfigured(
+                    f"{handler.__qualname__} is handled once per webhook delivery: "
+                    "authenticate it with a WebhookAuthentication class"
+                )
+            from httpseal.django.webhooks import ledger
+
+            found = chosen if chosen is not None else ledger()
+            if found is None:
+                raise ImproperlyConfigured(
+                    f"{handler.__qualname__} is handled once per webhook delivery: pass "
+                    "deliveries= or set HTTPSEAL['WEBHOOK_DELIVERIES']"
+                )
+            try:
+                return handle_once(
+                    found,
+                    verified,
+                    lambda: handler(*args, **kwargs),
+                    lambda response: 200 <= response.status_code < 300,
+                    handled=lambda: Response({"detail": "already handled"}),
+                    busy=_busy,
+                    remember=remember,
+                )
+            except ReplayStoreUnavailable as exc:
+                logger.error("%s webhook not handled: %s", verified.scheme, exc)
+                raise ServiceUnavailable() from None
+
+        return cast(Handler, once)
+
+    return decorate(handler) if handler is not None else decorate
+
+
+def _busy() -> Any:
+    raise DeliveryBeingHandled()

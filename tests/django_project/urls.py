@@ -16,6 +16,8 @@ urlpatterns = [
     path("hooks/stripe/", views.stripe_webhook),
     path("hooks/standard/", views.standard_webhook),
     path("hooks/github/", views.GitHubHook.as_view()),
+    path("hooks/slack/", views.slack_events),
+    path("hooks/slack-view/", views.SlackHook.as_view()),
     # Any path, for the canonical-path tests (spaces, UTF-8, %2F).
     re_path(r"^anypath/", views.Notes.as_view()),
 ]

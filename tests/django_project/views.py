@@ -1,5 +1,6 @@
 from django.http import JsonResponse
 from django.utils.decorators import decorator_from_middleware
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -102,7 +103,7 @@ class MessageSignatureNotes(APIView):
 # -- webhooks ------------------------------------------------------------------
 
 from httpseal.django.webhooks import webhook  # noqa: E402
-from httpseal.drf import WebhookAuthentication  # noqa: E402
+from httpseal.drf import WebhookAuthentication, handled_once  # noqa: E402
 
 WEBHOOK_SECRET = "whsec_django_test_secret"
 
@@ -134,3 +135,34 @@ class GitHubHook(APIView):
                 "delivery": request.auth.delivery_id,
             }
         )
+
+
+SLACK_SECRET = "slack-test-secret"
+slack_runs: list[int] = []  # the status each run of the handler answers
+
+
+class SlackAuthentication(WebhookAuthentication):
+    format = "slack"
+    secrets = SLACK_SECRET
+
+
+@api_view(["POST"])
+@authentication_classes([SlackAuthentication])
+@permission_classes([])
+@handled_once
+def slack_events(request):
+    """Answers the status the body names (``{"status": 500}``), or raises."""
+    slack_runs.append(request.data.get("status", 200))
+    if slack_runs[-1] == "raise":
+        raise RuntimeError("the handler failed")
+    return Response({"runs": len(slack_runs)}, status=slack_runs[-1])
+
+
+class SlackHook(APIView):
+    authentication_classes = [SlackAuthentication]
+    permission_classes = []
+
+    @handled_once(deliveries="memory")
+    def post(self, request):
+        slack_runs.append(200)
+        return Response({"runs": len(slack_runs)})

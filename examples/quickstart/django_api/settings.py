@@ -34,5 +34,6 @@ HTTPSEAL = {
     "DRF_HMAC_HOST": "host",  # drf-hmac signs the Host, not the client address
     "REPLAY_STORE": "memory",  # one process; a redis:// URL for several
     "WEBHOOK_SECRETS": {"stripe": "whsec_0123456789abcdef"},  # httpseal.django.webhooks
+    "WEBHOOK_DELIVERIES": "memory",  # deliveries handled once; a redis:// URL for several
 }
 REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": ["httpseal.drf.SignatureAuthentication"]}

@@ -5,7 +5,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from httpseal.django.webhooks import webhook
-from httpseal.drf import WebhookAuthentication
+from httpseal.drf import WebhookAuthentication, handled_once
 
 
 @api_view(["GET", "POST"])
@@ -36,6 +36,7 @@ class GitHubDeliveries(WebhookAuthentication):
 @api_view(["POST"])
 @authentication_classes([GitHubDeliveries])
 @permission_classes([])  # a delivery has no user: request.auth is the Verified result
+@handled_once  # a delivery GitHub sends again is answered 200 without running this again
 def github_events(request):
     return Response({"delivery": request.auth.delivery_id})
 

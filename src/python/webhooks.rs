@@ -138,7 +138,7 @@ impl WebhookEndpoint {
         verified
             .map(|v| {
                 let mut verified = Verified::from(v);
-                verified.delivery = key.0.lock().unwrap_or_else(|e| e.into_inner()).take();
+                verified.delivery = key.0.into_inner();
                 verified
             })
             .map_err(|err| {
@@ -162,12 +162,13 @@ impl WebhookEndpoint {
 /// Keeps the store key of a delivery the pipeline accepted, whatever its
 /// lifetime (GitHub's has none): the adapters record handled deliveries.
 #[derive(Default)]
-struct DeliveryKey(std::sync::Mutex<Option<(SchemeName, Vec<u8>)>>);
+struct DeliveryKey(std::sync::OnceLock<(SchemeName, Vec<u8>)>);
 
 impl ReplayGuard for DeliveryKey {
     fn check_and_record(&self, key: &ReplayKey<'_>, _ttl_seconds: u64) -> crate::error::Result<()> {
-        // Webhook deliveries name no key: the scheme and the nonce say it all.
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((key.scheme, key.nonce.to_vec()));
+        // Webhook deliveries name no key: the scheme and the nonce say it
+        // all. The pipeline records a request once.
+        let _ = self.0.set((key.scheme, key.nonce.to_vec()));
         Ok(())
     }
 }

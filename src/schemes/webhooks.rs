@@ -88,20 +88,39 @@ fn seconds(text: &str) -> Result<i64> {
         .map_err(|_| Error::malformed("timestamp out of range"))
 }
 
+/// Each byte's value as a hex digit, `INVALID` for the rest.
+const INVALID: u8 = 0xff;
+static HEX_DIGITS: [u8; 256] = {
+    let mut table = [INVALID; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+
 /// A hex MAC of exactly `len` bytes (either case), decoded on the stack.
+/// A table and one check at the end: this runs on every delivery.
 fn hex_mac(text: &str, len: usize) -> Option<Output> {
     if text.len() != len * 2 || len > 64 {
         return None;
     }
-    let digit = |b: u8| match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    };
     let mut out = [0u8; 64];
-    for (i, pair) in text.as_bytes().chunks_exact(2).enumerate() {
-        out[i] = digit(pair[0])? << 4 | digit(pair[1])?;
+    let mut invalid = 0u8;
+    for (byte, pair) in out.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
+        let (high, low) = (HEX_DIGITS[pair[0] as usize], HEX_DIGITS[pair[1] as usize]);
+        invalid |= (high | low) & 0xf0;
+        *byte = high << 4 | low;
+    }
+    if invalid != 0 {
+        return None;
     }
     Output::from_slice(&out[..len])
 }
@@ -182,17 +201,24 @@ fn stripe<'a>(req: &Request<'a>) -> Result<Option<Delivery<'a>>> {
     };
     let mut stamp = None;
     let mut claims = Vec::new();
-    for (n, entry) in signature.split(',').enumerate() {
+    // Split on bytes: the `char` searcher costs more than the rest of the parse.
+    for (n, entry) in signature.as_bytes().split(|&b| b == b',').enumerate() {
         if n == MAX_ENTRIES {
             return Err(Error::malformed("too many Stripe-Signature entries"));
         }
-        let (name, value) = entry.trim().split_once('=').unwrap_or((entry.trim(), ""));
+        let entry = entry.trim_ascii();
+        let (name, value) = match entry.iter().position(|&b| b == b'=') {
+            Some(at) => (&entry[..at], &entry[at + 1..]),
+            None => (entry, &b""[..]),
+        };
+        // Splitting ASCII bytes of a `str` keeps each piece valid UTF-8.
+        let value = std::str::from_utf8(value).unwrap_or_default();
         match name {
-            "t" if stamp.is_some() => {
+            b"t" if stamp.is_some() => {
                 return Err(Error::malformed("Stripe-Signature names t twice"))
             }
-            "t" => stamp = Some((seconds(value)?, value)),
-            "v1" => {
+            b"t" => stamp = Some((seconds(value)?, value)),
+            b"v1" => {
                 let claim = hex_mac(value, 32)
                     .ok_or_else(|| Error::malformed("a v1 signature is not 64 hex digits"))?;
                 push_claim(&mut claims, claim)?;

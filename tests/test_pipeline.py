@@ -446,3 +446,60 @@ def test_flask_hmac_tokens_through_the_verifier():
         custom.verify("GET", "/p", "", {"x-token": token})
     with pytest.raises(ValueError, match="render_hmac"):
         httpseal.Signer("flask-hmac", "", "current")
+
+
+# -- the two-step path of adapters whose key loader is async -----------------------
+
+
+def _never_called(key_id: str):
+    raise AssertionError("the loader must not be called when secrets are given")
+
+
+@pytest.mark.parametrize(
+    ("request_", "found"),
+    [
+        (cavage_request(), ("cavage", "cav")),
+        (drf_request(), ("drf-hmac", "drf")),
+        (fost_request(), ("fost", "fost")),
+        ((("GET", "/p", "", {"Host": "example.com"}, b"")), None),
+    ],
+)
+def test_credentials_name_the_scheme_and_key_without_checking(request_, found):
+    method, path, query, headers, _ = request_
+    assert verifier(key_loader=_never_called).credentials(method, path, query, headers) == found
+
+
+def test_credentials_that_are_malformed_are_refused():
+    with pytest.raises(httpseal.MalformedSignature):
+        verifier().credentials("GET", "/", "", {"Authorization": 'Signature keyId="k"'})
+
+
+def test_given_secrets_replace_the_loader():
+    method, path, query, headers, body = cavage_request()
+    checking = verifier(key_loader=_never_called)
+    given = checking.verify(method, path, query, headers, body, now=NOW, secrets=CAVAGE_SECRET)
+    assert given is not None and given.key_id == "cav"
+    rotated = checking.verify(
+        method, path, query, headers, body, now=NOW, secrets=["old", CAVAGE_SECRET]
+    )
+    assert rotated is not None and rotated.secret_index == 1
+    with pytest.raises(httpseal.UnknownKey):
+        checking.verify(method, path, query, headers, body, now=NOW, secrets=[])
+    with pytest.raises(httpseal.BadSignature):
+        checking.verify(method, path, query, headers, body, now=NOW, secrets="wrong")
+
+
+def test_record_false_leaves_the_replay_entry_to_the_caller():
+    method, path, query, headers, body = cavage_request()
+    store = httpseal.MemoryReplayStore()
+    checking = verifier(replay_store=store)
+    deferred = checking.verify(method, path, query, headers, body, now=NOW, record=False)
+    assert deferred is not None and len(store) == 0
+    key, ttl = deferred.replay_entry
+    assert key.startswith("httpseal:replay:") and len(key) == len("httpseal:replay:") + 64
+    assert 0 < ttl <= 301  # the window, both ends inclusive
+    # The same request gives the same entry; recording it is what refuses the copy.
+    again = checking.verify(method, path, query, headers, body, now=NOW, record=False)
+    assert again.replay_entry == (key, ttl)
+    recorded = checking.verify(method, path, query, headers, body, now=NOW)
+    assert recorded.replay_entry is None and len(store) == 1

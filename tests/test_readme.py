@@ -184,6 +184,26 @@ def test_flask_example_accepts_its_client(server: str, client: str, prints: str)
     assert result.stdout == prints
 
 
+@pytest.mark.parametrize(
+    ("app", "shows"),
+    [("starlette_app", "'bytes': 13"), ("fastapi_app", "'text': 'hi'")],
+)
+def test_asgi_example_accepts_its_client(app: str, shows: str, tmp_path: Path) -> None:
+    shutil.copy(QUICKSTART / f"{app}.py", tmp_path)
+    port = free_port()
+    command = [BIN / "uvicorn", f"{app}:app", "--port", str(port)]
+    with serving(command, port, cwd=tmp_path) as url:
+        result = run(sys.executable, QUICKSTART / "asgi_client.py", env={"API_URL": url})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(
+        "MessageSignatureHttpxAuth 200 {'key': 'client-1', 'scheme': 'rfc9421'"
+    )
+    assert lines[1].startswith("CavageHttpxAuth 200 {'key': 'client-1', 'scheme': 'cavage'")
+    assert all(shows in line for line in lines[:2])
+    assert lines[2] == "unsigned 401"
+
+
 def test_flask_webhooks_example() -> None:
     import requests
 

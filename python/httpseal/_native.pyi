@@ -315,6 +315,12 @@ class Verified:
     def signed_headers(self) -> dict[str, str]:
         """The signed headers and their values (FOST); empty for other schemes."""
 
+    @property
+    def replay_entry(self) -> Optional[tuple[str, int]]:
+        """What a replay store must record for this request — its key and
+        for how many seconds — when it was verified with ``record=False``;
+        ``None`` otherwise, or when its scheme has nothing to record."""
+
 @final
 class Verifier:
     """Every configured scheme through one pipeline, configured once per server.
@@ -407,6 +413,8 @@ class Verifier:
         drf_data: Union[bytes, str, Callable[[], Union[bytes, str]], None] = None,
         now: Optional[float] = None,
         url_scheme: _UrlScheme = "http",
+        secrets: object = None,
+        record: bool = True,
     ) -> Optional[Verified]:
         """``None`` when the request carries none of the schemes' credentials
         ("not ours"), ``Verified`` when they verify; a ``SignatureError``
@@ -418,7 +426,21 @@ class Verifier:
         never read (nor a drf-hmac request's when ``drf_data`` is given); what
         it raises propagates. Arguments of the wrong type are a ``TypeError``
         whatever the request carries. ``url_scheme`` is what RFC 9421's
-        ``@scheme`` and ``@target-uri`` read."""
+        ``@scheme`` and ``@target-uri`` read.
+
+        An adapter whose key loader is async passes ``secrets``: what the
+        loader returned for the key id ``credentials`` found (``[]`` for an
+        unknown key); the loader is then not called. ``record=False``
+        consults no replay store: ``Verified.replay_entry`` says what to
+        record."""
+
+    def credentials(
+        self, method: str, path: str, query: str, headers: _Headers
+    ) -> Optional[tuple[_Scheme, str]]:
+        """Steps 1 and 2 alone: ``(scheme, key_id)`` the request names,
+        ``None`` when it carries none of the schemes' credentials, a
+        ``SignatureError`` subclass when they are malformed. Nothing is
+        looked up or checked."""
 
     def verify_environ(
         self,

@@ -227,7 +227,12 @@ impl Verifier {
     /// credentials, `Verified` when they verify; a `SignatureError` subclass
     /// when they are wrong. A callable `body` is called only once credentials
     /// are found.
-    #[pyo3(signature = (method, path, query, headers, body=None, *, remote_addr="", drf_data=None, now=None, url_scheme="http"))]
+    ///
+    /// An adapter whose key loader is async passes `secrets`: what the
+    /// loader returned for the key id `credentials` found (`[]` for an
+    /// unknown key); the loader is then not called. `record=False` consults
+    /// no replay store: the result's `replay_entry` says what to record.
+    #[pyo3(signature = (method, path, query, headers, body=None, *, remote_addr="", drf_data=None, now=None, url_scheme="http", secrets=None, record=true))]
     #[allow(clippy::too_many_arguments)]
     fn verify(
         &self,
@@ -241,6 +246,8 @@ impl Verifier {
         drf_data: Option<&Bound<'_, PyAny>>,
         now: Option<f64>,
         url_scheme: &str,
+        secrets: Option<&Bound<'_, PyAny>>,
+        record: bool,
     ) -> PyResult<Option<Verified>> {
         drf_data_arg(drf_data)?;
         let now = now_arg(now)?;
@@ -253,7 +260,42 @@ impl Verifier {
             remote_addr,
             url_scheme,
         };
-        self.run(py, &req, deferred, peer, drf_data, now)
+        let keys = match secrets {
+            Some(loaded) => Keys::Given(loaded),
+            None => Keys::Loader,
+        };
+        self.with_found(py, &req, deferred, drf_data, |found, req| {
+            self.judge(py, found, req, peer, drf_data, now, keys, record)
+        })
+    }
+
+    /// Steps 1 and 2 alone: the scheme and key id the request names, `None`
+    /// when it carries none of the schemes' credentials, a `SignatureError`
+    /// subclass when they are malformed. Nothing is looked up or checked: an
+    /// adapter whose key loader is async awaits it with this key id, then
+    /// calls `verify(..., secrets=...)`.
+    #[pyo3(signature = (method, path, query, headers))]
+    fn credentials(
+        &self,
+        py: Python<'_>,
+        method: &Bound<'_, PyAny>,
+        path: &Bound<'_, PyAny>,
+        query: &Bound<'_, PyAny>,
+        headers: &Bound<'_, PyAny>,
+    ) -> PyResult<Option<(&'static str, String)>> {
+        let args = RequestArgs::convert(method, path, query, headers, None)?;
+        let headers = args.headers();
+        let req = args.request(&headers);
+        for &scheme in &self.policy.schemes {
+            match pipeline::find_one(scheme, &req, &self.policy) {
+                Ok(None) => continue,
+                Ok(Some(found)) => {
+                    return Ok(Some((found.scheme().name(), found.key_id().to_owned())))
+                }
+                Err(err) => return Err(refusal(py, err.into(), scheme, None)),
+            }
+        }
+        Ok(None)
     }
 
     /// Verifies the request a WSGI environ (or Django's `request.META`)
@@ -460,7 +502,7 @@ impl Verifier {
         now: i64,
     ) -> PyResult<Option<Verified>> {
         self.with_found(py, req, deferred_body, drf_data, |found, req| {
-            self.judge(py, found, req, peer, drf_data, now)
+            self.judge(py, found, req, peer, drf_data, now, Keys::Loader, true)
         })
     }
 
@@ -549,6 +591,7 @@ impl Verifier {
             .map_err(|err| refusal(py, err, scheme, Some(&key_id)))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn judge(
         &self,
         py: Python<'_>,
@@ -557,6 +600,8 @@ impl Verifier {
         peer: Peer<'_>,
         drf_data: Option<&Bound<'_, PyAny>>,
         now: i64,
+        keys: Keys<'_, '_>,
+        record: bool,
     ) -> PyResult<Verified> {
         // django-rest-framework-hmac's JSON rule is Python's; ask for it
         // only when the request is drf-hmac's.
@@ -571,9 +616,23 @@ impl Verifier {
             url_scheme: peer.url_scheme,
         };
         let prepared = pipeline::prepare(found, req, &self.policy, &context)?;
-        let loaded = call_loader(self.key_loader.bind(py), &prepared.key_id)?;
+        let loaded = match keys {
+            Keys::Loader => call_loader(self.key_loader.bind(py), &prepared.key_id)?,
+            Keys::Given(given) => Some(given.clone()),
+        };
         let entries = entries_from(loaded.as_ref(), "key_loader")?;
         let size = req.body.len();
+        if !record {
+            let capture = Capture::default();
+            let verified = maybe_detach(py, size, || {
+                pipeline::check(prepared, req, &entries, &self.keys, now, &capture)
+            })?;
+            let mut verified = Verified::from(verified);
+            verified.replay_entry = capture
+                .take()
+                .map(|(digest, ttl)| (super::replay::store_key(&digest), ttl));
+            return Ok(verified);
+        }
         let Some(store) = &self.replay else {
             let verified = maybe_detach(py, size, || {
                 pipeline::check(prepared, req, &entries, &self.keys, now, &NoReplayGuard)
@@ -590,6 +649,15 @@ impl Verifier {
         }
         Ok(verified.into())
     }
+}
+
+/// Where the secrets for a request's key id come from.
+#[derive(Clone, Copy)]
+enum Keys<'a, 'py> {
+    /// The verifier's key loader, called in the pipeline.
+    Loader,
+    /// What an async loader, awaited by the adapter, returned.
+    Given(&'a Bound<'py, PyAny>),
 }
 
 /// What the adapter knows of the connection: the peer's address (drf-hmac

@@ -131,7 +131,7 @@ impl Store {
                 .check_and_record(digest, ttl, now)
                 .map_err(unavailable)?,
             Store::Object(obj) => {
-                let key = format!("httpseal:replay:{}", hex(digest));
+                let key = store_key(digest);
                 let answer = obj
                     .bind(py)
                     .call_method1(intern!(py, "check_and_record"), (key, ttl))
@@ -171,8 +171,11 @@ fn unavailable(err: StoreUnavailable) -> PyErr {
     ReplayStoreUnavailable::new_err(err.0)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// A replay entry's key in a store object: never header text, a key id or
+/// a MAC, only a digest of them.
+pub(crate) fn store_key(digest: &[u8; 32]) -> String {
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("httpseal:replay:{hex}")
 }
 
 /// Keeps the replay key of a request the pipeline accepted, to consult the

@@ -37,6 +37,10 @@ pub struct Verified {
     /// What a webhook delivery is known by in a store — its scheme, and its
     /// signed id or matching MAC — set by `WebhookEndpoint`, digested on demand.
     pub(crate) delivery: Option<(SchemeName, Vec<u8>)>,
+    /// What a replay store must record for this request (`verify(...,
+    /// record=False)`): its key and how long in seconds.
+    #[pyo3(get)]
+    pub replay_entry: Option<(String, u64)>,
 }
 
 impl From<pipeline::Verified> for Verified {
@@ -52,6 +56,7 @@ impl From<pipeline::Verified> for Verified {
             covered: v.covered,
             signed_headers: v.signed_headers,
             delivery: None,
+            replay_entry: None,
         }
     }
 }

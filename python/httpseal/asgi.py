@@ -1,0 +1,504 @@
+"""``SignatureMiddleware``: every scheme on any ASGI app (Starlette, FastAPI,
+Django under an ASGI server), as a pure ASGI middleware.
+
+It buffers a request's body across every ``http.request`` message up to a
+cap (413 beyond it, without reading further), verifies it in one native call
+— two when the key loader is a coroutine function: find the key id, await
+the loader, verify — and hands the app the very bytes it verified through its
+own ``receive()``. The ``Verified`` result is ``scope["state"]["httpseal"]``
+(``request.state.httpseal`` in Starlette and FastAPI). ``lifespan`` scopes,
+and ``websocket`` ones unless ``websockets=True``, pass through untouched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from dataclasses import dataclass
+from typing import Any, cast
+from urllib.parse import parse_qsl, quote
+
+from httpseal import _drf_json
+from httpseal._challenges import challenges
+from httpseal._native import (
+    MemoryReplayStore,
+    ReplayedRequest,
+    ReplayStoreUnavailable,
+    SignatureError,
+    Verified,
+    Verifier,
+)
+from httpseal.replay import REDIS_URL_SCHEMES
+
+__all__ = ["MAX_BODY", "AsyncRedisReplayStore", "Guard", "SignatureMiddleware", "request_view"]
+
+logger = logging.getLogger("httpseal.asgi")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+# The default cap on a request body: beyond it, 413.
+MAX_BODY = 10 * 1024 * 1024
+
+
+class BodyTooLarge(Exception):
+    """The body is longer than the cap (413)."""
+
+
+class Disconnected(Exception):
+    """The client left before its body arrived: nobody to answer."""
+
+
+class AsyncRedisReplayStore:
+    """The replay store for async servers: one ``SET key 1 NX EX ttl`` per
+    accepted request on a ``redis.asyncio.Redis`` (or a ``redis://`` URL),
+    shared by every worker and host — never blocking the event loop."""
+
+    def __init__(self, client: Any) -> None:
+        try:
+            import redis.asyncio as redis_asyncio
+        except ImportError:
+            raise ImportError(
+                "AsyncRedisReplayStore needs the redis package: pip install 'httpseal[redis]'"
+            ) from None
+        if isinstance(client, str):
+            client = redis_asyncio.Redis.from_url(client)
+        if not callable(getattr(client, "set", None)):
+            raise TypeError(
+                f"client must be a redis.asyncio.Redis or a URL, not {type(client).__name__}"
+            )
+        self.client = client
+
+    async def check_and_record(self, key: str, ttl_seconds: int) -> bool:
+        return bool(await self.client.set(key, b"1", nx=True, ex=ttl_seconds))
+
+    async def aclose(self) -> None:
+        """Closes its connections (the middleware does at server shutdown)."""
+        await self.client.aclose()
+
+
+def _async_store(value: Any) -> tuple[Any, Any]:
+    """``(native store, store awaited by the adapter)`` for a setting:
+    ``"memory"`` or a ``MemoryReplayStore`` is consulted in the native call;
+    a ``redis://`` URL, an object with an async ``check_and_record`` or a
+    sync one (run in a thread) after it."""
+    if value is None:
+        return None, None
+    if value == "memory":
+        return MemoryReplayStore(), None
+    if isinstance(value, MemoryReplayStore):
+        return value, None
+    if isinstance(value, str):
+        if value.startswith(REDIS_URL_SCHEMES):
+            return None, AsyncRedisReplayStore(value)
+        raise ValueError(f"replay_store must be 'memory' or a redis:// URL, not {value[:64]!r}")
+    if not callable(getattr(value, "check_and_record", None)):
+        raise TypeError("replay_store must have a check_and_record(key, ttl_seconds) method")
+    return None, value
+
+
+def _is_async(function: Any) -> bool:
+    return inspect.iscoroutinefunction(function) or inspect.iscoroutinefunction(
+        getattr(function, "__call__", None)  # noqa: B004 - an object whose __call__ is async
+    )
+
+
+def _means_unknown_key(exc: BaseException) -> bool:
+    """The key loader rule: ``LookupError`` (and Django's ``ObjectDoesNotExist``) mean unknown."""
+    if isinstance(exc, LookupError):
+        return True
+    django = sys.modules.get("django.core.exceptions")
+    return django is not None and isinstance(exc, django.ObjectDoesNotExist)
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """What the verifier reads of an ASGI request."""
+
+    method: str
+    path: str
+    query: str
+    headers: list[tuple[str, str]]
+    remote_addr: str
+    url_scheme: str
+
+    def header(self, name: str) -> str | None:
+        return next((v for n, v in self.headers if n.lower() == name), None)
+
+
+def request_view(scope: Scope) -> RequestView:
+    """The request an ASGI ``http`` (or ``websocket``) scope describes: the
+    path as sent (``raw_path``, else ``path`` re-quoted), every header line."""
+    raw_path = scope.get("raw_path")
+    if raw_path:
+        path = raw_path.decode("latin-1").partition("?")[0]
+    else:
+        path = quote(scope.get("root_path", "") + scope.get("path", ""), safe="/:@!$&'()*+,;=-._~")
+    client = scope.get("client")
+    return RequestView(
+        method=scope.get("method", "GET"),
+        path=path,
+        query=scope.get("query_string", b"").decode("latin-1"),
+        headers=[(n.decode("latin-1"), v.decode("latin-1")) for n, v in scope.get("headers", ())],
+        remote_addr=client[0] if client else "",
+        url_scheme="https" if scope.get("scheme") in ("https", "wss") else "http",
+    )
+
+
+async def read_body(receive: Receive, cap: int) -> bytes:
+    """Every ``http.request`` message's body, joined; ``BodyTooLarge`` past
+    ``cap`` (nothing more is read), ``Disconnected`` when the client leaves."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        kind = message.get("type")
+        if kind == "http.disconnect":
+            raise Disconnected()
+        if kind != "http.request":
+            continue
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > cap:
+            raise BodyTooLarge()
+        if chunk:
+            chunks.append(chunk)
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+class _Form:
+    """A urlencoded form as drf-hmac's JSON rule reads it."""
+
+    def __init__(self, body: bytes) -> None:
+        self._lists: dict[str, list[str]] = {}
+        for name, value in parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True):
+            self._lists.setdefault(name, []).append(value)
+
+    def lists(self) -> Iterable[tuple[str, list[str]]]:
+        return self._lists.items()
+
+    def __iter__(self) -> Any:
+        return iter(self._lists)
+
+    def __getitem__(self, name: str) -> str:
+        return self._lists[name][-1]
+
+
+def _drf_data(view: RequestView, body: bytes) -> Callable[[], bytes]:
+    media_type = (view.header("content-type") or "").partition(";")[0].strip()
+
+    def form() -> Any:
+        if media_type.lower() != "application/x-www-form-urlencoded":
+            raise _drf_json.Unsignable(
+                "multipart bodies cannot be signed as JSON; sign the raw body"
+            )
+        return _Form(body)
+
+    return lambda: _drf_json.from_body(body, media_type, form)
+
+
+class Guard:
+    """The verification an ASGI adapter runs: one ``Verifier`` configured
+    once, an async or sync key loader, a replay store consulted in the native
+    call or awaited after it. Shared by ``SignatureMiddleware`` and the
+    FastAPI dependency."""
+
+    def __init__(
+        self,
+        *,
+        schemes: Iterable[str],
+        key_loader: Callable[[str], Any],
+        replay_store: Any = None,
+        realm: str = "api",
+        drf_body: str = "raw",
+        **verifier_options: Any,
+    ) -> None:
+        if not callable(key_loader):
+            raise TypeError("key_loader must be callable")
+        if drf_body not in ("json", "raw"):
+            raise ValueError("drf_body must be 'raw' or 'json'")
+        if not isinstance(realm, str) or '"' in realm or "\\" in realm:
+            raise ValueError("realm must be a str without quotes or backslashes")
+        self.schemes = tuple(schemes)
+        self.realm = realm
+        self.drf_json = drf_body == "json" and "drf-hmac" in self.schemes
+        self.cavage_required_headers = verifier_options.get("cavage_required_headers")
+        self.async_loader = _is_async(key_loader)
+        self.key_loader = key_loader
+        native_store, self.awaited_store = _async_store(replay_store)
+        self.store_is_async = self.awaited_store is not None and _is_async(
+            self.awaited_store.check_and_record
+        )
+        self.verifier = Verifier(
+            schemes=cast(Any, list(self.schemes)),
+            key_loader=_never if self.async_loader else key_loader,
+            replay_store=native_store,
+            **verifier_options,
+        )
+
+    async def verify(self, view: RequestView, body: bytes) -> Verified | None:
+        """``Verified``, ``None`` for a request without credentials of the
+        schemes; raises the ``SignatureError`` (or ``ReplayStoreUnavailable``)."""
+        drf_data = _drf_data(view, body) if self.drf_json else None
+        try:
+            secrets = None
+            if self.async_loader:
+                found = self.verifier.credentials(view.method, view.path, view.query, view.headers)
+                if found is None:
+                    return None
+                secrets = await self._load(found[1])
+            verified = self.verifier.verify(
+                view.method,
+                view.path,
+                view.query,
+                view.headers,
+                body,
+                remote_addr=view.remote_addr,
+                url_scheme=view.url_scheme,  # type: ignore[arg-type]
+                drf_data=drf_data,
+                secrets=secrets,
+                record=self.awaited_store is None,
+            )
+        except _drf_json.Unsignable as exc:
+            raise SignatureError(str(exc)) from None
+        if verified is not None and verified.replay_entry is not None:
+            await self._record(verified, *verified.replay_entry)
+        return verified
+
+    async def _load(self, key_id: str) -> Any:
+        try:
+            loaded = await self.key_loader(key_id)
+        except Exception as exc:
+            if _means_unknown_key(exc):
+                return []
+            raise
+        return [] if loaded is None else loaded
+
+    async def _record(self, verified: Verified, key: str, ttl: int) -> None:
+        store = self.awaited_store
+        try:
+            if self.store_is_async:
+                recorded = await store.check_and_record(key, ttl)
+            else:
+                recorded = await asyncio.to_thread(store.check_and_record, key, ttl)
+        except Exception as exc:
+            raise ReplayStoreUnavailable(f"the replay store failed: {type(exc).__name__}") from exc
+        if not isinstance(recorded, bool):
+            raise TypeError("the replay store's check_and_record must return a bool")
+        if not recorded:
+            refused = ReplayedRequest("request refused by the replay check")
+            refused.scheme = verified.scheme
+            refused.key_id = verified.key_id
+            raise refused
+
+    async def aclose(self) -> None:
+        """Closes the connections of a replay store that has them (``aclose``)."""
+        close = getattr(self.awaited_store, "aclose", None)
+        if close is not None:
+            await close()
+
+    def refusal_headers(
+        self, method: str, content: bool, error: SignatureError | None
+    ) -> list[tuple[str, str]]:
+        """A 401's ``WWW-Authenticate`` challenges (and RFC 9421's ``Accept-Signature``)."""
+        found = [
+            ("WWW-Authenticate", c)
+            for c in challenges(self.schemes, self.realm, self.cavage_required_headers, method)
+        ]
+        key_id = (
+            getattr(error, "key_id", None) if getattr(error, "scheme", None) == "rfc9421" else None
+        )
+        accept = self.verifier.accept_signature(content=content, key_id=key_id)
+        if accept is not None:
+            found.append(("Accept-Signature", accept))
+        return found
+
+    def log_refusal(self, view: RequestView, error: SignatureError | None) -> None:
+        if error is None:
+            logger.warning(
+                "no %s credentials on %s %r", " / ".join(self.schemes), view.method, view.path[:200]
+            )
+            return
+        logger.warning(
+            "%s signature refused %s %r (key %r): %s",
+            getattr(error, "scheme", None) or "request",
+            view.method,
+            view.path[:200],
+            (getattr(error, "key_id", None) or "")[:64],
+            error,
+        )
+
+
+def _never(key_id: str) -> None:
+    """The native loader of a guard whose loader is async: never called."""
+    raise AssertionError("the async key loader is awaited by the adapter")
+
+
+async def send_json(
+    send: Send, status: int, detail: str, headers: Iterable[tuple[str, str]] = ()
+) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    raw += [(n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in headers]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+class SignatureMiddleware:
+    """``SignatureMiddleware(app, schemes=[...], key_loader=...)``.
+
+    ``key_loader(key_id)`` follows the one loader rule and may be a coroutine
+    function (it is then awaited; a sync one runs on the event loop, so keep
+    it fast). ``replay_store``: ``"memory"``, a ``MemoryReplayStore``, a
+    ``redis://`` URL (``AsyncRedisReplayStore``) or an object with an async or
+    sync ``check_and_record``. ``max_body`` caps a buffered body (413 beyond
+    it); ``exempt`` lists paths left unprotected (``"/health"``, or a prefix
+    ending in ``*``: ``"/static/*"``); ``required=False`` lets requests
+    without credentials through with ``httpseal`` ``None`` (wrong ones are
+    still refused); ``websockets=True`` verifies a websocket handshake as a
+    bodiless request. Every other keyword is a ``Verifier`` option."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        schemes: Iterable[str],
+        key_loader: Callable[[str], Any],
+        replay_store: Any = None,
+        max_body: int = MAX_BODY,
+        exempt: Iterable[str] = (),
+        required: bool = True,
+        websockets: bool = False,
+        realm: str = "api",
+        drf_body: str = "raw",
+        **verifier_options: Any,
+    ) -> None:
+        if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 0:
+            raise ValueError("max_body must be a non-negative int")
+        if isinstance(exempt, str):
+            raise TypeError("exempt must be a list of paths, not a str")
+        self.app = app
+        self.guard = Guard(
+            schemes=schemes,
+            key_loader=key_loader,
+            replay_store=replay_store,
+            realm=realm,
+            drf_body=drf_body,
+            **verifier_options,
+        )
+        self.max_body = max_body
+        listed = list(exempt)
+        self.exempt_paths = frozenset(p for p in listed if not p.endswith("*"))
+        self.exempt_prefixes = tuple(p[:-1] for p in listed if p.endswith("*"))
+        self.required = bool(required)
+        self.websockets = bool(websockets)
+
+    def _exempt(self, scope: Scope) -> bool:
+        path = scope.get("path", "")
+        if path in self.exempt_paths:
+            return True
+        return bool(self.exempt_prefixes) and path.startswith(self.exempt_prefixes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "lifespan":
+            await self.app(scope, self._closing_at_shutdown(receive), send)
+        elif kind not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+        elif self._exempt(scope) or (kind == "websocket" and not self.websockets):
+            # Unprotected: the app reads ``httpseal`` as ``None``, never a stale verdict.
+            scope.setdefault("state", {})["httpseal"] = None
+            await self.app(scope, receive, send)
+        elif kind == "http":
+            await self._http(scope, receive, send)
+        else:
+            await self._websocket(scope, receive, send)
+
+    def _closing_at_shutdown(self, receive: Receive) -> Receive:
+        """The server's lifespan messages, unchanged; the replay store's
+        connections are closed when the server shuts down."""
+
+        async def lifespan_receive() -> Message:
+            message = await receive()
+            if message.get("type") == "lifespan.shutdown":
+                await self.guard.aclose()
+            return message
+
+        return lifespan_receive
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        view = request_view(scope)
+        declared = view.header("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
+            logger.warning("body of %s bytes refused on %r", declared[:20], view.path[:200])
+            await send_json(send, 413, "request body too large")
+            return
+        try:
+            body = await read_body(receive, self.max_body)
+        except BodyTooLarge:
+            logger.warning("body over %d bytes refused on %r", self.max_body, view.path[:200])
+            await send_json(send, 413, "request body too large")
+            return
+        except Disconnected:
+            return
+        try:
+            verified = await self.guard.verify(view, body)
+        except SignatureError as exc:
+            self.guard.log_refusal(view, exc)
+            await self._refuse(send, view, body, exc)
+            return
+        except ReplayStoreUnavailable as exc:
+            logger.error("signature not checked on %s %r: %s", view.method, view.path[:200], exc)
+            await send_json(send, 503, "service unavailable", [("Retry-After", "1")])
+            return
+        if verified is None and self.required:
+            self.guard.log_refusal(view, None)
+            await self._refuse(send, view, body, None)
+            return
+        scope.setdefault("state", {})["httpseal"] = verified
+        await self.app(scope, _replaying(body, receive), send)
+
+    async def _refuse(
+        self, send: Send, view: RequestView, body: bytes, error: SignatureError | None
+    ) -> None:
+        headers = self.guard.refusal_headers(view.method, bool(body), error)
+        await send_json(send, 401, "invalid or missing signature", headers)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        view = request_view(scope)
+        try:
+            verified = await self.guard.verify(view, b"")
+        except (SignatureError, ReplayStoreUnavailable) as exc:
+            logger.warning("websocket handshake refused on %r: %s", view.path[:200], exc)
+            verified, refused = None, True
+        else:
+            refused = verified is None and self.required
+        if refused:
+            # Closing before accepting makes the server answer the handshake 403.
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        scope.setdefault("state", {})["httpseal"] = verified
+        await self.app(scope, receive, send)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands the app the verified body in one message,
+    then the server's own messages (a disconnect)."""
+    delivered = False
+
+    async def replay() -> Message:
+        nonlocal delivered
+        if not delivered:
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay

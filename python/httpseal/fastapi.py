@@ -1,0 +1,170 @@
+"""FastAPI dependencies: ``Signature`` verifies a signed request (every
+scheme) and ``Webhook`` a webhook delivery, each returning the ``Verified``
+result and declared as an OpenAPI security scheme, so it shows in ``/docs``.
+
+Both read the body through Starlette's cached ``await request.body()``, so a
+route can still declare a body model; the body is read at most once, up to
+a cap (413 beyond it). Behind ``httpseal.asgi.SignatureMiddleware``,
+``Signature`` returns the middleware's verdict instead of verifying again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from fastapi import HTTPException, Request
+from fastapi.openapi.models import APIKey, APIKeyIn, HTTPBase
+from fastapi.security.base import SecurityBase
+
+from httpseal._native import ReplayStoreUnavailable, SignatureError, Verified, WebhookEndpoint
+from httpseal.asgi import MAX_BODY, Guard, request_view
+from httpseal.webhooks import Format, Secrets
+
+__all__ = ["Signature", "Webhook"]
+
+logger = logging.getLogger("httpseal.asgi")
+webhook_logger = logging.getLogger("httpseal.webhooks")
+
+
+async def _body(request: Request, cap: int) -> bytes:
+    """The request body, read once and left in Starlette's cache for the
+    route's own body model; 413 past ``cap`` (a declared length is refused
+    before anything is read)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > cap:
+        raise HTTPException(413, "request body too large")
+    cached = getattr(request, "_body", None)
+    if cached is None:
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > cap:
+                raise HTTPException(413, "request body too large")
+            chunks.append(chunk)
+        # Starlette's own cache: ``await request.body()`` returns it from now on.
+        request._body = cached = b"".join(chunks)
+    elif len(cached) > cap:
+        raise HTTPException(413, "request body too large")
+    return bytes(cached)
+
+
+class Signature(SecurityBase):
+    """``Depends(Signature(schemes=[...], key_loader=...))`` returns the
+    ``Verified`` result or answers 401 (with a challenge per scheme and the
+    reason logged on ``httpseal.asgi``), 413 for a body over ``max_body``,
+    503 when the replay store is down. ``auto_error=False`` returns ``None``
+    for a request without credentials. The options are the middleware's."""
+
+    def __init__(
+        self,
+        *,
+        schemes: Iterable[str],
+        key_loader: Callable[[str], Any],
+        replay_store: Any = None,
+        max_body: int = MAX_BODY,
+        auto_error: bool = True,
+        realm: str = "api",
+        drf_body: str = "raw",
+        scheme_name: str | None = None,
+        description: str | None = None,
+        **verifier_options: Any,
+    ) -> None:
+        self.guard = Guard(
+            schemes=schemes,
+            key_loader=key_loader,
+            replay_store=replay_store,
+            realm=realm,
+            drf_body=drf_body,
+            **verifier_options,
+        )
+        if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 0:
+            raise ValueError("max_body must be a non-negative int")
+        self.max_body = max_body
+        self.auto_error = auto_error
+        self.model = HTTPBase(
+            scheme="signature",
+            description=description
+            or f"An HMAC request signature: {', '.join(self.guard.schemes)}.",
+        )
+        self.scheme_name = scheme_name or type(self).__name__
+
+    async def aclose(self) -> None:
+        """Closes the replay store's connections: call it from the app's lifespan."""
+        await self.guard.aclose()
+
+    async def __call__(self, request: Request) -> Verified | None:
+        state = request.scope.get("state") or {}
+        if "httpseal" in state and state["httpseal"] is not None:
+            return state["httpseal"]
+        view = request_view(request.scope)
+        body = await _body(request, self.max_body)
+        try:
+            verified = await self.guard.verify(view, body)
+        except SignatureError as exc:
+            self.guard.log_refusal(view, exc)
+            raise self._unauthorized(view.method, bool(body), exc) from None
+        except ReplayStoreUnavailable as exc:
+            logger.error("signature not checked on %s %r: %s", view.method, view.path[:200], exc)
+            raise HTTPException(503, "service unavailable", {"Retry-After": "1"}) from None
+        if verified is None and self.auto_error:
+            self.guard.log_refusal(view, None)
+            raise self._unauthorized(view.method, bool(body), None)
+        request.scope.setdefault("state", {})["httpseal"] = verified
+        return verified
+
+    def _unauthorized(
+        self, method: str, content: bool, error: SignatureError | None
+    ) -> HTTPException:
+        headers: dict[str, str] = {}
+        for name, value in self.guard.refusal_headers(method, content, error):
+            # One WWW-Authenticate line holds every challenge (RFC 9110 §11.6.1).
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        return HTTPException(401, "invalid or missing signature", headers)
+
+
+class Webhook(SecurityBase):
+    """``Depends(Webhook("stripe", secret))`` returns the ``Verified``
+    delivery or answers 400 (the reason logged on ``httpseal.webhooks``), as
+    the senders' documentation tells handlers to; 413 past ``max_body``.
+    Secrets are checked here (a Standard Webhooks ``whsec_`` secret that is
+    not base64 is a ``ValueError``)."""
+
+    def __init__(
+        self,
+        format: Format,
+        secrets: Secrets,
+        *,
+        tolerance: float | None = 300,
+        github_sha1: bool = False,
+        max_body: int = MAX_BODY,
+        scheme_name: str | None = None,
+    ) -> None:
+        self.endpoint = WebhookEndpoint(
+            format, secrets, tolerance=tolerance, github_sha1=github_sha1
+        )
+        self.max_body = max_body
+        header = {
+            "standard-webhooks": "webhook-signature",
+            "stripe": "Stripe-Signature",
+            "github": "X-Hub-Signature-256",
+            "slack": "X-Slack-Signature",
+        }[format]
+        self.model = APIKey(
+            **{"in": APIKeyIn.header},  # type: ignore[arg-type]  # the field's alias
+            name=header,
+            description=f"A {format} webhook signature.",
+        )
+        self.scheme_name = scheme_name or f"{format} webhook"
+
+    async def __call__(self, request: Request) -> Verified:
+        body = await _body(request, self.max_body)
+        try:
+            return self.endpoint.verify(list(request.headers.items()), body)
+        except SignatureError as exc:
+            webhook_logger.warning(
+                "%s webhook refused on %r: %s", self.endpoint.format, request.url.path[:200], exc
+            )
+            raise HTTPException(400, "invalid webhook signature") from None

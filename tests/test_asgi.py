@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from fastapi import Depends, FastAPI
 from pydantic import BaseModel
 from starlette.applications import Starlette
@@ -364,3 +366,57 @@ def test_fastapi_dependency_behind_the_middleware_reuses_its_verdict():
         answer = httpx.post(url + "/items", json={"name": "x"}, auth=AUTHS["rfc9421"], timeout=30)
     assert answer.json() == {"name": "x", "scheme": "rfc9421"}
     assert calls == [KEY]
+
+
+# -- the buffering, called directly --------------------------------------------
+
+
+@given(
+    body=st.binary(max_size=4096),
+    cuts=st.lists(st.integers(min_value=0, max_value=4096), max_size=40),
+    cap=st.integers(min_value=0, max_value=5000),
+)
+@settings(max_examples=200, deadline=None)
+def test_any_split_of_a_body_reaches_the_app_as_verified_or_is_413(body, cuts, cap):
+    edges = sorted({min(c, len(body)) for c in cuts} | {0, len(body)})
+    pieces = [body[a:b] for a, b in zip(edges, edges[1:])] or [b""]
+    messages = [
+        {"type": "http.request", "body": piece, "more_body": i < len(pieces) - 1}
+        for i, piece in enumerate(pieces)
+    ]
+    delivered: list[bytes] = []
+    sent: list[dict] = []
+
+    async def inner(scope, receive, send):
+        chunks = []
+        while True:
+            message = await receive()
+            chunks.append(message["body"])
+            if not message["more_body"]:
+                break
+        delivered.append(b"".join(chunks))
+        assert scope["state"]["httpseal"].scheme == "rfc9421"
+
+    async def receive():
+        # Never asked for more than was sent: the middleware stops at the last message.
+        return messages.pop(0)
+
+    async def send(message):
+        sent.append(message)
+
+    url = "http://testserver/echo"
+    raw = [(n.lower().encode(), v.encode()) for n, v in signed_headers(url, body).items()]
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/echo",
+        "raw_path": b"/echo",
+        "query_string": b"",
+        "headers": [(b"host", b"testserver"), *raw],
+    }
+    app = SignatureMiddleware(inner, schemes=SCHEMES, key_loader={KEY: SECRET}.get, max_body=cap)
+    asyncio.run(app(scope, receive, send))
+    if len(body) > cap:
+        assert delivered == [] and sent[0]["status"] == 413
+    else:
+        assert delivered == [body] and sent == []

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from fastapi import Depends, FastAPI
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from fastapi import Depends, FastAPI
 from pydantic import BaseModel
 from starlette.applications import Starlette
 from starlette.requests import Request

@@ -8,6 +8,7 @@ lengths; many concurrent requests with an async key loader."""
 # annotations, which name dependencies local to each test.
 import asyncio
 import hashlib
+import itertools
 import socket
 import time
 from typing import Annotated
@@ -379,7 +380,7 @@ def test_fastapi_dependency_behind_the_middleware_reuses_its_verdict():
 @settings(max_examples=200, deadline=None)
 def test_any_split_of_a_body_reaches_the_app_as_verified_or_is_413(body, cuts, cap):
     edges = sorted({min(c, len(body)) for c in cuts} | {0, len(body)})
-    pieces = [body[a:b] for a, b in zip(edges, edges[1:])] or [b""]
+    pieces = [body[a:b] for a, b in itertools.pairwise(edges)] or [b""]
     messages = [
         {"type": "http.request", "body": piece, "more_body": i < len(pieces) - 1}
         for i, piece in enumerate(pieces)

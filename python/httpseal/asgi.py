@@ -208,8 +208,8 @@ def _drf_data(view: RequestView, body: bytes) -> Callable[[], bytes]:
 class Guard:
     """The verification an ASGI adapter runs: one ``Verifier`` configured
     once, an async or sync key loader, a replay store consulted in the native
-    call or awaited after it. Shared by ``SignatureMiddleware`` and the
-    FastAPI dependency."""
+    call or awaited after it, the cap on a buffered body. Shared by
+    ``SignatureMiddleware`` and the FastAPI dependency, whose options these are."""
 
     def __init__(
         self,
@@ -217,10 +217,14 @@ class Guard:
         schemes: Iterable[str],
         key_loader: Callable[[str], Any],
         replay_store: Any = None,
+        max_body: int = MAX_BODY,
         realm: str = "api",
         drf_body: str = "raw",
         **verifier_options: Any,
     ) -> None:
+        if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 0:
+            raise ValueError("max_body must be a non-negative int")
+        self.max_body = max_body
         if not callable(key_loader):
             raise TypeError("key_loader must be callable")
         if drf_body not in ("json", "raw"):
@@ -364,37 +368,23 @@ class SignatureMiddleware:
     ending in ``*``: ``"/static/*"``); ``required=False`` lets requests
     without credentials through with ``httpseal`` ``None`` (wrong ones are
     still refused); ``websockets=True`` verifies a websocket handshake as a
-    bodiless request. Every other keyword is a ``Verifier`` option."""
+    bodiless request. Those and ``realm``, ``drf_body`` are ``Guard``'s
+    options; every other keyword is a ``Verifier`` option."""
 
     def __init__(
         self,
         app: ASGIApp,
         *,
-        schemes: Iterable[str],
-        key_loader: Callable[[str], Any],
-        replay_store: Any = None,
-        max_body: int = MAX_BODY,
         exempt: Iterable[str] = (),
         required: bool = True,
         websockets: bool = False,
-        realm: str = "api",
-        drf_body: str = "raw",
-        **verifier_options: Any,
+        **options: Any,
     ) -> None:
-        if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 0:
-            raise ValueError("max_body must be a non-negative int")
         if isinstance(exempt, str):
             raise TypeError("exempt must be a list of paths, not a str")
         self.app = app
-        self.guard = Guard(
-            schemes=schemes,
-            key_loader=key_loader,
-            replay_store=replay_store,
-            realm=realm,
-            drf_body=drf_body,
-            **verifier_options,
-        )
-        self.max_body = max_body
+        self.guard = Guard(**options)
+        self.max_body = self.guard.max_body
         listed = list(exempt)
         self.exempt_paths = frozenset(p for p in listed if not p.endswith("*"))
         self.exempt_prefixes = tuple(p[:-1] for p in listed if p.endswith("*"))

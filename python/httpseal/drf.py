@@ -38,16 +38,22 @@ from httpseal.errors import ImproperlyConfigured
 logger = logging.getLogger("httpseal.drf")
 
 
-class ServiceUnavailable(exceptions.APIException):
+class _RetryLater(exceptions.APIException):
+    """A refusal that tells the client when to try again."""
+
+    retry_after = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wait = self.retry_after  # DRF sends it as Retry-After
+
+
+class ServiceUnavailable(_RetryLater):
     """The replay store could not be consulted (the reason is logged)."""
 
     status_code = 503
     default_detail = "Service Unavailable"
     default_code = "service_unavailable"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.wait = 1  # DRF sends it as Retry-After
 
 
 def _raise_if_unavailable(outcome: engine.Outcome) -> None:
@@ -341,16 +347,13 @@ class WebhookAuthentication(BaseAuthentication):
         return AnonymousUser(), verified
 
 
-class DeliveryBeingHandled(exceptions.APIException):
+class DeliveryBeingHandled(_RetryLater):
     """A copy of a delivery whose handler is still running: the sender retries later."""
 
     status_code = 409
     default_detail = "This delivery is being handled."
     default_code = "delivery_being_handled"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.wait = 5  # DRF sends it as Retry-After
+    retry_after = 5
 
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])

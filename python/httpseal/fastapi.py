@@ -11,7 +11,6 @@ a cap (413 beyond it). Behind ``httpseal.asgi.SignatureMiddleware``,
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from fastapi import HTTPException, Request
@@ -56,33 +55,21 @@ class Signature(SecurityBase):
     ``Verified`` result or answers 401 (with a challenge per scheme and the
     reason logged on ``httpseal.asgi``), 413 for a body over ``max_body``,
     503 when the replay store is down. ``auto_error=False`` returns ``None``
-    for a request without credentials. The options are the middleware's."""
+    for a request without credentials. The other options are
+    ``httpseal.asgi.Guard``'s, as for the middleware (``schemes``,
+    ``key_loader``, ``replay_store``, ``max_body``, ``realm``, ``drf_body``
+    and the ``Verifier``'s)."""
 
     def __init__(
         self,
         *,
-        schemes: Iterable[str],
-        key_loader: Callable[[str], Any],
-        replay_store: Any = None,
-        max_body: int = MAX_BODY,
         auto_error: bool = True,
-        realm: str = "api",
-        drf_body: str = "raw",
         scheme_name: str | None = None,
         description: str | None = None,
-        **verifier_options: Any,
+        **options: Any,
     ) -> None:
-        self.guard = Guard(
-            schemes=schemes,
-            key_loader=key_loader,
-            replay_store=replay_store,
-            realm=realm,
-            drf_body=drf_body,
-            **verifier_options,
-        )
-        if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 0:
-            raise ValueError("max_body must be a non-negative int")
-        self.max_body = max_body
+        self.guard = Guard(**options)
+        self.max_body = self.guard.max_body
         self.auto_error = auto_error
         self.model = HTTPBase(
             scheme="signature",

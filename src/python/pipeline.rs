@@ -286,16 +286,8 @@ impl Verifier {
         let args = RequestArgs::convert(method, path, query, headers, None)?;
         let headers = args.headers();
         let req = args.request(&headers);
-        for &scheme in &self.policy.schemes {
-            match pipeline::find_one(scheme, &req, &self.policy) {
-                Ok(None) => continue,
-                Ok(Some(found)) => {
-                    return Ok(Some((found.scheme().name(), found.key_id().to_owned())))
-                }
-                Err(err) => return Err(refusal(py, err.into(), scheme, None)),
-            }
-        }
-        Ok(None)
+        let found = self.find_first(py, &req)?;
+        Ok(found.map(|f| (f.scheme().name(), f.key_id().to_owned())))
     }
 
     /// Verifies the request a WSGI environ (or Django's `request.META`)
@@ -534,6 +526,19 @@ impl Verifier {
         })
     }
 
+    /// Step 1: the credentials of the first scheme, in order of preference,
+    /// that the request carries; `None`: not ours.
+    fn find_first<'r>(&self, py: Python<'_>, req: &Request<'r>) -> PyResult<Option<Found<'r>>> {
+        for &scheme in &self.policy.schemes {
+            match pipeline::find_one(scheme, req, &self.policy) {
+                Ok(None) => continue,
+                Ok(Some(found)) => return Ok(Some(found)),
+                Err(err) => return Err(refusal(py, err.into(), scheme, None)),
+            }
+        }
+        Ok(None)
+    }
+
     /// Finds the request's credentials (`None`: not ours), reads a deferred
     /// body once they are found, and hands both to `then`; a refusal from
     /// either carries the scheme and key id.
@@ -545,18 +550,7 @@ impl Verifier {
         drf_data: Option<&Bound<'_, PyAny>>,
         then: impl FnOnce(Found<'_>, &Request<'_>) -> PyResult<R>,
     ) -> PyResult<Option<R>> {
-        let mut found = None;
-        for &scheme in &self.policy.schemes {
-            match pipeline::find_one(scheme, req, &self.policy) {
-                Ok(None) => continue,
-                Ok(Some(f)) => {
-                    found = Some(f);
-                    break;
-                }
-                Err(err) => return Err(refusal(py, err.into(), scheme, None)),
-            }
-        }
-        let Some(found) = found else {
+        let Some(found) = self.find_first(py, req)? else {
             return Ok(None);
         };
         let scheme = found.scheme();

@@ -32,7 +32,7 @@ from httpseal._native import (
     Verified,
     Verifier,
 )
-from httpseal.replay import REDIS_URL_SCHEMES
+from httpseal.replay import REDIS_URL_SCHEMES, AsyncRedisReplayStore
 
 __all__ = ["MAX_BODY", "AsyncRedisReplayStore", "Guard", "SignatureMiddleware", "request_view"]
 
@@ -54,34 +54,6 @@ class BodyTooLarge(Exception):
 
 class Disconnected(Exception):
     """The client left before its body arrived: nobody to answer."""
-
-
-class AsyncRedisReplayStore:
-    """The replay store for async servers: one ``SET key 1 NX EX ttl`` per
-    accepted request on a ``redis.asyncio.Redis`` (or a ``redis://`` URL),
-    shared by every worker and host — never blocking the event loop."""
-
-    def __init__(self, client: Any) -> None:
-        try:
-            import redis.asyncio as redis_asyncio
-        except ImportError:
-            raise ImportError(
-                "AsyncRedisReplayStore needs the redis package: pip install 'httpseal[redis]'"
-            ) from None
-        if isinstance(client, str):
-            client = redis_asyncio.Redis.from_url(client)
-        if not callable(getattr(client, "set", None)):
-            raise TypeError(
-                f"client must be a redis.asyncio.Redis or a URL, not {type(client).__name__}"
-            )
-        self.client = client
-
-    async def check_and_record(self, key: str, ttl_seconds: int) -> bool:
-        return bool(await self.client.set(key, b"1", nx=True, ex=ttl_seconds))
-
-    async def aclose(self) -> None:
-        """Closes its connections (the middleware does at server shutdown)."""
-        await self.client.aclose()
 
 
 def _async_store(value: Any) -> tuple[Any, Any]:

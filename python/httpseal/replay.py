@@ -12,7 +12,13 @@ import logging
 import threading
 from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["REDIS_URL_SCHEMES", "RedisReplayStore", "ReplayStore", "store_from"]
+__all__ = [
+    "REDIS_URL_SCHEMES",
+    "AsyncRedisReplayStore",
+    "RedisReplayStore",
+    "ReplayStore",
+    "store_from",
+]
 
 # URLs that name a Redis server (redis-py's from_url).
 REDIS_URL_SCHEMES = ("redis://", "rediss://", "unix://")
@@ -32,19 +38,40 @@ class ReplayStore(Protocol):
     def check_and_record(self, key: str, ttl_seconds: int) -> bool: ...
 
 
-def redis_client(client: Any, user: str) -> Any:
-    """``client`` as a ``redis.Redis``: one, or a URL (connected on first use)."""
+def redis_client(client: Any, user: str, *, asynchronous: bool = False) -> Any:
+    """``client`` as a ``redis.Redis`` (``redis.asyncio.Redis`` when
+    ``asynchronous``): one, or a URL (connected on first use)."""
     try:
         import redis
+        import redis.asyncio
     except ImportError:
         raise ImportError(
             f"{user} needs the redis package: pip install 'httpseal[redis]'"
         ) from None
+    kind = redis.asyncio.Redis if asynchronous else redis.Redis
     if isinstance(client, str):
-        client = redis.Redis.from_url(client)
+        client = kind.from_url(client)
     if not callable(getattr(client, "set", None)):
-        raise TypeError(f"client must be a redis.Redis or a URL, not {type(client).__name__}")
+        raise TypeError(
+            f"client must be a {kind.__module__}.Redis or a URL, not {type(client).__name__}"
+        )
     return client
+
+
+class AsyncRedisReplayStore:
+    """The replay store for async servers: one ``SET key 1 NX EX ttl`` per
+    accepted request on a ``redis.asyncio.Redis`` (or a ``redis://`` URL),
+    shared by every worker and host — never blocking the event loop."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = redis_client(client, "AsyncRedisReplayStore", asynchronous=True)
+
+    async def check_and_record(self, key: str, ttl_seconds: int) -> bool:
+        return bool(await self.client.set(key, b"1", nx=True, ex=ttl_seconds))
+
+    async def aclose(self) -> None:
+        """Closes its connections (the ASGI middleware does at server shutdown)."""
+        await self.client.aclose()
 
 
 class RedisReplayStore:

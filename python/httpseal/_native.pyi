@@ -452,6 +452,8 @@ class Verifier:
         drf_data: Union[bytes, str, Callable[[], Union[bytes, str]], None] = None,
         now: Optional[float] = None,
         url_scheme: Optional[_UrlScheme] = None,
+        secrets: object = None,
+        record: bool = True,
     ) -> Optional[Verified]:
         """``verify`` for the request a WSGI environ (or Django's
         ``request.META``) describes, read in one pass: the path as sent
@@ -463,7 +465,18 @@ class Verifier:
         ``path`` replaces the path as sent (django-rest-framework-hmac signs
         ``PATH_INFO``, without ``SCRIPT_NAME``); ``url_scheme`` replaces
         ``wsgi.url_scheme`` (Django's ``request.scheme``, which honours
-        ``SECURE_PROXY_SSL_HEADER``)."""
+        ``SECURE_PROXY_SSL_HEADER``). ``secrets`` and ``record`` are ``verify``'s."""
+
+    def credentials_environ(
+        self,
+        environ: dict[str, object],
+        *,
+        host: Optional[str] = None,
+        path: Optional[str] = None,
+        url_scheme: Optional[_UrlScheme] = None,
+    ) -> Optional[tuple[_Scheme, str]]:
+        """``credentials`` for the request a WSGI environ describes, read as
+        ``verify_environ`` reads it."""
 
     def signing_input(
         self,

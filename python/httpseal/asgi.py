@@ -12,21 +12,18 @@ and ``websocket`` ones unless ``websockets=True``, pass through untouched.
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import json
 import logging
-import sys
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import parse_qsl, quote
 
 from httpseal import _drf_json
+from httpseal._awaited import is_async, load_secrets, record, store_call
 from httpseal._challenges import challenges
 from httpseal._native import (
     MemoryReplayStore,
-    ReplayedRequest,
     ReplayStoreUnavailable,
     SignatureError,
     Verified,
@@ -74,20 +71,6 @@ def _async_store(value: Any) -> tuple[Any, Any]:
     if not callable(getattr(value, "check_and_record", None)):
         raise TypeError("replay_store must have a check_and_record(key, ttl_seconds) method")
     return None, value
-
-
-def _is_async(function: Any) -> bool:
-    return inspect.iscoroutinefunction(function) or inspect.iscoroutinefunction(
-        getattr(function, "__call__", None)  # noqa: B004 - an object whose __call__ is async
-    )
-
-
-def _means_unknown_key(exc: BaseException) -> bool:
-    """The key loader rule: ``LookupError`` (and Django's ``ObjectDoesNotExist``) mean unknown."""
-    if isinstance(exc, LookupError):
-        return True
-    django = sys.modules.get("django.core.exceptions")
-    return django is not None and isinstance(exc, django.ObjectDoesNotExist)
 
 
 @dataclass(frozen=True)
@@ -207,12 +190,10 @@ class Guard:
         self.realm = realm
         self.drf_json = drf_body == "json" and "drf-hmac" in self.schemes
         self.cavage_required_headers = verifier_options.get("cavage_required_headers")
-        self.async_loader = _is_async(key_loader)
+        self.async_loader = is_async(key_loader)
         self.key_loader = key_loader
         native_store, self.awaited_store = _async_store(replay_store)
-        self.store_is_async = self.awaited_store is not None and _is_async(
-            self.awaited_store.check_and_record
-        )
+        self._check = None if self.awaited_store is None else store_call(self.awaited_store)
         self.verifier = Verifier(
             schemes=cast(Any, list(self.schemes)),
             key_loader=_never if self.async_loader else key_loader,
@@ -230,7 +211,7 @@ class Guard:
                 found = self.verifier.credentials(view.method, view.path, view.query, view.headers)
                 if found is None:
                     return None
-                secrets = await self._load(found[1])
+                secrets = await load_secrets(self.key_loader(found[1]))
             verified = self.verifier.verify(
                 view.method,
                 view.path,
@@ -241,39 +222,13 @@ class Guard:
                 url_scheme=view.url_scheme,  # type: ignore[arg-type]
                 drf_data=drf_data,
                 secrets=secrets,
-                record=self.awaited_store is None,
+                record=self._check is None,
             )
         except _drf_json.Unsignable as exc:
             raise SignatureError(str(exc)) from None
-        if verified is not None and verified.replay_entry is not None:
-            await self._record(verified, *verified.replay_entry)
+        if verified is not None and self._check is not None:
+            await record(self._check, verified)
         return verified
-
-    async def _load(self, key_id: str) -> Any:
-        try:
-            loaded = await self.key_loader(key_id)
-        except Exception as exc:
-            if _means_unknown_key(exc):
-                return []
-            raise
-        return [] if loaded is None else loaded
-
-    async def _record(self, verified: Verified, key: str, ttl: int) -> None:
-        store = self.awaited_store
-        try:
-            if self.store_is_async:
-                recorded = await store.check_and_record(key, ttl)
-            else:
-                recorded = await asyncio.to_thread(store.check_and_record, key, ttl)
-        except Exception as exc:
-            raise ReplayStoreUnavailable(f"the replay store failed: {type(exc).__name__}") from exc
-        if not isinstance(recorded, bool):
-            raise TypeError("the replay store's check_and_record must return a bool")
-        if not recorded:
-            refused = ReplayedRequest("request refused by the replay check")
-            refused.scheme = verified.scheme
-            refused.key_id = verified.key_id
-            raise refused
 
     async def aclose(self) -> None:
         """Closes the connections of a replay store that has them (``aclose``)."""

@@ -260,13 +260,8 @@ impl Verifier {
             remote_addr,
             url_scheme,
         };
-        let keys = match secrets {
-            Some(loaded) => Keys::Given(loaded),
-            None => Keys::Loader,
-        };
-        self.with_found(py, &req, deferred, drf_data, |found, req| {
-            self.judge(py, found, req, peer, drf_data, now, keys, record)
-        })
+        let keys = Keys::from_arg(secrets);
+        self.run(py, &req, deferred, peer, drf_data, now, keys, record)
     }
 
     /// Steps 1 and 2 alone: the scheme and key id the request names, `None`
@@ -285,9 +280,7 @@ impl Verifier {
     ) -> PyResult<Option<(&'static str, String)>> {
         let args = RequestArgs::convert(method, path, query, headers, None)?;
         let headers = args.headers();
-        let req = args.request(&headers);
-        let found = self.find_first(py, &req)?;
-        Ok(found.map(|f| (f.scheme().name(), f.key_id().to_owned())))
+        self.named(py, &args.request(&headers))
     }
 
     /// Verifies the request a WSGI environ (or Django's `request.META`)
@@ -297,7 +290,8 @@ impl Verifier {
     /// `Key`/`Signature`/`Timestamp` names some test clients set. `host`
     /// replaces the `Host` header (Django's validated `get_host()`); `path`
     /// replaces the path as sent (django-rest-framework-hmac signs `PATH_INFO`).
-    #[pyo3(signature = (environ, body=None, *, host=None, path=None, drf_data=None, now=None, url_scheme=None))]
+    /// `secrets` and `record` are `verify`'s.
+    #[pyo3(signature = (environ, body=None, *, host=None, path=None, drf_data=None, now=None, url_scheme=None, secrets=None, record=true))]
     #[allow(clippy::too_many_arguments)]
     fn verify_environ(
         &self,
@@ -309,6 +303,8 @@ impl Verifier {
         drf_data: Option<&Bound<'_, PyAny>>,
         now: Option<f64>,
         url_scheme: Option<&str>,
+        secrets: Option<&Bound<'_, PyAny>>,
+        record: bool,
     ) -> PyResult<Option<Verified>> {
         drf_data_arg(drf_data)?;
         let now = now_arg(now)?;
@@ -317,7 +313,24 @@ impl Verifier {
         let body = body_arg(body)?;
         let headers = view.headers()?;
         let req = view.request(&headers, &body);
-        self.run(py, &req, deferred, view.peer(), drf_data, now)
+        let keys = Keys::from_arg(secrets);
+        self.run(py, &req, deferred, view.peer(), drf_data, now, keys, record)
+    }
+
+    /// `credentials` for the request a WSGI environ describes (read as
+    /// `verify_environ` reads it).
+    #[pyo3(signature = (environ, *, host=None, path=None, url_scheme=None))]
+    fn credentials_environ(
+        &self,
+        py: Python<'_>,
+        environ: &Bound<'_, PyAny>,
+        host: Option<&str>,
+        path: Option<&str>,
+        url_scheme: Option<&str>,
+    ) -> PyResult<Option<(&'static str, String)>> {
+        let view = EnvironView::from_arg(environ, host, path, url_scheme)?;
+        let headers = view.headers()?;
+        self.named(py, &view.request(&headers, &[]))
     }
 
     /// The bytes the request's MAC covers, as this verifier builds them
@@ -484,6 +497,7 @@ impl Verifier {
 impl Verifier {
     /// The pipeline for one request; a refusal carries the scheme and key id
     /// it concerns (`exc.scheme`, `exc.key_id`) for the adapters' logs.
+    #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
         py: Python<'_>,
@@ -492,10 +506,18 @@ impl Verifier {
         peer: Peer<'_>,
         drf_data: Option<&Bound<'_, PyAny>>,
         now: i64,
+        keys: Keys<'_, '_>,
+        record: bool,
     ) -> PyResult<Option<Verified>> {
         self.with_found(py, req, deferred_body, drf_data, |found, req| {
-            self.judge(py, found, req, peer, drf_data, now, Keys::Loader, true)
+            self.judge(py, found, req, peer, drf_data, now, keys, record)
         })
+    }
+
+    /// The scheme and key id of the request's credentials (steps 1 and 2).
+    fn named(&self, py: Python<'_>, req: &Request<'_>) -> PyResult<Option<(&'static str, String)>> {
+        let found = self.find_first(py, req)?;
+        Ok(found.map(|f| (f.scheme().name(), f.key_id().to_owned())))
     }
 
     /// Steps 1–3 only: the bytes the MAC covers, for a person debugging a
@@ -652,6 +674,13 @@ enum Keys<'a, 'py> {
     Loader,
     /// What an async loader, awaited by the adapter, returned.
     Given(&'a Bound<'py, PyAny>),
+}
+
+impl<'a, 'py> Keys<'a, 'py> {
+    /// `secrets=` of `verify`: given, or `None` for the loader.
+    fn from_arg(secrets: Option<&'a Bound<'py, PyAny>>) -> Self {
+        secrets.map_or(Keys::Loader, Keys::Given)
+    }
 }
 
 /// What the adapter knows of the connection: the peer's address (drf-hmac

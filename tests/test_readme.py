@@ -185,15 +185,19 @@ def test_flask_example_accepts_its_client(server: str, client: str, prints: str)
 
 
 @pytest.mark.parametrize(
-    ("app", "shows"),
-    [("starlette_app", "'bytes': 13"), ("fastapi_app", "'text': 'hi'")],
+    ("app", "shows", "client"),
+    [
+        ("starlette_app", "'bytes': 13", "asgi_client.py"),
+        ("fastapi_app", "'text': 'hi'", "asgi_client.py"),
+        ("fastapi_app", "'text': 'hi'", "aiohttp_client.py"),
+    ],
 )
-def test_asgi_example_accepts_its_client(app: str, shows: str, tmp_path: Path) -> None:
+def test_asgi_example_accepts_its_client(app: str, shows: str, client: str, tmp_path: Path) -> None:
     shutil.copy(QUICKSTART / f"{app}.py", tmp_path)
     port = free_port()
     command = [BIN / "uvicorn", f"{app}:app", "--port", str(port)]
     with serving(command, port, cwd=tmp_path) as url:
-        result = run(sys.executable, QUICKSTART / "asgi_client.py", env={"API_URL": url})
+        result = run(sys.executable, QUICKSTART / client, env={"API_URL": url})
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith(
@@ -237,9 +241,12 @@ def test_command_line_script(tmp_path: Path) -> None:
 
 
 @contextmanager
-def django_site(name: str, tmp_path: Path, *, rotate: bool) -> Iterator[tuple[str, str, str]]:
+def django_site(
+    name: str, tmp_path: Path, *, rotate: bool, asgi: bool = False
+) -> Iterator[tuple[str, str, str]]:
     """The project copied to ``tmp_path`` and run as the README says:
-    migrate, a user, a key, runserver. Yields (url, key id, secret)."""
+    migrate, a user, a key, runserver (or uvicorn when ``asgi``). Yields
+    (url, key id, secret)."""
     site = tmp_path / name
     shutil.copytree(QUICKSTART / name, site)
     manage = [sys.executable, "manage.py"]
@@ -254,7 +261,11 @@ def django_site(name: str, tmp_path: Path, *, rotate: bool) -> Iterator[tuple[st
     assert result.returncode == 0, result.stderr
     printed = dict(line.split(": ", 1) for line in result.stdout.splitlines())
     port = free_port()
-    with serving([*manage, "runserver", f"127.0.0.1:{port}", "--noreload"], port, site) as url:
+    if asgi:
+        command = [BIN / "uvicorn", "asgi:application", "--port", str(port)]
+    else:
+        command = [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"]
+    with serving(command, port, site) as url:
         yield url, printed["key"], printed["secret"]
 
 
@@ -279,11 +290,11 @@ def test_django_api_project_accepts_every_scheme(tmp_path: Path) -> None:
             (HMACAuth(key, secret), "drf-hmac"),
             (FostAuth(key, secret), "fost"),
         ):
-            for path in ("/notes/", "/report/"):
+            for path in ("/notes/", "/report/", "/live/report/", "/live/notes/"):
                 response = requests.post(url + path, json={"n": 1}, auth=auth, timeout=30)
                 assert response.status_code == 200, (path, scheme, response.text)
                 assert response.json() == {"user": "alice", "scheme": scheme}
-        for path in ("/notes/", "/report/"):
+        for path in ("/notes/", "/report/", "/live/report/", "/live/notes/"):
             assert requests.post(url + path, json={}, timeout=30).status_code == 401
         wrong = CavageSignedRequestAuth(key, "not-the-secret")
         assert requests.get(url + "/notes/", auth=wrong, timeout=30).status_code == 401
@@ -298,3 +309,30 @@ def test_django_api_project_accepts_every_scheme(tmp_path: Path) -> None:
         answer = requests.post(url + "/hooks/github/", data=b"{}", headers=github, timeout=30)
         assert answer.json() == {"detail": "already handled"}
         assert requests.post(url + "/hooks/github/", data=b"{}", timeout=30).status_code == 400
+
+
+def test_django_api_project_under_uvicorn(tmp_path: Path) -> None:
+    """The same project on an async stack: its async views, adrf's class and
+    the middleware on the event loop, signed by httpx.AsyncClient."""
+    import asyncio
+
+    import httpx
+
+    from httpseal.client import CavageHttpxAuth, FostHttpxAuth, HMACHttpxAuth
+
+    async def check(url: str, key: str, secret: str) -> None:
+        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+            for auth, scheme in (
+                (CavageHttpxAuth(key, secret), "cavage"),
+                (HMACHttpxAuth(key, secret), "drf-hmac"),
+                (FostHttpxAuth(key, secret), "fost"),
+            ):
+                for path in ("/live/report/", "/live/notes/", "/report/", "/notes/"):
+                    answer = await client.post(path, json={"n": 1}, auth=auth)
+                    assert answer.json() == {"user": "alice", "scheme": scheme}, (path, scheme)
+            wrong = CavageHttpxAuth(key, "not-the-secret")
+            for path in ("/live/report/", "/live/notes/"):
+                assert (await client.post(path, json={}, auth=wrong)).status_code == 401
+
+    with django_site("django_api", tmp_path, rotate=False, asgi=True) as (url, key, secret):
+        asyncio.run(check(url, key, secret))

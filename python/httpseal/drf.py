@@ -17,7 +17,8 @@ handler once per delivery.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 from typing import Any, TypeVar, cast
@@ -91,44 +92,18 @@ class HMACAuthentication(BaseAuthentication):
     def authenticate(self, request) -> tuple[Any, Any] | None:
         judged = _judged_by_middleware(request, "drf-hmac")
         if judged is not None:
-            _raise_if_unavailable(judged)
-            if judged.refused:
-                raise exceptions.AuthenticationFailed("Invalid HMAC signature.")
-            return judged.user, judged.key if judged.key is not None else judged.verified
-        try:
-            hostname, bad_host = self.get_hostname(request), False
-        except _signed.Unsignable:
-            hostname, bad_host = None, True
+            return _legacy_result(judged)
+        attempt = _HmacAttempt(self, request)
         lookups: dict[str, Any] = {}
         token = _hmac_lookup.set((self, lookups))
-        signed_data = engine.signable(lambda: self.get_signed_data(request))
         try:
-            verified = _legacy_hmac_verifier().verify_environ(
-                request.META, host=hostname, path=request.path_info, drf_data=signed_data
-            )
-        except SignatureError as exc:
-            detail = ""
-            if shows_signing_input():
-                detail = _explain.detail(
-                    lambda: _legacy_hmac_verifier().signing_input_environ(
-                        request.META, host=hostname, path=request.path_info, drf_data=signed_data
-                    )
-                )
-            raise self._fail(request, str(exc), exc.key_id, detail) from None
-        except ReplayStoreUnavailable as exc:
-            engine.store_down(request._request, "drf-hmac", str(exc))
-            raise ServiceUnavailable() from None
+            with attempt.refusals():
+                verified = attempt.verify()
         finally:
             _hmac_lookup.reset(token)
         if verified is None:
             return None
-        if bad_host:
-            raise self._fail(request, "the Host header is not allowed", verified.key_id)
-        hmac_key = lookups[verified.key_id]
-        if not getattr(hmac_key.user, "is_active", True):
-            raise self._fail(request, "inactive user", verified.key_id)
-        request._request.httpseal = verified
-        return hmac_key.user, hmac_key
+        return attempt.accepted(verified, lookups[verified.key_id])
 
     @staticmethod
     def get_hmac_key(key: str):
@@ -153,6 +128,74 @@ class HMACAuthentication(BaseAuthentication):
         if setting("DRF_HMAC_BODY") == "raw":
             return _signed.body(request._request)
         return _signed.drf_json(request)
+
+
+def _legacy_result(judged: engine.Outcome) -> tuple[Any, Any]:
+    """``HMACAuthentication``'s answer for what the middleware decided."""
+    _raise_if_unavailable(judged)
+    if judged.refused:
+        raise exceptions.AuthenticationFailed("Invalid HMAC signature.")
+    return judged.user, judged.key if judged.key is not None else judged.verified
+
+
+class _HmacAttempt:
+    """One request through ``HMACAuthentication``'s verifier: the hostname it
+    signs, what it signs after the timestamp, the refusals it can end in."""
+
+    def __init__(self, authentication: HMACAuthentication, request: Any) -> None:
+        self.authentication = authentication
+        self.request = request
+        self.hostname: str | None
+        try:
+            self.hostname, self.bad_host = authentication.get_hostname(request), False
+        except _signed.Unsignable:
+            self.hostname, self.bad_host = None, True
+        self.signed_data = engine.signable(lambda: authentication.get_signed_data(request))
+
+    def credentials(self) -> tuple[str, str] | None:
+        return _legacy_hmac_verifier().credentials_environ(
+            self.request.META, host=self.hostname, path=self.request.path_info
+        )
+
+    def verify(self, **options: Any) -> Verified | None:
+        return _legacy_hmac_verifier().verify_environ(
+            self.request.META,
+            host=self.hostname,
+            path=self.request.path_info,
+            drf_data=self.signed_data,
+            **options,
+        )
+
+    @contextmanager
+    def refusals(self) -> Iterator[None]:
+        """A refusal as a logged 401, a replay store outage as a 503."""
+        try:
+            yield
+        except SignatureError as exc:
+            detail = ""
+            if shows_signing_input():
+                detail = _explain.detail(
+                    lambda: _legacy_hmac_verifier().signing_input_environ(
+                        self.request.META,
+                        host=self.hostname,
+                        path=self.request.path_info,
+                        drf_data=self.signed_data,
+                    )
+                )
+            raise self.authentication._fail(self.request, str(exc), exc.key_id, detail) from None
+        except ReplayStoreUnavailable as exc:
+            engine.store_down(self.request._request, "drf-hmac", str(exc))
+            raise ServiceUnavailable() from None
+
+    def accepted(self, verified: Verified, hmac_key: Any) -> tuple[Any, Any]:
+        if self.bad_host:
+            raise self.authentication._fail(
+                self.request, "the Host header is not allowed", verified.key_id
+            )
+        if not getattr(hmac_key.user, "is_active", True):
+            raise self.authentication._fail(self.request, "inactive user", verified.key_id)
+        self.request._request.httpseal = verified
+        return hmac_key.user, hmac_key
 
 
 # The HMACAuthentication verifying the current request, and the HMACKey rows
@@ -268,34 +311,49 @@ class SignatureAuthentication(BaseAuthentication):
         )
 
     def authenticate(self, request) -> tuple[Any, Any] | None:
+        schemes = self._schemes_or_none()
+        if schemes is None:
+            return None
+        outcome = _judged_for(request, schemes) or engine.authenticate(
+            request._request, schemes, drf_data=self._drf_data(request)
+        )
+        return _result(request, outcome)
+
+    def _schemes_or_none(self) -> tuple[str, ...] | None:
         schemes = self.get_schemes()
         if not schemes:
             engine.logger.error("%s has no schemes: set HTTPSEAL['SCHEMES']", type(self).__name__)
             return None
-        outcome = self._outcome(request, schemes)
-        _raise_if_unavailable(outcome)
-        if outcome.refused:
-            raise exceptions.AuthenticationFailed("Invalid signature.")
-        if outcome.verified is None:
-            return None
-        request._request.httpseal = outcome.verified
-        return outcome.user, outcome.verified
-
-    def _outcome(self, request, schemes: tuple[str, ...]) -> engine.Outcome:
-        for scheme in schemes:
-            judged = _judged_by_middleware(request, scheme)
-            if judged is not None:
-                return judged
-        judged_for = getattr(request._request, "httpseal_schemes", ())
-        if set(schemes) <= set(judged_for):
-            return engine.NOT_OURS  # the middleware looked for these and found none
-        return engine.authenticate(request._request, schemes, drf_data=self._drf_data(request))
+        return schemes
 
     @staticmethod
     def _drf_data(request):
         if setting("DRF_HMAC_BODY") == "raw":
             return lambda: _signed.body(request._request)
         return lambda: _signed.drf_json(request)
+
+
+def _judged_for(request, schemes: tuple[str, ...]) -> engine.Outcome | None:
+    """What the middleware decided about any of ``schemes`` on this request
+    (``NOT_OURS`` when it looked for them all and found none), or ``None``."""
+    for scheme in schemes:
+        judged = _judged_by_middleware(request, scheme)
+        if judged is not None:
+            return judged
+    judged_for = getattr(request._request, "httpseal_schemes", ())
+    return engine.NOT_OURS if set(schemes) <= set(judged_for) else None
+
+
+def _result(request, outcome: engine.Outcome) -> tuple[Any, Any] | None:
+    """``SignatureAuthentication``'s answer: ``(user, verified)``, ``None``,
+    a 401 or a 503."""
+    _raise_if_unavailable(outcome)
+    if outcome.refused:
+        raise exceptions.AuthenticationFailed("Invalid signature.")
+    if outcome.verified is None:
+        return None
+    request._request.httpseal = outcome.verified
+    return outcome.user, outcome.verified
 
 
 class CavageAuthentication(SignatureAuthentication):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import path, re_path
 
-from tests.django_project import views
+from tests.django_project import async_views, views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -18,6 +18,12 @@ urlpatterns = [
     path("hooks/github/", views.GitHubHook.as_view()),
     path("hooks/slack/", views.slack_events),
     path("hooks/slack-view/", views.SlackHook.as_view()),
+    path("async/whoami/", async_views.whoami),
+    path("async/notes/", async_views.SignedNotes.as_view()),
+    path("async/cavage/", async_views.CavageNotes.as_view()),
+    path("async/rfc9421/", async_views.MessageSignatureNotes.as_view()),
+    path("async/hmac/", async_views.HmacNotes.as_view()),
+    path("async/fost/", async_views.FostNotes.as_view()),
     # Any path, for the canonical-path tests (spaces, UTF-8, %2F).
     re_path(r"^anypath/", views.Notes.as_view()),
 ]

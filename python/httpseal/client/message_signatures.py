@@ -10,7 +10,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from httpseal._native import Signer as NativeSigner
-from httpseal.client._transport import _HttpxAuthBase, _RequestsAuthBase, as_bytes
+from httpseal.client._transport import Signer, _HttpxAuthBase, _RequestsAuthBase, as_bytes
 
 ContentDigest = Literal["sha-256", "sha-512"]
 
@@ -20,7 +20,7 @@ ASKING_HEADERS = ("accept-signature", "want-content-digest")
 SIGNATURE_HEADERS = ("signature-input", "signature", "content-digest")
 
 
-class _MessageSigner:
+class _MessageSigner(Signer):
     """One key's RFC 9421 signer: ``sig1`` over ``@method @authority @path
     @query`` (and ``content-digest``, which it adds, for a body), with
     ``created``, ``keyid`` and ``alg="hmac-sha256"``, unless told otherwise."""
@@ -111,7 +111,7 @@ class _MessageSigner:
         return True
 
 
-def _asked(headers: Any) -> dict[str, str]:
+def asked(headers: Any) -> dict[str, str]:
     """What a 401's headers ask a signer for."""
     return {name: headers[name] for name in ASKING_HEADERS if name in headers}
 

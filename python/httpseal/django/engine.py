@@ -10,23 +10,28 @@ at WARNING on the scheme's logger (``httpseal.cavage``, ``httpseal.drf``,
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+import weakref
+from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
 
+from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.module_loading import import_string
 
 from httpseal import _explain, _responses
+from httpseal._awaited import is_async, load_secrets, record, store_call
 from httpseal._native import (
     MalformedSignature,
+    MemoryReplayStore,
     ReplayStoreUnavailable,
     SignatureError,
     Verified,
@@ -34,6 +39,7 @@ from httpseal._native import (
 )
 from httpseal.django import _signed
 from httpseal.django.conf import replay_store, setting, shows_signing_input
+from httpseal.replay import REDIS_URL_SCHEMES, AsyncRedisReplayStore
 
 LOGGERS = {
     "cavage": logging.getLogger("httpseal.cavage"),
@@ -100,9 +106,22 @@ class KeyCache:
             return _copied(key)
         return key
 
+    def cached(self, key_id: str) -> Any:
+        """``get`` without the database: the key on a cache hit, ``None``
+        for an id no key can have, ``MISS`` otherwise."""
+        if len(key_id) > MAX_KEY_ID:
+            return None
+        hit = self._entries.get(key_id) if setting("KEY_CACHE_SECONDS") else None
+        if hit is not None and hit[0] > time.monotonic():
+            return _copied(hit[1])
+        return MISS
+
     def clear(self, **_signal: Any) -> None:
         with self._lock:
             self._entries.clear()
+
+
+MISS = object()  # KeyCache.cached: the database must be asked
 
 
 def _copied(key: Any) -> Any:
@@ -148,9 +167,33 @@ def _imported(path: str) -> Callable[..., Any]:
     return import_string(path)
 
 
+@lru_cache(maxsize=16)
+def _blocking(path: str) -> Callable[..., Any]:
+    """The loader ``path`` names, callable from sync code even when it is a
+    coroutine function (async views are served by both kinds of stack)."""
+    loader = _imported(path)
+    return async_to_sync(loader) if is_async(loader) else loader
+
+
 def key_loader() -> Callable[[str], Any]:
+    """The key loader for sync code: ``HTTPSEAL["KEY_LOADER"]`` or ``load_hmac_key``."""
     path = setting("KEY_LOADER")
-    return load_hmac_key if path is None else _imported(path)
+    return load_hmac_key if path is None else _blocking(path)
+
+
+async def load_key(key_id: str) -> tuple[Any, Any]:
+    """``(HMACKey or None, secrets)`` for ``key_id`` on an async stack: the
+    key cache first; the database (in a thread) only on a miss; a coroutine
+    ``KEY_LOADER`` awaited, a sync one in a thread (it may use the ORM)."""
+    path = setting("KEY_LOADER")
+    if path is not None:
+        loader = _imported(path)
+        loaded = loader(key_id) if is_async(loader) else sync_to_async(loader)(key_id)
+        return None, await load_secrets(loaded)
+    key = keys.cached(key_id)
+    if key is MISS:
+        key = await sync_to_async(keys.get)(key_id)
+    return key, [] if key is None else key.secret
 
 
 class Verifiers:
@@ -266,8 +309,10 @@ def signs_host(schemes: Sequence[str]) -> bool:
 def reset(**_signal: Any) -> None:
     """Forgets the built verifiers and the key cache (settings changed)."""
     _verifiers.clear()
+    _awaited_stores.clear()
     _host_signing.clear()
     _imported.cache_clear()
+    _blocking.cache_clear()
     keys.clear()
 
 
@@ -303,45 +348,158 @@ def signable(read: Callable[[], bytes]) -> Callable[[], bytes]:
     return signable
 
 
+@dataclass(frozen=True)
+class _Signed:
+    """What the pipeline reads of a Django request beyond ``request.META``."""
+
+    host: str | None
+    bad_host: bool  # the host is signed but not one ALLOWED_HOSTS allows
+    body: Callable[[], bytes]
+    drf_data: Callable[[], bytes]
+
+    @classmethod
+    def of(
+        cls, request: Any, schemes: Sequence[str], drf_data: Callable[[], bytes] | None
+    ) -> _Signed:
+        checks_host = signs_host(schemes)
+        host = _signed.allowed_host(request) if checks_host else None
+        return cls(
+            host=host,
+            bad_host=checks_host and host is None,
+            body=signable(lambda: _signed.body(request)),
+            drf_data=signable(drf_data or drf_data_from_body(request)),
+        )
+
+    def verify(self, request: Any, schemes: Sequence[str], **options: Any) -> Verified | None:
+        return verifier(schemes).verify_environ(
+            request.META,
+            self.body,
+            host=self.host,
+            drf_data=self.drf_data,
+            url_scheme=request.scheme,
+            **options,
+        )
+
+    def refused(self, request: Any, schemes: Sequence[str], exc: SignatureError) -> Outcome:
+        detail = ""
+        if shows_signing_input():
+            detail = _explain.detail(
+                lambda: verifier(schemes).signing_input_environ(
+                    request.META,
+                    self.body,
+                    host=self.host,
+                    drf_data=self.drf_data,
+                    url_scheme=request.scheme,
+                )
+            )
+        return refuse(request, exc.scheme or schemes[0], exc.key_id, str(exc), detail)
+
+
 def authenticate(
     request: Any, schemes: Sequence[str], drf_data: Callable[[], bytes] | None = None
 ) -> Outcome:
     """Runs ``request`` (a Django ``HttpRequest``) through the pipeline for
     ``schemes``. ``drf_data`` is what drf-hmac signs after its timestamp
     line; by default it is derived from the body."""
-    checks_host = signs_host(schemes)
-    host = _signed.allowed_host(request) if checks_host else None
-    bad_host = checks_host and host is None
+    signed = _Signed.of(request, schemes, drf_data)
     token = _loaded.set(None)
-    body = signable(lambda: _signed.body(request))
-    data = signable(drf_data or drf_data_from_body(request))
     try:
-        verified = verifier(schemes).verify_environ(
-            request.META, body, host=host, drf_data=data, url_scheme=request.scheme
-        )
+        verified = signed.verify(request, schemes)
     except SignatureError as exc:
-        detail = ""
-        if shows_signing_input():
-            detail = _explain.detail(
-                lambda: verifier(schemes).signing_input_environ(
-                    request.META, body, host=host, drf_data=data, url_scheme=request.scheme
-                )
-            )
-        return refuse(request, exc.scheme or schemes[0], exc.key_id, str(exc), detail)
+        return signed.refused(request, schemes, exc)
     except ReplayStoreUnavailable as exc:
         return store_down(request, schemes[0], str(exc))
     finally:
         loaded = _loaded.get()
         _loaded.reset(token)
     if verified is None:
-        logger.debug(
-            "no %s credentials on %s %r", "/".join(schemes), request.method, _path(request)
-        )
-        return NOT_OURS
-    if bad_host:
+        return _not_ours(request, schemes)
+    if signed.bad_host:
         return refuse(request, verified.scheme, verified.key_id, "the Host header is not allowed")
     key = loaded[1] if loaded is not None and loaded[0] == verified.key_id else None
     return _accept(request, verified, key)
+
+
+async def aauthenticate(
+    request: Any, schemes: Sequence[str], drf_data: Callable[[], bytes] | None = None
+) -> Outcome:
+    """``authenticate`` on an async stack, in two native calls around the
+    awaited key (find the key id, load, verify), then the awaited replay
+    entry. Only what must leaves the event loop, in a thread: the database
+    on a key-cache miss, a sync ``KEY_LOADER`` or ``USER_LOADER``, acting
+    as another user, a replay store other than ``"memory"`` that is not async
+    (``"cache:<alias>"``; a ``redis://`` URL is awaited on ``redis.asyncio``)."""
+    signed = _Signed.of(request, schemes, drf_data)
+    check = verifier(schemes)
+    try:
+        found = check.credentials_environ(request.META, host=signed.host, url_scheme=request.scheme)
+        if found is None:
+            return _not_ours(request, schemes)
+        key, secrets = await load_key(found[1])
+        awaited = awaited_store()
+        verified = signed.verify(request, schemes, secrets=secrets, record=awaited is None)
+        if verified is not None and awaited is not None:
+            await record(awaited, verified)
+    except SignatureError as exc:
+        return signed.refused(request, schemes, exc)
+    except ReplayStoreUnavailable as exc:
+        return store_down(request, schemes[0], str(exc))
+    if verified is None:
+        return _not_ours(request, schemes)
+    if signed.bad_host:
+        return refuse(request, verified.scheme, verified.key_id, "the Host header is not allowed")
+    if key is None or (verified.act_as is not None and verified.act_as != _username(key.user)):
+        return await sync_to_async(_accept)(request, verified, key)
+    return _accept(request, verified, key)
+
+
+Check = Callable[[str, int], Awaitable[Any]]
+_awaited_stores: dict[int, tuple[Any, Check]] = {}
+
+
+def awaited_store() -> Check | None:
+    """How an async stack records a replay entry: ``None`` when the native
+    call does it without blocking (no store, ``"memory"``); else an awaitable
+    ``check_and_record`` (a ``redis://`` URL on ``redis.asyncio``, an async
+    store's own, a sync one in a thread)."""
+    store = replay_store()
+    if store is None or isinstance(store, MemoryReplayStore):
+        return None
+    found = _awaited_stores.get(id(store))
+    if found is None or found[0] is not store:
+        value = setting("REPLAY_STORE")
+        check: Check
+        if isinstance(value, str) and value.startswith(REDIS_URL_SCHEMES):
+            check = _RedisPerLoop(value).check_and_record
+        else:
+            check = store_call(store, hop=sync_to_async)
+        found = _awaited_stores[id(store)] = (store, check)
+    return found[1]
+
+
+class _RedisPerLoop:
+    """``AsyncRedisReplayStore`` for a URL, one per event loop: a
+    ``redis.asyncio`` connection belongs to the loop that opened it, and a
+    Django process may run several (``async_to_sync`` opens one per call on
+    a sync stack)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._stores: weakref.WeakKeyDictionary[Any, AsyncRedisReplayStore] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    async def check_and_record(self, key: str, ttl_seconds: int) -> bool:
+        loop = asyncio.get_running_loop()
+        store = self._stores.get(loop)
+        if store is None:
+            store = self._stores[loop] = AsyncRedisReplayStore(self.url)
+        return await store.check_and_record(key, ttl_seconds)
+
+
+def _not_ours(request: Any, schemes: Sequence[str]) -> Outcome:
+    logger.debug("no %s credentials on %s %r", "/".join(schemes), request.method, _path(request))
+    return NOT_OURS
 
 
 def _accept(request: Any, verified: Verified, key: Any) -> Outcome:

@@ -31,11 +31,7 @@ def _app(middleware: list[Middleware] | None = None) -> Starlette:
 
 plain = _app()
 signed = _app(
-    [
-        Middleware(
-            SignatureMiddleware, schemes=["rfc9421", "cavage"], key_loader={KEY: SECRET}.get
-        )
-    ]
+    [Middleware(SignatureMiddleware, schemes=["rfc9421", "cavage"], key_loader={KEY: SECRET}.get)]
 )
 
 

@@ -73,7 +73,7 @@ def _async_store(value: Any) -> tuple[Any, Any]:
     return None, value
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen one costs a microsecond to build
 class RequestView:
     """What the verifier reads of an ASGI request."""
 
@@ -105,6 +105,14 @@ def request_view(scope: Scope) -> RequestView:
         remote_addr=client[0] if client else "",
         url_scheme="https" if scope.get("scheme") in ("https", "wss") else "http",
     )
+
+
+def _declared_length(scope: Scope) -> bytes | None:
+    """The ``Content-Length`` a request declares (ASGI header names are lower case)."""
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            return value
+    return None
 
 
 async def read_body(receive: Receive, cap: int) -> bytes:
@@ -353,9 +361,10 @@ class SignatureMiddleware:
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         view = request_view(scope)
-        declared = view.header("content-length")
+        declared = _declared_length(scope)
         if declared is not None and declared.isdigit() and int(declared) > self.max_body:
-            logger.warning("body of %s bytes refused on %r", declared[:20], view.path[:200])
+            shown = declared[:20].decode()
+            logger.warning("body of %s bytes refused on %r", shown, view.path[:200])
             await send_json(send, 413, "request body too large")
             return
         try:

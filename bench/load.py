@@ -82,16 +82,22 @@ def lua_script(key_id: str, path: str, directory: str, tag: str, count: int = 15
             f'headers["Signature"] = "{signature}";'
             f' requests[{n + 1}] = wrk.format("POST", "{path}", headers, {json.dumps(compact)})'
         )
-    lines += [
+    return cycling_script(lines, Path(directory) / f"post-{tag}.lua")
+
+
+def cycling_script(lines: list[str], path: Path) -> str:
+    """Writes a wrk script: ``lines`` fill the table ``requests``, and wrk
+    sends them in turn, round and round. Returns its path."""
+    lines = [
+        *lines,
         "local i = 0",
         "request = function()",
         "  i = i % #requests + 1",
         "  return requests[i]",
         "end",
     ]
-    script = Path(directory) / f"post-{tag}.lua"
-    script.write_text("\n".join(lines) + "\n")
-    return str(script)
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
 
 
 def start_redis(directory: str) -> tuple[subprocess.Popen, str]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from httpseal import Signer
 
 from bench.asgi_apps import KEY, PEER_SECRET, SECRET
-from bench.load import ROOT, free_port, requests_per_second, wait_for
+from bench.load import ROOT, cycling_script, free_port, requests_per_second, wait_for
 
 TARGET = 0.9
 BODY = {"title": "load", "tags": ["a", "b"], "n": 0}
@@ -66,15 +66,7 @@ def lua_script(scheme: str | None, host: str, path: Path, count: int = 2_000) ->
             f'requests[{n + 1}] = wrk.format("POST", "/notes", {{{fields}}}, '
             f"{json.dumps(body.decode())})"
         )
-    lines += [
-        "local i = 0",
-        "request = function()",
-        "  i = i % #requests + 1",
-        "  return requests[i]",
-        "end",
-    ]
-    path.write_text("\n".join(lines) + "\n")
-    return str(path)
+    return cycling_script(lines, path)
 
 
 def start_uvicorn(app: str) -> tuple[subprocess.Popen, int]:

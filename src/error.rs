@@ -35,6 +35,13 @@ pub enum Error {
     Replayed,
     /// The key exists but may not sign with this scheme.
     DisallowedScheme(String),
+    /// The key is outside its validity period (expired, or not yet valid).
+    ExpiredKey(String),
+    /// The key was revoked.
+    RevokedKey,
+    /// The key's stored secret could not be decrypted: a server-side fault
+    /// (a changed encryption key, a damaged or copied value).
+    UndecryptableKey(String),
 }
 
 /// One kind of error: its stable code, the Python class raised for it and the
@@ -46,7 +53,7 @@ pub struct Kind {
 }
 
 /// Every kind, indexed by `Error::index`.
-pub const KINDS: [Kind; 13] = [
+pub const KINDS: [Kind; 16] = [
     kind(
         "malformed",
         "MalformedSignature",
@@ -108,6 +115,17 @@ pub const KINDS: [Kind; 13] = [
         "DisallowedScheme",
         "The key may not sign with this scheme.",
     ),
+    kind(
+        "expired_key",
+        "ExpiredKey",
+        "The key is outside its validity period (expired or not yet valid).",
+    ),
+    kind("revoked_key", "RevokedKey", "The key was revoked."),
+    kind(
+        "undecryptable_key",
+        "UndecryptableKey",
+        "The key's stored secret could not be decrypted.",
+    ),
 ];
 
 const fn kind(code: &'static str, class: &'static str, doc: &'static str) -> Kind {
@@ -131,6 +149,9 @@ impl Error {
             Error::Expired(_) => 10,
             Error::Replayed => 11,
             Error::DisallowedScheme(_) => 12,
+            Error::ExpiredKey(_) => 13,
+            Error::RevokedKey => 14,
+            Error::UndecryptableKey(_) => 15,
         }
     }
 
@@ -166,6 +187,9 @@ impl fmt::Display for Error {
             Error::Expired(m) => write!(f, "signed URL expired: {m}"),
             Error::Replayed => f.write_str("request refused by the replay check"),
             Error::DisallowedScheme(s) => write!(f, "the key may not sign with {}", quoted(s)),
+            Error::ExpiredKey(m) => write!(f, "the key is not valid now: {m}"),
+            Error::RevokedKey => f.write_str("the key was revoked"),
+            Error::UndecryptableKey(m) => write!(f, "the key's secret cannot be decrypted: {m}"),
         }
     }
 }
@@ -215,6 +239,9 @@ mod tests {
             Error::Expired("x".into()),
             Error::Replayed,
             Error::DisallowedScheme("x".into()),
+            Error::ExpiredKey("x".into()),
+            Error::RevokedKey,
+            Error::UndecryptableKey("x".into()),
         ];
         assert_eq!(all.len(), KINDS.len());
         for (i, err) in all.iter().enumerate() {

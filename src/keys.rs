@@ -108,10 +108,43 @@ impl FromIterator<SchemeName> for Schemes {
     }
 }
 
-/// One secret of a key id and the schemes it may sign with.
+/// When a key may sign, in Unix seconds: from `not_before` (inclusive) until
+/// `not_after` (exclusive); either bound may be open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Validity {
+    pub not_before: Option<i64>,
+    pub not_after: Option<i64>,
+}
+
+impl Validity {
+    pub const ALWAYS: Validity = Validity {
+        not_before: None,
+        not_after: None,
+    };
+
+    /// `ExpiredKey` unless the key may sign at `now`.
+    pub fn check(&self, now: i64) -> Result<()> {
+        if let Some(end) = self.not_after {
+            if now >= end {
+                return Err(Error::ExpiredKey(format!("it expired at {end}, now {now}")));
+            }
+        }
+        if let Some(start) = self.not_before {
+            if now < start {
+                return Err(Error::ExpiredKey(format!(
+                    "it is valid from {start}, now {now}"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One secret of a key id, the schemes it may sign with and when.
 pub struct KeyEntry<'a> {
     pub secret: Secret<'a>,
     pub schemes: Schemes,
+    pub validity: Validity,
 }
 
 impl<'a> KeyEntry<'a> {
@@ -119,6 +152,7 @@ impl<'a> KeyEntry<'a> {
         KeyEntry {
             secret,
             schemes: Schemes::ALL,
+            validity: Validity::ALWAYS,
         }
     }
 
@@ -128,24 +162,33 @@ impl<'a> KeyEntry<'a> {
         KeyEntry {
             secret: Secret::Raw(SecretBytes::Borrowed(b"")),
             schemes: Schemes::NONE,
+            validity: Validity::ALWAYS,
         }
     }
 }
 
-/// The secrets of `entries` that `scheme` may use, in the form it keys its
-/// MAC with, each with its index among `entries`. Refuses a key whose every
-/// secret is pinned to other schemes, and a stored drf-hmac secret that is
-/// not hexadecimal (a server-side fault, but still a refusal, never a match).
+/// The secrets of `entries` that `scheme` may use at `now`, in the form it
+/// keys its MAC with, each with its index among `entries`. Refuses a key
+/// whose every secret is pinned to other schemes (`DisallowedScheme`) or
+/// outside its validity period (`ExpiredKey`), and a stored drf-hmac secret
+/// that is not hexadecimal (a server-side fault, but still a refusal, never
+/// a match).
 pub fn usable_for<'e>(
     entries: &'e [KeyEntry<'_>],
     scheme: SchemeName,
+    now: i64,
 ) -> Result<Vec<(usize, Secret<'e>)>> {
     if entries.iter().all(|e| e.schemes.is_empty()) {
         return Err(Error::UnknownKey);
     }
     let mut usable = Vec::with_capacity(entries.len());
+    let mut out_of_time = None;
     for (index, entry) in entries.iter().enumerate() {
         if !entry.schemes.contains(scheme) {
+            continue;
+        }
+        if let Err(err) = entry.validity.check(now) {
+            out_of_time = Some(err);
             continue;
         }
         let secret = match (&entry.secret, scheme.secret_form()) {
@@ -161,7 +204,9 @@ pub fn usable_for<'e>(
         usable.push((index, secret));
     }
     if usable.is_empty() {
-        return Err(Error::DisallowedScheme(scheme.name().to_owned()));
+        return Err(
+            out_of_time.unwrap_or_else(|| Error::DisallowedScheme(scheme.name().to_owned()))
+        );
     }
     Ok(usable)
 }
@@ -189,17 +234,18 @@ mod tests {
             KeyEntry {
                 secret: Secret::Raw(SecretBytes::Borrowed(b"s")),
                 schemes: fost_only,
+                validity: Validity::ALWAYS,
             },
             KeyEntry::any_scheme(Secret::Pinned(Cow::Owned(Key::new(Algorithm::Sha1, b"k")))),
         ];
-        let fost = usable_for(&entries, SchemeName::Fost).unwrap();
+        let fost = usable_for(&entries, SchemeName::Fost, 0).unwrap();
         assert_eq!(fost.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [0, 1]);
-        let cavage = usable_for(&entries, SchemeName::Cavage).unwrap();
+        let cavage = usable_for(&entries, SchemeName::Cavage, 0).unwrap();
         assert_eq!(cavage.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [1]);
-        let err = usable_for(&entries[..1], SchemeName::Cavage).unwrap_err();
+        let err = usable_for(&entries[..1], SchemeName::Cavage, 0).unwrap_err();
         assert_eq!(err.code(), "disallowed_scheme");
         assert_eq!(
-            usable_for(&[], SchemeName::Fost).unwrap_err().code(),
+            usable_for(&[], SchemeName::Fost, 0).unwrap_err().code(),
             "unknown_key"
         );
     }
@@ -209,7 +255,7 @@ mod tests {
         let entries = [KeyEntry::any_scheme(Secret::Raw(SecretBytes::Borrowed(
             b"0a 0b",
         )))];
-        match &usable_for(&entries, SchemeName::DrfHmac).unwrap()[0].1 {
+        match &usable_for(&entries, SchemeName::DrfHmac, 0).unwrap()[0].1 {
             Secret::Raw(raw) => assert_eq!(&raw[..], [10, 11]),
             Secret::Pinned(_) => panic!("raw expected"),
         }
@@ -217,12 +263,65 @@ mod tests {
             b"0 a",
         )))];
         assert_eq!(
-            usable_for(&bad, SchemeName::DrfHmac).unwrap_err().code(),
+            usable_for(&bad, SchemeName::DrfHmac, 0).unwrap_err().code(),
             "malformed"
         );
-        match &usable_for(&bad, SchemeName::Cavage).unwrap()[0].1 {
+        match &usable_for(&bad, SchemeName::Cavage, 0).unwrap()[0].1 {
             Secret::Raw(raw) => assert_eq!(&raw[..], b"0 a"),
             Secret::Pinned(_) => panic!("raw expected"),
         }
+    }
+
+    #[test]
+    fn keys_outside_their_validity_are_refused_as_expired() {
+        let window = Validity {
+            not_before: Some(100),
+            not_after: Some(200),
+        };
+        let entries = [
+            KeyEntry {
+                validity: window,
+                ..KeyEntry::any_scheme(Secret::Raw(SecretBytes::Borrowed(b"old")))
+            },
+            KeyEntry {
+                validity: Validity {
+                    not_before: Some(150),
+                    not_after: None,
+                },
+                ..KeyEntry::any_scheme(Secret::Raw(SecretBytes::Borrowed(b"new")))
+            },
+        ];
+        let indices = |now| -> Vec<usize> {
+            usable_for(&entries, SchemeName::Cavage, now)
+                .unwrap()
+                .iter()
+                .map(|(i, _)| *i)
+                .collect()
+        };
+        assert_eq!(indices(100), [0]);
+        assert_eq!(indices(150), [0, 1]);
+        assert_eq!(indices(200), [1]);
+        for now in [99, i64::MIN] {
+            let err = usable_for(&entries, SchemeName::Cavage, now).unwrap_err();
+            assert_eq!(err.code(), "expired_key");
+        }
+        assert_eq!(
+            usable_for(&entries[..1], SchemeName::Fost, 200)
+                .unwrap_err()
+                .code(),
+            "expired_key"
+        );
+        // Pinned elsewhere wins over expiry: the scheme was never allowed.
+        let pinned = [KeyEntry {
+            schemes: [SchemeName::Fost].into_iter().collect(),
+            validity: window,
+            ..KeyEntry::any_scheme(Secret::Raw(SecretBytes::Borrowed(b"old")))
+        }];
+        assert_eq!(
+            usable_for(&pinned, SchemeName::Cavage, 500)
+                .unwrap_err()
+                .code(),
+            "disallowed_scheme"
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! The scheme modules are plain Rust; `python` holds all of the PyO3 glue and
 //! this file only declares the extension module's export list.
 
+pub mod at_rest;
 pub mod content_digest;
 pub mod error;
 pub mod keys;
@@ -34,7 +35,7 @@ mod _native {
         fost_hmac_url_signature, verify_fost_request, verify_fost_url, FostVerified,
     };
     #[pymodule_export]
-    use crate::python::{sign_webhook, WebhookEndpoint};
+    use crate::python::{sign_webhook, KeyEncryption, WebhookEndpoint};
 
     #[pymodule_init]
     fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {

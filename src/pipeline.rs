@@ -271,7 +271,7 @@ pub fn check(
     now: i64,
     replay: &dyn ReplayGuard,
 ) -> Result<Verified> {
-    let usable = usable_for(entries, prepared.scheme)?;
+    let usable = usable_for(entries, prepared.scheme, now)?;
     let algorithm = match &prepared.algorithm {
         AlgorithmChoice::Fixed(algorithm) => *algorithm,
         AlgorithmChoice::FromKey(allowed) => match usable.first() {

@@ -353,6 +353,9 @@ def test_the_error_table_is_pinned():
         "ExpiredURL": "expired",
         "ReplayedRequest": "replayed",
         "DisallowedScheme": "disallowed_scheme",
+        "ExpiredKey": "expired_key",
+        "RevokedKey": "revoked_key",
+        "UndecryptableKey": "undecryptable_key",
     }
     assert httpseal.BadSignature.__module__ == "httpseal"
     assert httpseal.BadSignature.__doc__

@@ -1,6 +1,7 @@
 """Type stubs for httpseal's native core."""
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import ClassVar, Literal, Optional, Union, final
 
 from httpseal.replay import ReplayStore
@@ -11,19 +12,23 @@ __all__ = [
     "DigestMismatch",
     "DisallowedAlgorithm",
     "DisallowedScheme",
+    "ExpiredKey",
     "ExpiredURL",
     "FostVerified",
     "FutureTimestamp",
     "HeaderNotSigned",
     "HmacKey",
+    "KeyEncryption",
     "MalformedSignature",
     "MemoryReplayStore",
     "MissingHeader",
     "ReplayStoreUnavailable",
     "ReplayedRequest",
+    "RevokedKey",
     "SignatureError",
     "Signer",
     "StaleTimestamp",
+    "UndecryptableKey",
     "UnknownAlgorithm",
     "UnknownKey",
     "Verified",
@@ -72,6 +77,9 @@ _Code = Literal[
     "expired",
     "replayed",
     "disallowed_scheme",
+    "expired_key",
+    "revoked_key",
+    "undecryptable_key",
 ]
 # Stable scheme names, in settings, results and HmacKey(schemes=...).
 _Scheme = Literal[
@@ -157,6 +165,54 @@ class MemoryReplayStore:
 class DisallowedScheme(SignatureError):
     """The key may not sign with this scheme (code ``disallowed_scheme``)."""
 
+class ExpiredKey(SignatureError):
+    """The key is outside its validity period, expired or not yet valid
+    (code ``expired_key``). Adapters answer it as they answer an unknown key."""
+
+class RevokedKey(SignatureError):
+    """The key was revoked (code ``revoked_key``). Adapters answer it as they
+    answer an unknown key."""
+
+class UndecryptableKey(SignatureError):
+    """The key's stored secret could not be decrypted (code
+    ``undecryptable_key``): a server-side fault, such as a removed encryption
+    key or a damaged or copied value. The key is unusable until it is fixed."""
+
+@final
+class KeyEncryption:
+    """Encrypts stored secrets (XChaCha20-Poly1305 under keys derived with
+    HKDF-SHA256 from master keys) and decrypts them. The first master key
+    encrypts; every one decrypts, so a retired key keeps working until its
+    values are encrypted again. A value is bound to its ``record`` (the key
+    id it belongs to): copied onto another record, it does not decrypt."""
+
+    def __new__(cls, keys: Sequence[_Bytes]) -> KeyEncryption:
+        """``keys``: master keys (``str`` or ``bytes``), current first.
+        Raises ``ValueError`` for an empty list or key, ``TypeError`` for
+        anything but a list of them."""
+
+    @property
+    def key_ids(self) -> list[str]:
+        """The 8-hex-digit id stored with each value, one per master key."""
+
+    def encrypt(self, secret: str, *, record: str) -> str:
+        """``secret`` (1 to 1024 bytes of UTF-8) encrypted under the current
+        key for ``record``, as ``httpseal$1$<key id>$<base64url>``; a fresh
+        random nonce each time. ``ValueError`` for an empty or longer secret."""
+
+    def decrypt(self, value: str, *, record: str) -> str:
+        """The secret ``value`` holds for ``record``. Raises
+        ``UndecryptableKey`` when no configured key opens it for that record;
+        never returns plain text that was not encrypted."""
+
+    def is_current(self, value: str) -> bool:
+        """Whether ``value`` was encrypted under the current key."""
+
+    @staticmethod
+    def is_encrypted(value: str) -> bool:
+        """Whether ``value`` has the form of an encrypted secret (not whether
+        it decrypts)."""
+
 @final
 class HmacKey:
     """An HMAC key whose key schedule is computed once, for servers that verify
@@ -168,6 +224,8 @@ class HmacKey:
         *,
         digest: _Digest = "sha256",
         schemes: Optional[Sequence[_Scheme]] = None,
+        not_before: Union[datetime, float, None] = None,
+        not_after: Union[datetime, float, None] = None,
     ) -> HmacKey:
         """``secret`` is ``str`` (encoded as UTF-8), ``bytes`` or ``bytearray``.
         ``schemes`` pins the key to those schemes (every scheme by default); a
@@ -175,8 +233,14 @@ class HmacKey:
         (``DisallowedScheme``). drf-hmac uses an ``HmacKey``'s bytes as they
         are (a ``str`` secret from a loader is hex-decoded for drf-hmac).
 
+        ``not_before`` and ``not_after`` (timezone-aware ``datetime`` or Unix
+        seconds) bound when the key may sign: from ``not_before`` until just
+        before ``not_after``. Verification outside that period refuses the
+        key (``ExpiredKey``); a key store returning several keys (rotation)
+        uses those valid now.
+
         Raises ``TypeError`` for another type, ``ValueError`` for an unknown
-        digest or scheme.
+        digest or scheme or a naive ``datetime``.
         """
 
     @classmethod
@@ -186,6 +250,8 @@ class HmacKey:
         *,
         digest: _Digest = "sha256",
         schemes: Optional[Sequence[_Scheme]] = None,
+        not_before: Union[datetime, float, None] = None,
+        not_after: Union[datetime, float, None] = None,
     ) -> HmacKey:
         """A key from hexadecimal text, decoded as django-rest-framework-hmac
         stores secrets (pairs of digits, whitespace between pairs allowed).
@@ -198,6 +264,14 @@ class HmacKey:
     @property
     def schemes(self) -> list[_Scheme]:
         """The schemes this key may sign with."""
+
+    @property
+    def not_before(self) -> Optional[int]:
+        """Unix seconds from which the key may sign, if bounded."""
+
+    @property
+    def not_after(self) -> Optional[int]:
+        """Unix seconds from which the key may no longer sign, if bounded."""
 
     def sign(self, data: _Bytes) -> bytes:
         """The raw MAC of ``data``."""

@@ -260,6 +260,48 @@ pub(crate) fn window_arg(seconds: Option<f64>, what: &str) -> PyResult<Option<u6
     }
 }
 
+/// A point in time given as an aware `datetime` or Unix seconds (`int` or
+/// `float`), as whole seconds: rounded up for the start of a validity
+/// period, down for its end, so rounding never lengthens it.
+pub(crate) fn instant_arg(
+    value: Option<&Bound<'_, PyAny>>,
+    what: &str,
+    start: bool,
+) -> PyResult<Option<i64>> {
+    let Some(value) = value.filter(|v| !v.is_none()) else {
+        return Ok(None);
+    };
+    let seconds: f64 = if value.hasattr(pyo3::intern!(value.py(), "timestamp"))?
+        && value.hasattr(pyo3::intern!(value.py(), "tzinfo"))?
+    {
+        if value.getattr("tzinfo")?.is_none() {
+            return Err(PyValueError::new_err(format!(
+                "{what} must be a timezone-aware datetime"
+            )));
+        }
+        value.call_method0("timestamp")?.extract()?
+    } else if value.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(PyTypeError::new_err(format!(
+            "{what} must be a datetime or Unix seconds, not bool"
+        )));
+    } else {
+        value.extract().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "{what} must be a datetime or Unix seconds, not {}",
+                type_name(value)
+            ))
+        })?
+    };
+    if !seconds.is_finite() {
+        return Err(PyValueError::new_err(format!("{what} must be finite")));
+    }
+    Ok(Some(if start {
+        seconds.ceil()
+    } else {
+        seconds.floor()
+    } as i64))
+}
+
 /// `now` for tests and replays of recorded traffic; the system clock otherwise.
 pub(crate) fn now_arg(now: Option<f64>) -> PyResult<i64> {
     match now {

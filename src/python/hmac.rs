@@ -5,28 +5,32 @@ use pyo3::prelude::*;
 use pyo3::types::{PyAny, PyBytes};
 
 use super::convert::{
-    algorithm_arg, bytes_arg, encoding_arg, maybe_detach, scheme_names, secret_arg, wire_bytes,
+    algorithm_arg, bytes_arg, encoding_arg, instant_arg, maybe_detach, scheme_names, secret_arg,
+    wire_bytes,
 };
-use crate::keys::{SchemeName, Schemes};
+use crate::keys::{SchemeName, Schemes, Validity};
 use crate::mac::Key;
 use crate::schemes::token;
 
 /// A reusable HMAC key whose key schedule is computed once, pinned to one
-/// hash function and, optionally, to some schemes.
+/// hash function and, optionally, to some schemes and a validity period.
 #[pyclass(module = "httpseal", frozen)]
 pub struct HmacKey {
     pub(crate) key: Key,
     pub(crate) schemes: Schemes,
+    pub(crate) validity: Validity,
 }
 
 #[pymethods]
 impl HmacKey {
     #[new]
-    #[pyo3(signature = (secret, *, digest = "sha256", schemes = None))]
+    #[pyo3(signature = (secret, *, digest = "sha256", schemes = None, not_before = None, not_after = None))]
     fn new(
         secret: &Bound<'_, PyAny>,
         digest: &str,
         schemes: Option<Vec<String>>,
+        not_before: Option<&Bound<'_, PyAny>>,
+        not_after: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let algorithm = algorithm_arg(digest)?;
         let schemes = match schemes {
@@ -41,28 +45,47 @@ impl HmacKey {
                 set
             }
         };
+        let validity = Validity {
+            not_before: instant_arg(not_before, "not_before", true)?,
+            not_after: instant_arg(not_after, "not_after", false)?,
+        };
         let secret = secret_arg(secret, "secret")?;
         Ok(HmacKey {
             key: Key::new(algorithm, &secret),
             schemes,
+            validity,
         })
     }
 
     /// A key from hexadecimal text, decoded as django-rest-framework-hmac
     /// stores secrets (and as the core decodes them for drf-hmac).
     #[classmethod]
-    #[pyo3(signature = (text, *, digest = "sha256", schemes = None))]
+    #[pyo3(signature = (text, *, digest = "sha256", schemes = None, not_before = None, not_after = None))]
     fn from_hex(
         _cls: &Bound<'_, pyo3::types::PyType>,
         text: &str,
         digest: &str,
         schemes: Option<Vec<String>>,
+        not_before: Option<&Bound<'_, PyAny>>,
+        not_after: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let raw = crate::mac::hex_decode_spaced(text)
             .map(zeroize::Zeroizing::new)
             .ok_or_else(|| PyValueError::new_err("the secret is not hexadecimal"))?;
         let bytes = PyBytes::new(_cls.py(), &raw);
-        HmacKey::new(bytes.as_any(), digest, schemes)
+        HmacKey::new(bytes.as_any(), digest, schemes, not_before, not_after)
+    }
+
+    /// Unix seconds from which the key may sign, if bounded.
+    #[getter]
+    fn not_before(&self) -> Option<i64> {
+        self.validity.not_before
+    }
+
+    /// Unix seconds from which the key may no longer sign, if bounded.
+    #[getter]
+    fn not_after(&self) -> Option<i64> {
+        self.validity.not_after
     }
 
     /// The schemes this key may sign with.
@@ -118,15 +141,17 @@ impl HmacKey {
     }
 
     fn __repr__(&self) -> String {
-        if self.schemes == Schemes::ALL {
-            format!("HmacKey(digest='{}', secret=<hidden>)", self.digest())
-        } else {
-            format!(
-                "HmacKey(digest='{}', schemes={:?}, secret=<hidden>)",
-                self.digest(),
-                self.schemes()
-            )
+        let mut repr = format!("HmacKey(digest='{}'", self.digest());
+        if self.schemes != Schemes::ALL {
+            repr.push_str(&format!(", schemes={:?}", self.schemes()));
         }
+        if let Some(start) = self.validity.not_before {
+            repr.push_str(&format!(", not_before={start}"));
+        }
+        if let Some(end) = self.validity.not_after {
+            repr.push_str(&format!(", not_after={end}"));
+        }
+        repr + ", secret=<hidden>)"
     }
 }
 
@@ -173,8 +198,9 @@ pub fn compare_hmacs(
     }))
 }
 
-/// Verifies a Flask-HMAC token against several keys (rotation) in one call.
-/// Returns the index of the key that matched; raises a `SignatureError` otherwise.
+/// Verifies a Flask-HMAC token against several keys (rotation) in one call,
+/// each used only within its validity period. Returns the index of the key
+/// that matched; raises a `SignatureError` otherwise.
 #[pyfunction]
 #[pyo3(signature = (keys, data, token, *, encoding = "base64url"))]
 pub fn verify_hmac_token(
@@ -187,11 +213,22 @@ pub fn verify_hmac_token(
     let encoding = encoding_arg(encoding)?;
     let data = bytes_arg(data, "data")?;
     let token = wire_bytes(token, "token")?.unwrap_or_default();
-    let keys: Vec<Key> = keys.iter().map(|k| k.key.clone()).collect();
     if keys.is_empty() {
         return Err(PyValueError::new_err("keys must not be empty"));
     }
-    Ok(maybe_detach(py, data.len(), || {
-        token::verify(&keys, &data, &token, encoding)
-    })?)
+    // Only the keys valid now take part; their indices stay the caller's.
+    let now = crate::time::now();
+    let (indices, valid): (Vec<usize>, Vec<Key>) = keys
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| k.validity.check(now).is_ok())
+        .map(|(i, k)| (i, k.key.clone()))
+        .unzip();
+    if valid.is_empty() {
+        return Err(keys[0].validity.check(now).unwrap_err().into());
+    }
+    let found = maybe_detach(py, data.len(), || {
+        token::verify(&valid, &data, &token, encoding)
+    })?;
+    Ok(indices[found])
 }

@@ -78,6 +78,7 @@ fn secret_from<'a>(item: &'a Bound<'_, PyAny>, name: &str) -> PyResult<Option<Ke
         return Ok(Some(KeyEntry {
             secret: Secret::Pinned(Cow::Borrowed(&key.key)),
             schemes: key.schemes,
+            validity: key.validity,
         }));
     }
     let is_bytes = item.is_instance_of::<PyBytes>()
@@ -113,6 +114,7 @@ pub(crate) fn entries_from<'a>(
             Some(entry) => KeyEntry {
                 secret: entry.secret.into_owned(),
                 schemes: entry.schemes,
+                validity: entry.validity,
             },
             None => KeyEntry::placeholder(),
         });

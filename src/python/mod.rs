@@ -2,6 +2,7 @@
 //! the mapping from `Error` to the `SignatureError` hierarchy. Each scheme's
 //! bindings live in their own file.
 
+mod at_rest;
 mod cavage;
 mod convert;
 mod drf;
@@ -15,6 +16,7 @@ mod signer;
 mod verified;
 mod webhooks;
 
+pub use at_rest::KeyEncryption;
 pub use cavage::{body_digest, sign_cavage, verify_cavage, CavageVerifier};
 pub use drf::{sign_drf, verify_drf};
 pub use errors::register_exceptions;

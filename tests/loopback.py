@@ -1,11 +1,17 @@
 """Apps served on a free loopback port for the length of a test: Flask
-(werkzeug) and ASGI (uvicorn)."""
+(werkzeug), ASGI (uvicorn) and WSGI under several gunicorn workers."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from flask import Flask
 from werkzeug.serving import make_server
@@ -26,9 +32,6 @@ def serving(app: Flask) -> Iterator[str]:
 @contextmanager
 def serving_asgi(app: object) -> Iterator[str]:
     """An ASGI app under uvicorn on a free loopback port, in a thread."""
-    import socket
-    import time
-
     import uvicorn
 
     with socket.socket() as probe:
@@ -48,3 +51,41 @@ def serving_asgi(app: object) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def serving_gunicorn(app: str, env: dict[str, str], workers: int = 2) -> Iterator[int]:
+    """The WSGI ``app`` (``module:name``) under gunicorn with ``workers``
+    processes on a free loopback port; yields the port."""
+    import pytest
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    binary = Path(sys.executable).parent / "gunicorn"
+    if not binary.exists():
+        pytest.fail("gunicorn is not installed: run bash .ci/setup", pytrace=False)
+    options = ["-w", str(workers), "--threads", "8", "-b", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(  # noqa: S603 (a fixed argument list, no shell)
+        [str(binary), *options, "--log-level", "warning", app],
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("gunicorn did not start", pytrace=False)
+            time.sleep(0.1)
+    try:
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

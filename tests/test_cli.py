@@ -257,6 +257,12 @@ def test_keygen():
     assert result.returncode == 2 and "between 16 and 1024" in result.stderr
 
 
+def test_keygen_pair_has_the_key_models_format():
+    printed = dict(line.split(": ") for line in run("keygen", "--pair").stdout.splitlines())
+    assert set(printed) == {"key", "secret"} and printed["key"] != printed["secret"]
+    assert all(re.fullmatch("[0-9a-f]{40}", value) for value in printed.values())
+
+
 @pytest.mark.parametrize(
     "args",
     [

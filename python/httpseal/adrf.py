@@ -91,14 +91,16 @@ class AsyncHMACAuthentication(HMACAuthentication):
             if found is None:
                 return None
             hmac_key = await self._hmac_key(found[1])
-            secrets = [] if hmac_key is None else hmac_key.secret
+            secrets = [] if hmac_key is None else engine.secret_of(hmac_key)
             awaited = engine.awaited_store()
             verified = attempt.verify(secrets=secrets, record=awaited is None)
             if verified is not None and awaited is not None:
                 await record(awaited, verified)
         if verified is None:
             return None
-        return attempt.accepted(verified, hmac_key)
+        result = attempt.accepted(verified, hmac_key)
+        await engine.anote_use(hmac_key)
+        return result
 
     async def _hmac_key(self, key_id: str) -> Any:
         lookup = self.get_hmac_key

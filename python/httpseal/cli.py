@@ -454,6 +454,10 @@ def _print_report(report: dict[str, Any], signed: bytes | None, out: TextIO, as_
 
 
 def keygen(args: argparse.Namespace, out: TextIO) -> int:
+    if args.pair:
+        # The format of HMACKey (and django-rest-framework-hmac): 40 hex each.
+        out.write(f"key: {secrets.token_hex(20)}\nsecret: {secrets.token_hex(20)}\n")
+        return DONE
     if not 16 <= args.bytes <= 1024:
         raise UsageError("--bytes must lie between 16 and 1024")
     key = secrets.token_bytes(args.bytes)
@@ -567,6 +571,11 @@ def parser() -> argparse.ArgumentParser:
     k = commands.add_parser("keygen", help="print a new random secret")
     k.add_argument("--bytes", type=int, default=32, help="random bytes (32)")
     k.add_argument("--format", default="hex", choices=("hex", "base64"), help="(hex)")
+    k.add_argument(
+        "--pair",
+        action="store_true",
+        help="a key id and a secret, 40 hex digits each, as HMACKey makes them",
+    )
     k.set_defaults(run=keygen)
     return top
 

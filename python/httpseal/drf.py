@@ -32,7 +32,7 @@ from httpseal import _explain
 from httpseal._challenges import challenges
 from httpseal._native import ReplayStoreUnavailable, SignatureError, Verified, Verifier
 from httpseal.deliveries import REMEMBER_SECONDS, deliveries_from, handle_once
-from httpseal.django import _signed, engine
+from httpseal.django import _signed, audit, engine
 from httpseal.django.conf import replay_store, setting, shows_signing_input
 from httpseal.errors import ImproperlyConfigured
 
@@ -77,16 +77,23 @@ class HMACAuthentication(BaseAuthentication):
         return f'HMAC realm="{self.www_authenticate_realm}"'
 
     def _fail(
-        self, request, reason: str, key: str | None = None, detail: str = ""
+        self,
+        request,
+        reason: str,
+        key: str | None = None,
+        detail: str = "",
+        code: str = "malformed",
     ) -> exceptions.AuthenticationFailed:
         logger.warning(
-            "HMAC authentication refused %s %r (key %r): %s%s",
+            "HMAC authentication refused %s %r (key %r) [%s]: %s%s",
             request.method,
             request.META.get("PATH_INFO", "")[:200],
             (key or "")[:64],
+            code,
             reason,
             detail,
         )
+        audit.refused(request._request, "drf-hmac", key, code)
         return exceptions.AuthenticationFailed("Invalid HMAC signature.")
 
     def authenticate(self, request) -> tuple[Any, Any] | None:
@@ -103,7 +110,9 @@ class HMACAuthentication(BaseAuthentication):
             _hmac_lookup.reset(token)
         if verified is None:
             return None
-        return attempt.accepted(verified, lookups[verified.key_id])
+        result = attempt.accepted(verified, lookups[verified.key_id])
+        engine.note_use(result[1])
+        return result
 
     @staticmethod
     def get_hmac_key(key: str):
@@ -182,18 +191,23 @@ class _HmacAttempt:
                         drf_data=self.signed_data,
                     )
                 )
-            raise self.authentication._fail(self.request, str(exc), exc.key_id, detail) from None
+            raise self.authentication._fail(
+                self.request, str(exc), exc.key_id, detail, exc.code
+            ) from None
         except ReplayStoreUnavailable as exc:
             engine.store_down(self.request._request, "drf-hmac", str(exc))
             raise ServiceUnavailable() from None
 
     def accepted(self, verified: Verified, hmac_key: Any) -> tuple[Any, Any]:
         if self.bad_host:
+            reason = "the Host header is not allowed"
             raise self.authentication._fail(
-                self.request, "the Host header is not allowed", verified.key_id
+                self.request, reason, verified.key_id, code="disallowed_host"
             )
         if not getattr(hmac_key.user, "is_active", True):
-            raise self.authentication._fail(self.request, "inactive user", verified.key_id)
+            raise self.authentication._fail(
+                self.request, "inactive user", verified.key_id, code="inactive_user"
+            )
         self.request._request.httpseal = verified
         return hmac_key.user, hmac_key
 
@@ -211,7 +225,7 @@ def _load_legacy_hmac_key(key_id: str) -> str | None:
     if hmac_key is None:
         return None
     lookups[key_id] = hmac_key
-    return hmac_key.secret  # hex, decoded by the core as drf-hmac always has
+    return engine.secret_of(hmac_key)  # hex, decoded by the core as drf-hmac always has
 
 
 _legacy_verifiers = engine.Verifiers()

@@ -69,5 +69,17 @@ def _database(url: str | None) -> dict:
 
 DATABASES = {"default": _database(os.environ.get("DATABASE_URL"))}
 
+# Served by gunicorn (tests/test_django_key_revocation.py): a SQLite file the
+# workers and the management commands share, and each response naming its worker.
+if os.environ.get("HTTPSEAL_TEST_SQLITE"):
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ["HTTPSEAL_TEST_SQLITE"],
+        }
+    }
+    MIDDLEWARE = [*MIDDLEWARE, "tests.django_project.worker.name_the_worker"]
+    HTTPSEAL = {"SCHEMES": ["cavage", "drf-hmac"], "KEY_CACHE_SECONDS": 1}
+
 # The original's default is 0.5 s; the tests check it separately.
 FOST_AUTHN_MISSIGNED_SLEEP_TIME = 0

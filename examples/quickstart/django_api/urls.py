@@ -1,3 +1,4 @@
+import alerts  # noqa: F401  (connects the key lifecycle alerts)
 from adrf.views import APIView
 from django.http import JsonResponse
 from django.urls import path

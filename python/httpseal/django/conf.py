@@ -15,6 +15,10 @@ DEFAULTS: dict[str, Any] = {
     "KEY_LOADER": None,  # dotted path to key_id -> secret | HmacKey | list | None; default HMACKey
     "USER_LOADER": None,  # dotted path to key_id -> user | None (with a custom KEY_LOADER)
     "KEY_CACHE_SECONDS": 5,  # how long a process keeps a looked-up HMACKey; 0 disables
+    # (also how long a revoked key may still pass in another process)
+    "KEY_ENCRYPTION_KEYS": None,  # master keys for stored secrets, current first; None:
+    # SECRET_KEY, then SECRET_KEY_FALLBACKS
+    "LAST_USED_INTERVAL": 300,  # seconds between writes of a key's last_used_at; None: never
     "ACT_AS_KEYS": [],  # key ids allowed to act as another user (X-FOST-User)
     "REPLAY_STORE": None,  # "memory" (one process), a redis:// URL or a store: refuse replays
     "MAX_SKEW": 300,  # seconds either way, every timestamped scheme; None switches it off
@@ -147,7 +151,13 @@ def problems() -> list[str]:
     for name, allowed in CHOICES.items():
         if setting(name) not in allowed:
             found.append(f"HTTPSEAL[{name!r}] must be one of {', '.join(allowed)}")
-    for name in ("DRF_HMAC_MAX_SKEW", "FOST_URL_MAX_LIFETIME", "MAX_SKEW", "KEY_CACHE_SECONDS"):
+    for name in (
+        "DRF_HMAC_MAX_SKEW",
+        "FOST_URL_MAX_LIFETIME",
+        "MAX_SKEW",
+        "KEY_CACHE_SECONDS",
+        "LAST_USED_INTERVAL",
+    ):
         value = setting(name)
         if value is not None and (
             isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0
@@ -188,7 +198,29 @@ def problems() -> list[str]:
         found.append("HTTPSEAL['LOG_SIGNING_INPUT'] must be True, False or None (follow DEBUG)")
     if not isinstance(setting("ACT_AS_KEYS"), (list, tuple, set, frozenset)):
         found.append("HTTPSEAL['ACT_AS_KEYS'] must be a list of key ids")
-    return found + _replay_problems() + _webhook_problems() or _core_problems()
+    return (
+        found + _encryption_problems() + _replay_problems() + _webhook_problems()
+        or _core_problems()
+    )
+
+
+# Master keys shorter than this are too easy to guess for keys that guard
+# every stored secret (Django asks 50 characters of SECRET_KEY).
+MIN_MASTER_KEY = 32
+
+
+def _encryption_problems() -> list[str]:
+    keys = setting("KEY_ENCRYPTION_KEYS")
+    if keys is None:
+        return []
+    if isinstance(keys, (str, bytes)) or not isinstance(keys, (list, tuple)) or not keys:
+        return ["HTTPSEAL['KEY_ENCRYPTION_KEYS'] must be a non-empty list, current key first"]
+    return [
+        f"HTTPSEAL['KEY_ENCRYPTION_KEYS'][{i}] must be str or bytes of at least "
+        f"{MIN_MASTER_KEY} characters"
+        for i, key in enumerate(keys)
+        if not isinstance(key, (str, bytes)) or len(key) < MIN_MASTER_KEY
+    ]
 
 
 def _webhook_problems() -> list[str]:

@@ -19,25 +19,32 @@ import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
 from typing import Any, cast
 
 from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import DatabaseError
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from httpseal import _explain, _responses
 from httpseal._awaited import is_async, load_secrets, record, store_call
 from httpseal._native import (
+    ExpiredKey,
     MalformedSignature,
     MemoryReplayStore,
     ReplayStoreUnavailable,
+    RevokedKey,
     SignatureError,
+    UndecryptableKey,
     Verified,
     Verifier,
 )
-from httpseal.django import _signed
+from httpseal.django import _signed, audit
 from httpseal.django.conf import replay_store, setting, shows_signing_input
 from httpseal.replay import REDIS_URL_SCHEMES, AsyncRedisReplayStore
 
@@ -154,12 +161,94 @@ keys = KeyCache()
 _loaded: ContextVar[tuple[str, Any] | None] = ContextVar("httpseal_loaded_key", default=None)
 
 
+def secret_of(key: Any) -> Any:
+    """The secret of an ``HMACKey`` that may sign now. A revoked or expired
+    key is ``RevokedKey``/``ExpiredKey`` (answered on the wire as an unknown
+    key is); a secret that does not decrypt is ``UndecryptableKey``, logged
+    as an error too, since it is the server's fault."""
+    refusal: SignatureError | None = None
+    revoked = getattr(key, "revoked_at", None)
+    expires = getattr(key, "expires_at", None)
+    if revoked is not None:
+        refusal = RevokedKey(f"revoked at {revoked.isoformat()}")
+    elif expires is not None and expires <= timezone.now():
+        refusal = ExpiredKey(f"it expired at {expires.isoformat()}")
+    else:
+        try:
+            return key.secret
+        except UndecryptableKey as exc:
+            logger.error("HMAC key %r is unusable: %s", str(key.pk)[:64], exc)
+            refusal = exc
+    refusal.key_id = str(key.pk)
+    raise refusal
+
+
 def load_hmac_key(key_id: str) -> str | None:
     """The default key loader: the ``HMACKey``'s secret (the core hex-decodes
     it for drf-hmac and uses its UTF-8 bytes for every other scheme)."""
     key = keys.get(key_id)
     _loaded.set((key_id, key))
-    return None if key is None else key.secret
+    return None if key is None else secret_of(key)
+
+
+class LastUse:
+    """``HMACKey.last_used_at``, written at most once per
+    ``HTTPSEAL["LAST_USED_INTERVAL"]`` per key by this process (and by all
+    of them together: the write is conditional on the stored time), never a
+    write per request."""
+
+    def __init__(self) -> None:
+        self._written: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def due(self, key: Any) -> bool:
+        """Whether ``key``'s use is to be written now (and, if so, noted as
+        written: one caller writes)."""
+        interval = setting("LAST_USED_INTERVAL")
+        if interval is None or not hasattr(key, "last_used_at"):
+            return False
+        now = time.monotonic()
+        with self._lock:
+            last = self._written.get(key.pk)
+            if last is None and key.last_used_at is not None:
+                # Written lately by another process (or before a restart).
+                age = (timezone.now() - key.last_used_at).total_seconds()
+                last = self._written[key.pk] = now - max(age, 0)
+            if last is not None and now - last < interval:
+                return False
+            if len(self._written) >= MAX_CACHED_KEYS:
+                self._written.clear()
+            self._written[key.pk] = now
+        return True
+
+    def write(self, key: Any) -> None:
+        now = timezone.now()
+        earlier = now - timedelta(seconds=setting("LAST_USED_INTERVAL"))
+        try:
+            type(key)._default_manager.filter(pk=key.pk).filter(
+                Q(last_used_at__isnull=True) | Q(last_used_at__lte=earlier)
+            ).update(last_used_at=now)
+        except DatabaseError as exc:  # the request was verified; only the note is lost
+            logger.warning("last use of key %r not recorded: %s", str(key.pk)[:64], exc)
+
+    def forget(self) -> None:
+        with self._lock:
+            self._written.clear()
+
+
+last_use = LastUse()
+
+
+def note_use(key: Any) -> None:
+    """Records that ``key`` signed an accepted request (when due)."""
+    if key is not None and last_use.due(key):
+        last_use.write(key)
+
+
+async def anote_use(key: Any) -> None:
+    """``note_use`` on an async stack: the write, when due, in a thread."""
+    if key is not None and last_use.due(key):
+        await sync_to_async(last_use.write)(key)
 
 
 @lru_cache(maxsize=16)
@@ -193,7 +282,7 @@ async def load_key(key_id: str) -> tuple[Any, Any]:
     key = keys.cached(key_id)
     if key is MISS:
         key = await sync_to_async(keys.get)(key_id)
-    return key, [] if key is None else key.secret
+    return key, [] if key is None else secret_of(key)
 
 
 class Verifiers:
@@ -314,6 +403,7 @@ def reset(**_signal: Any) -> None:
     _imported.cache_clear()
     _blocking.cache_clear()
     keys.clear()
+    last_use.forget()
 
 
 def drf_data_from_body(request: Any) -> Callable[[], bytes]:
@@ -392,7 +482,7 @@ class _Signed:
                     url_scheme=request.scheme,
                 )
             )
-        return refuse(request, exc.scheme or schemes[0], exc.key_id, str(exc), detail)
+        return refuse(request, exc.scheme or schemes[0], exc.key_id, str(exc), detail, exc.code)
 
 
 def authenticate(
@@ -415,9 +505,11 @@ def authenticate(
     if verified is None:
         return _not_ours(request, schemes)
     if signed.bad_host:
-        return refuse(request, verified.scheme, verified.key_id, "the Host header is not allowed")
+        return refuse_host(request, verified)
     key = loaded[1] if loaded is not None and loaded[0] == verified.key_id else None
-    return _accept(request, verified, key)
+    outcome = _accept(request, verified, key)
+    note_use(outcome.key)
+    return outcome
 
 
 async def aauthenticate(
@@ -435,7 +527,11 @@ async def aauthenticate(
         found = check.credentials_environ(request.META, host=signed.host, url_scheme=request.scheme)
         if found is None:
             return _not_ours(request, schemes)
-        key, secrets = await load_key(found[1])
+        try:
+            key, secrets = await load_key(found[1])
+        except SignatureError as exc:
+            exc.scheme, exc.key_id = found  # as the core names its own refusals
+            raise
         awaited = awaited_store()
         verified = signed.verify(request, schemes, secrets=secrets, record=awaited is None)
         if verified is not None and awaited is not None:
@@ -447,10 +543,13 @@ async def aauthenticate(
     if verified is None:
         return _not_ours(request, schemes)
     if signed.bad_host:
-        return refuse(request, verified.scheme, verified.key_id, "the Host header is not allowed")
+        return refuse_host(request, verified)
     if key is None or (verified.act_as is not None and verified.act_as != _username(key.user)):
-        return await sync_to_async(_accept)(request, verified, key)
-    return _accept(request, verified, key)
+        outcome = await sync_to_async(_accept)(request, verified, key)
+    else:
+        outcome = _accept(request, verified, key)
+    await anote_use(outcome.key)
+    return outcome
 
 
 Check = Callable[[str, int], Awaitable[Any]]
@@ -505,20 +604,19 @@ def _not_ours(request: Any, schemes: Sequence[str]) -> Outcome:
 def _accept(request: Any, verified: Verified, key: Any) -> Outcome:
     scheme, key_id = verified.scheme, verified.key_id
     if key is not None and not key.allows(scheme, verified.algorithm):
-        return refuse(
-            request, scheme, key_id, f"the key may not sign with {scheme} {verified.algorithm}"
-        )
+        reason = f"the key may not sign with {scheme} {verified.algorithm}"
+        return refuse(request, scheme, key_id, reason, code="disallowed_scheme")
     user = _user_of(key_id, key)
     if user is None or not getattr(user, "is_active", True):
-        return refuse(request, scheme, key_id, "no active user for the key")
+        return refuse(request, scheme, key_id, "no active user for the key", code="inactive_user")
     if verified.act_as is not None and verified.act_as != _username(user):
         if not _may_act_as(key_id, key):
-            return refuse(
-                request, scheme, key_id, f"the key may not act as {verified.act_as[:64]!r}"
-            )
+            reason = f"the key may not act as {verified.act_as[:64]!r}"
+            return refuse(request, scheme, key_id, reason, code="act_as_refused")
         user = user_named(verified.act_as)
         if user is None or not getattr(user, "is_active", True):
-            return refuse(request, scheme, key_id, f"no active user {verified.act_as[:64]!r}")
+            reason = f"no active user {verified.act_as[:64]!r}"
+            return refuse(request, scheme, key_id, reason, code="inactive_user")
     return Outcome(verified=verified, user=user, key=key, scheme=scheme)
 
 
@@ -548,19 +646,37 @@ def user_named(username: str) -> Any:
         return None
 
 
-def refuse(request: Any, scheme: str, key_id: str | None, reason: str, detail: str = "") -> Outcome:
-    """Logs a refusal (never the secret) on the scheme's logger; ``detail``
-    (the string the server signed, in debug mode) goes to the log only."""
+def refuse(
+    request: Any,
+    scheme: str,
+    key_id: str | None,
+    reason: str,
+    detail: str = "",
+    code: str = "malformed",
+) -> Outcome:
+    """Logs a refusal (never the secret) on the scheme's logger, with its
+    ``code`` (an error class's, or the adapter's own: ``disallowed_host``,
+    ``inactive_user``, ``act_as_refused``), and sends the audit events;
+    ``detail`` (the string the server signed, in debug mode) goes to the
+    log only."""
     LOGGERS.get(scheme, logger).warning(
-        "%s signature refused %s %r (key %r): %s%s",
+        "%s signature refused %s %r (key %r) [%s]: %s%s",
         scheme,
         request.method,
         _path(request),
         (key_id or "")[:64],
+        code,
         reason,
         detail,
     )
+    audit.refused(request, scheme, key_id, code)
     return Outcome(scheme=scheme, reason=reason)
+
+
+def refuse_host(request: Any, verified: Verified) -> Outcome:
+    """The refusal of a request whose signed host ``ALLOWED_HOSTS`` refuses."""
+    reason = "the Host header is not allowed"
+    return refuse(request, verified.scheme, verified.key_id, reason, code="disallowed_host")
 
 
 def store_down(request: Any, scheme: str, reason: str) -> Outcome:

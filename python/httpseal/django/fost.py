@@ -32,7 +32,7 @@ from django.contrib.auth import get_user_model
 
 from httpseal import _explain
 from httpseal._native import ReplayStoreUnavailable, SignatureError, Verified, Verifier
-from httpseal.django import _signed, engine
+from httpseal.django import _signed, audit, engine
 from httpseal.django.conf import replay_store, setting, shows_signing_input
 
 logger = logging.getLogger("httpseal.fost")
@@ -115,11 +115,20 @@ def explained(request) -> str:
     )
 
 
-def refuse(request, reason: str, detail: str = "") -> engine.Outcome:
-    """Logs why (never the secret) and sleeps as the original did."""
+def refuse(
+    request, reason: str, detail: str = "", code: str = "malformed", key_id: str | None = None
+) -> engine.Outcome:
+    """Logs why (never the secret), sends the audit events and sleeps as
+    the original did."""
     logger.warning(
-        "FOST signature refused %s %r: %s%s", request.method, request.path[:200], reason, detail
+        "FOST signature refused %s %r [%s]: %s%s",
+        request.method,
+        request.path[:200],
+        code,
+        reason,
+        detail,
     )
+    audit.refused(request, "fost", key_id, code)
     pause = getattr(settings, "FOST_AUTHN_MISSIGNED_SLEEP_TIME", 0.5)
     if pause:
         time.sleep(pause)
@@ -141,7 +150,7 @@ def _judge(request) -> engine.Outcome:
     try:
         verified = verify(request)
     except SignatureError as exc:
-        return refuse(request, str(exc), explained(request))
+        return refuse(request, str(exc), explained(request), exc.code, exc.key_id)
     except ReplayStoreUnavailable as exc:
         return engine.store_down(request, "fost", str(exc))
     if verified is None:
@@ -150,7 +159,8 @@ def _judge(request) -> engine.Outcome:
     username = verified.act_as if verified.act_as is not None else verified.key_id
     user = user_named(username)
     if user is None or not getattr(user, "is_active", True):
-        return refuse(request, f"no active user {username[:64]!r}")
+        reason = f"no active user {username[:64]!r}"
+        return refuse(request, reason, code="inactive_user", key_id=verified.key_id)
     return engine.Outcome(verified=verified, user=user, scheme="fost")
 
 

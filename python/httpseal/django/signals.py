@@ -17,6 +17,14 @@ def create_hmac_key(sender, instance=None, created=False, raw=False, **kwargs):
         HMACKey.objects.get_or_create(user=instance)
 
 
+def _created(sender, instance, created=False, raw=False, **kwargs):
+    """Receiver: every new key, however made, is a ``key_created`` event."""
+    if created and not raw:
+        from httpseal.django import audit
+
+        audit.key_event(audit.key_created, instance)
+
+
 def connect_engine() -> None:
     """Empties the key cache when a key or a user changes in this process,
     and forgets the built verifiers when a setting changes (tests)."""
@@ -31,5 +39,6 @@ def connect_engine() -> None:
         post_delete.connect(
             engine.keys.clear, sender=sender, dispatch_uid=f"httpseal.keys.del.{sender}"
         )
+    post_save.connect(_created, sender=HMACKey, dispatch_uid="httpseal.audit.key_created")
     setting_changed.connect(conf.forget, dispatch_uid="httpseal.conf.forget")
     setting_changed.connect(engine.reset, dispatch_uid="httpseal.engine.reset")

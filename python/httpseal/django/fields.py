@@ -1,0 +1,117 @@
+"""``EncryptedSecretField``: a secret that reads as plain text in Python and
+is stored only encrypted (``httpseal.django.encryption``), bound to its row's
+primary key so that a value copied onto another row does not decrypt.
+
+The column holds ``httpseal$1$<key id>$<ciphertext>``. A value read from the
+database is decrypted on first access (``UndecryptableKey`` when that fails:
+never a fallback to what the column holds); a value set in Python is
+encrypted when the row is saved. Filtering on the field, or ``update()``
+with a plain value, is refused: neither could work on ciphertext."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models.query_utils import DeferredAttribute
+
+from httpseal._native import KeyEncryption
+from httpseal.django.encryption import key_encryption
+
+
+class Encrypted(str):
+    """A value as the column holds it (encrypted), never a secret."""
+
+    __slots__ = ()
+
+
+class Decrypted(str):
+    """A secret as the field reads it, remembering the value it came from:
+    Django's raw saves (``loaddata``) write what the attribute reads, and
+    this way they write that value back, not the secret."""
+
+    stored: Encrypted
+
+
+class _SecretAttribute(DeferredAttribute):
+    """Reads the decrypted secret; a plain value set on the instance is
+    kept as it is until the row is saved."""
+
+    field: EncryptedSecretField
+
+    def __get__(self, instance: Any, cls: Any = None) -> Any:
+        if instance is None:
+            return self
+        value = super().__get__(instance, cls)
+        if isinstance(value, Encrypted):
+            return self.field.decrypted(instance, value)
+        return value
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        # A data descriptor (unlike Django's), so that reads come through
+        # ``__get__`` even though the value lives in the instance's dict.
+        instance.__dict__[self.field.attname] = value
+
+
+class EncryptedSecretField(models.CharField):
+    descriptor_class = _SecretAttribute
+
+    def decrypted(self, instance: Any, stored: Encrypted) -> str:
+        """The secret ``stored`` holds for ``instance``, decrypted once per
+        value and row (the result is kept on the instance)."""
+        record = str(instance.pk)
+        cache_name = f"_{self.attname}_decrypted"
+        cached = instance.__dict__.get(cache_name)
+        if cached is not None and cached[0] is stored and cached[1] == record:
+            return cached[2]
+        secret = Decrypted(key_encryption().decrypt(stored, record=record))
+        secret.stored = stored
+        instance.__dict__[cache_name] = (stored, record, secret)
+        return secret
+
+    def encrypted(self, instance: Any) -> Encrypted | None:
+        """What the column must hold for ``instance``: its stored value, or
+        its plain secret encrypted for its primary key (again when the key
+        changed, so that the value stays bound to its row)."""
+        value = instance.__dict__.get(self.attname)
+        if value is None:
+            return None
+        record = str(instance.pk)
+        cached = instance.__dict__.get(f"_{self.attname}_decrypted")
+        if isinstance(value, Encrypted):
+            if cached is None or cached[0] is not value or cached[1] == record:
+                return value
+            value = cached[2]  # the row's key changed: encrypt for the new one
+        stored = Encrypted(key_encryption().encrypt(value, record=record))
+        instance.__dict__[self.attname] = stored
+        instance.__dict__[f"_{self.attname}_decrypted"] = (stored, record, value)
+        return stored
+
+    def pre_save(self, model_instance: Any, add: bool) -> Any:
+        return self.encrypted(model_instance)
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return None if value is None else Encrypted(value)
+
+    def to_python(self, value: Any) -> Any:
+        # Fixtures (loaddata) carry the column's value, as dumpdata wrote it.
+        if isinstance(value, str) and KeyEncryption.is_encrypted(value):
+            return Encrypted(value)
+        return super().to_python(value)
+
+    def get_prep_value(self, value: Any) -> Any:
+        if isinstance(value, Decrypted):
+            value = value.stored
+        if value is not None and not isinstance(value, Encrypted):
+            raise ValueError(
+                f"{self.model.__name__}.{self.name} is stored encrypted: set it on an "
+                "instance and save() it; it cannot be filtered on or update()d"
+            )
+        return super().get_prep_value(value)
+
+    def value_from_object(self, obj: Any) -> Any:
+        # What serializers (dumpdata) write: the column's value, never the secret.
+        return self.encrypted(obj)
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return None  # shown once at creation, never edited in a form

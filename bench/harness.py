@@ -54,3 +54,10 @@ def compare(name: str, ours_ns: float, peer_ns: float, target: float | None = No
     verdict = "" if target is None else (f"≥{target:g}x " + ("ok" if ratio >= target else "MISS"))
     print(ROW.format(name, fmt_ns(ours_ns), fmt_ns(peer_ns), f"{ratio:.2f}x", verdict))
     return ratio
+
+
+def within(name: str, ours_ns: float, limit_ns: float) -> bool:
+    """Prints one row for a figure with an absolute limit instead of a peer."""
+    verdict = f"≤{fmt_ns(limit_ns)} " + ("ok" if ours_ns <= limit_ns else "MISS")
+    print(ROW.format(name, fmt_ns(ours_ns), "-", "-", verdict))
+    return ours_ns <= limit_ns

@@ -12,6 +12,7 @@ from bench import (
     bench_core,
     bench_drf,
     bench_fost,
+    bench_keys,
     bench_replay,
     bench_rfc9421,
     bench_webhooks,
@@ -34,6 +35,7 @@ def main() -> None:
     bench_webhooks.main()
     bench_replay.main()
     bench_adapters.main()
+    bench_keys.main()
 
 
 if __name__ == "__main__":

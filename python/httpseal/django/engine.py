@@ -11,6 +11,7 @@ at WARNING on the scheme's logger (``httpseal.cavage``, ``httpseal.drf``,
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 import threading
@@ -106,6 +107,8 @@ class KeyCache:
 
         key = HMACKey.objects.select_related("user").filter(key=key_id).first()
         if key is not None and lifetime:
+            with contextlib.suppress(UndecryptableKey):  # refused (and logged) when used
+                key.secret  # noqa: B018  (decrypted once per entry; its copies share it)
             with self._lock:
                 if len(self._entries) >= MAX_CACHED_KEYS:
                     self._entries.clear()
@@ -208,6 +211,9 @@ class LastUse:
         if interval is None or not hasattr(key, "last_used_at"):
             return False
         now = time.monotonic()
+        last = self._written.get(key.pk)
+        if last is not None and now - last < interval:
+            return False  # the common case, decided without the lock
         with self._lock:
             last = self._written.get(key.pk)
             if last is None and key.last_used_at is not None:

@@ -42,9 +42,17 @@ class _SecretAttribute(DeferredAttribute):
     def __get__(self, instance: Any, cls: Any = None) -> Any:
         if instance is None:
             return self
-        value = super().__get__(instance, cls)
-        if isinstance(value, Encrypted):
-            return self.field.decrypted(instance, value)
+        field = self.field
+        value = instance.__dict__.get(field.attname)
+        if value is None:
+            value = super().__get__(instance, cls)  # a deferred field: loaded now
+        if type(value) is Encrypted:
+            # Read on every request: the secret is kept beside the value it
+            # was decrypted from (a new key id is the concern of saving).
+            cached = instance.__dict__.get(field.cache_name)
+            if cached is not None and cached[0] is value:
+                return cached[2]
+            return field.decrypted(instance, value)
         return value
 
     def __set__(self, instance: Any, value: Any) -> None:
@@ -56,17 +64,18 @@ class _SecretAttribute(DeferredAttribute):
 class EncryptedSecretField(models.CharField):
     descriptor_class = _SecretAttribute
 
+    def contribute_to_class(self, cls: Any, name: str, *args: Any, **kwargs: Any) -> None:
+        super().contribute_to_class(cls, name, *args, **kwargs)
+        # Where an instance keeps ``(value, record, secret)`` once decrypted.
+        self.cache_name = f"_{self.attname}_decrypted"
+
     def decrypted(self, instance: Any, stored: Encrypted) -> str:
-        """The secret ``stored`` holds for ``instance``, decrypted once per
-        value and row (the result is kept on the instance)."""
+        """The secret ``stored`` holds for ``instance``, decrypted (and kept
+        on the instance, so copies of it share the result)."""
         record = str(instance.pk)
-        cache_name = f"_{self.attname}_decrypted"
-        cached = instance.__dict__.get(cache_name)
-        if cached is not None and cached[0] is stored and cached[1] == record:
-            return cached[2]
         secret = Decrypted(key_encryption().decrypt(stored, record=record))
         secret.stored = stored
-        instance.__dict__[cache_name] = (stored, record, secret)
+        instance.__dict__[self.cache_name] = (stored, record, secret)
         return secret
 
     def encrypted(self, instance: Any) -> Encrypted | None:
@@ -77,14 +86,14 @@ class EncryptedSecretField(models.CharField):
         if value is None:
             return None
         record = str(instance.pk)
-        cached = instance.__dict__.get(f"_{self.attname}_decrypted")
+        cached = instance.__dict__.get(self.cache_name)
         if isinstance(value, Encrypted):
             if cached is None or cached[0] is not value or cached[1] == record:
                 return value
             value = cached[2]  # the row's key changed: encrypt for the new one
         stored = Encrypted(key_encryption().encrypt(value, record=record))
         instance.__dict__[self.attname] = stored
-        instance.__dict__[f"_{self.attname}_decrypted"] = (stored, record, value)
+        instance.__dict__[self.cache_name] = (stored, record, value)
         return stored
 
     def pre_save(self, model_instance: Any, add: bool) -> Any:

@@ -293,3 +293,35 @@ def test_a_sync_stack_with_an_async_key_loader(client, settings, django_user_mod
     answer = client.get("/signed/notes/", **meta)
     assert answer.json() == {"user": KEY, "scheme": "cavage"}
     assert engine.key_loader()(KEY) == SECRET
+
+
+def test_retired_keys_and_last_use_on_an_async_stack(signed_django, settings, caplog):
+    """The middleware's async path and the adrf classes refuse a revoked or
+    expired key and note a key's last use (the write in a thread)."""
+    settings.HTTPSEAL = seal(LAST_USED_INTERVAL=3600)
+    routes = (
+        ("/async/whoami/", "cavage"),
+        ("/async/notes/", "rfc9421"),
+        ("/async/hmac/", "drf-hmac"),
+    )
+
+    async def post(path: str, auth) -> int:
+        async with httpx.AsyncClient(base_url=signed_django, timeout=30) as client:
+            answer = await client.post(path, content=b"{}", headers=JSON, auth=auth)
+            return answer.status_code
+
+    for path, scheme in routes:
+        assert run(post(path, AUTHS[scheme])) == 200, path
+    key = HMACKey.objects.get(pk=KEY)
+    assert key.last_used_at is not None
+    key.revoke()
+    for path, scheme in routes:
+        assert run(post(path, AUTHS[scheme])) == 401, path
+    refusals = [r.getMessage() for r in caplog.records if "[revoked_key]" in r.getMessage()]
+    assert {m.split()[0] for m in refusals} == {"cavage", "rfc9421", "drf-hmac"}
+    key.restore()
+    key.expires_at = key.created
+    key.save()
+    for path, scheme in routes:
+        assert run(post(path, AUTHS[scheme])) == 401, path
+    assert "[expired_key]" in caplog.text

@@ -519,3 +519,30 @@ def test_the_documented_alert_mails_the_admins(client, user, settings, mailoutbo
     assert any(f"HMAC key {key.key} of alice revoked" in s for s in subjects)
     assert any(f"HMAC key {key.key} used after it was retired (revoked_key)" in s for s in subjects)
     assert all(key.secret not in m.body + m.subject for m in mailoutbox)
+
+
+@pytest.mark.django_db
+def test_the_longest_secret_that_fits_and_one_too_long(user):
+    field = HMACKey._meta.get_field("secret")
+    longest = "s" * field.max_secret_bytes
+    key = HMACKey.objects.create(user=user, secret=longest)
+    assert len(stored(key.key)) <= field.max_length
+    assert HMACKey.objects.get(pk=key.pk).secret == longest
+    with pytest.raises(ValueError, match="at most"):
+        HMACKey.objects.create(user=user, secret=longest + "s")
+
+
+def test_encryption_key_settings_are_checked(settings):
+    from django.core import checks
+
+    for value, found in (
+        (["short"], "at least 32"),
+        ("k" * 40, "non-empty list"),
+        ([], "non-empty list"),
+        (["k" * 40, 7], "[1] must be str or bytes"),
+    ):
+        settings.HTTPSEAL = {"KEY_ENCRYPTION_KEYS": value}
+        messages = [m.msg for m in checks.run_checks() if m.id == "httpseal.E001"]
+        assert any(found in m for m in messages), (value, messages)
+    settings.HTTPSEAL = {"KEY_ENCRYPTION_KEYS": ["k" * 40]}
+    assert not [m for m in checks.run_checks() if m.id == "httpseal.E001"]

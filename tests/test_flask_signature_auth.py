@@ -365,3 +365,22 @@ def test_hmac_warns_that_its_tokens_cannot_be_protected(caplog):
     with caplog.at_level(logging.WARNING, logger="httpseal.flask"):
         Hmac(app)
     assert "does not protect Flask-HMAC tokens" in caplog.text
+
+
+def test_a_key_loader_can_give_keys_a_lifetime(caplog):
+    import time
+
+    lifetime = {"not_after": time.time() + 3600}
+
+    def loader(key_id):
+        secret = signed.SECRETS.get(key_id)
+        return None if secret is None else httpseal.HmacKey(secret, **lifetime)
+
+    app, _ = make_app(schemes=["cavage"], loader=loader)
+    assert send(app, REQUESTS["cavage"]()).status_code == 200
+    unknown = send(app, signed.cavage("localhost", key_id="nobody"))
+    lifetime["not_after"] = time.time() - 1
+    expired = send(app, REQUESTS["cavage"]())
+    assert expired.status_code == 401
+    assert expired.get_data() == unknown.get_data()  # the same answer as an unknown key
+    assert "expired" in caplog.text

@@ -61,8 +61,19 @@ class _SecretAttribute(DeferredAttribute):
         instance.__dict__[self.field.attname] = value
 
 
+# What an encrypted value adds to its secret: the prefix, the key id, the
+# nonce and the tag, the whole in base64.
+OVERHEAD = len("httpseal$1$00000000$")
+NONCE_AND_TAG = 24 + 16
+
+
 class EncryptedSecretField(models.CharField):
     descriptor_class = _SecretAttribute
+
+    @property
+    def max_secret_bytes(self) -> int:
+        """The longest secret whose encrypted value fits the column."""
+        return (self.max_length - OVERHEAD) * 3 // 4 - NONCE_AND_TAG
 
     def contribute_to_class(self, cls: Any, name: str, *args: Any, **kwargs: Any) -> None:
         super().contribute_to_class(cls, name, *args, **kwargs)
@@ -91,6 +102,11 @@ class EncryptedSecretField(models.CharField):
             if cached is None or cached[0] is not value or cached[1] == record:
                 return value
             value = cached[2]  # the row's key changed: encrypt for the new one
+        if len(value.encode()) > self.max_secret_bytes:
+            raise ValueError(
+                f"{self.model.__name__}.{self.name} holds at most {self.max_secret_bytes} "
+                "bytes of secret (the column holds it encrypted)"
+            )
         stored = Encrypted(key_encryption().encrypt(value, record=record))
         instance.__dict__[self.attname] = stored
         instance.__dict__[self.cache_name] = (stored, record, value)

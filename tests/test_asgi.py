@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, HTTPException
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
@@ -421,3 +421,74 @@ def test_any_split_of_a_body_reaches_the_app_as_verified_or_is_413(body, cuts, c
         assert delivered == [] and sent[0]["status"] == 413
     else:
         assert delivered == [body] and sent == []
+
+
+def once_app(deliveries) -> tuple[FastAPI, dict[str, int]]:
+    """A webhook route handled once per delivery; what it does is in the
+    delivery's id: ``msg_ok``, ``msg_fail`` (raises), ``msg_slow``."""
+    app = FastAPI()
+    hook = Webhook("standard-webhooks", WHSEC, deliveries=deliveries)
+    runs = {"n": 0}
+
+    @app.post("/hooks")
+    async def delivery(verified: Annotated[Verified, Depends(hook)]) -> dict:
+        runs["n"] += 1
+        if verified.delivery_id == "msg_fail":
+            raise HTTPException(500, "handler failed")
+        if verified.delivery_id == "msg_slow":
+            await asyncio.sleep(0.5)
+        return {"id": verified.delivery_id}
+
+    return app, runs
+
+
+def delivery(msg_id: str) -> tuple[bytes, dict[str, str]]:
+    body = b'{"type": "ping"}'
+    return body, webhooks.sign("standard-webhooks", WHSEC, body, msg_id=msg_id)
+
+
+def test_fastapi_webhook_deliveries_are_handled_once():
+    app, runs = once_app("memory")
+
+    async def run(url: str) -> None:
+        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+            body, headers = delivery("msg_ok")
+            first = await client.post("/hooks", content=body, headers=headers)
+            assert first.json() == {"id": "msg_ok"}
+            again = await client.post("/hooks", content=body, headers=headers)
+            assert (again.status_code, again.json()) == (200, {"detail": "already handled"})
+            assert runs["n"] == 1
+            # A route that fails leaves the delivery to be retried, and it runs again.
+            body, headers = delivery("msg_fail")
+            for _ in range(2):
+                answer = await client.post("/hooks", content=body, headers=headers)
+                assert answer.status_code == 500
+            assert runs["n"] == 3
+            # A copy arriving while the first runs is told to come back later.
+            body, headers = delivery("msg_slow")
+            first_copy = asyncio.create_task(client.post("/hooks", content=body, headers=headers))
+            await asyncio.sleep(0.2)
+            busy = await client.post("/hooks", content=body, headers=headers)
+            assert busy.status_code == 409 and busy.headers["retry-after"] == "5"
+            assert (await first_copy).json() == {"id": "msg_slow"}
+            # A forged delivery never reaches the ledger.
+            forged = await client.post("/hooks", content=body + b" ", headers=headers)
+            assert forged.status_code == 400
+            assert runs["n"] == 4
+
+    with serving_asgi(app) as url:
+        asyncio.run(run(url))
+
+
+def test_fastapi_webhook_ledger_outage_is_503():
+    app, runs = once_app("redis://127.0.0.1:1/0")
+    body, headers = delivery("msg_ok")
+
+    async def run(url: str) -> None:
+        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+            answer = await client.post("/hooks", content=body, headers=headers)
+            assert answer.status_code == 503 and answer.headers["retry-after"] == "1"
+
+    with serving_asgi(app) as url:
+        asyncio.run(run(url))
+    assert runs["n"] == 0

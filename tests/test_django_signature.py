@@ -151,3 +151,16 @@ def test_a_signed_host_django_does_not_allow_is_refused(
     request[3]["Host"] = "evil.example"
     assert send(client, request).status_code == 401
     assert "the Host header is not allowed" in caplog.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/signed/notes/", "/middleware/whoami/"])
+@pytest.mark.parametrize("scheme", ["cavage", "drf-hmac"])
+def test_a_body_over_djangos_cap_is_413(client, settings, keys, path, scheme, caplog):
+    settings.HTTPSEAL = {"SCHEMES": ALL}
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 16
+    response = send(client, request_for(scheme, path=path))
+    assert response.status_code == 413
+    assert "DATA_UPLOAD_MAX_MEMORY_SIZE" in caplog.text
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1 << 20
+    assert send(client, request_for(scheme, path=path)).status_code == 200

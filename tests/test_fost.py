@@ -366,13 +366,12 @@ def test_any_request_input_is_a_signature_error(authorization, timestamp, listed
 
 
 @pytest.mark.django_db
-def test_oversized_body_is_anonymous_not_500(client, secret, settings):
+def test_oversized_body_is_413_not_500(client, secret, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     body = "x" * 4096
     meta = fost_headers(secret, "POST", "/whoami/", body=body)
     response = client.post("/whoami/", body, content_type="text/plain", **meta)
-    assert response.status_code == 200
-    assert response.json()["user"] is None
+    assert response.status_code == 413
 
 
 @pytest.mark.django_db(transaction=True)

@@ -279,3 +279,15 @@ def test_drf_handled_once_needs_a_ledger_and_a_webhook_class(client, settings):
     meta = {f"HTTP_{n.upper().replace('-', '_')}": v for n, v in signed.items()}
     with pytest.raises(ImproperlyConfigured, match="WEBHOOK_DELIVERIES"):
         client.post("/hooks/slack/", data=body, content_type="application/json", **meta)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/hooks/standard/", "/hooks/stripe/", "/hooks/github/"])
+def test_django_webhook_bodies_over_the_cap_are_413(client, settings, path):
+    settings.HTTPSEAL = {"WEBHOOK_SECRETS": {"standard-webhooks": WHSEC}}
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 64
+    body = b'{"pad": "' + b"x" * 200 + b'"}'
+    signed = webhooks.sign("stripe", WEBHOOK_SECRET, body)
+    meta = {f"HTTP_{n.upper().replace('-', '_')}": v for n, v in signed.items()}
+    response = client.post(path, data=body, content_type="application/json", **meta)
+    assert response.status_code == 413

@@ -57,9 +57,20 @@ class ServiceUnavailable(_RetryLater):
     default_code = "service_unavailable"
 
 
-def _raise_if_unavailable(outcome: engine.Outcome) -> None:
+class PayloadTooLarge(exceptions.APIException):
+    """The body is larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (logged)."""
+
+    status_code = 413
+    default_detail = "Request body too large."
+    default_code = "payload_too_large"
+
+
+def _raise_for_status(outcome: engine.Outcome) -> None:
+    """A 503 when the replay store failed, a 413 for a body over the cap."""
     if outcome.unavailable:
         raise ServiceUnavailable()
+    if outcome.too_large:
+        raise PayloadTooLarge()
 
 
 class HMACAuthentication(BaseAuthentication):
@@ -141,7 +152,7 @@ class HMACAuthentication(BaseAuthentication):
 
 def _legacy_result(judged: engine.Outcome) -> tuple[Any, Any]:
     """``HMACAuthentication``'s answer for what the middleware decided."""
-    _raise_if_unavailable(judged)
+    _raise_for_status(judged)
     if judged.refused:
         raise exceptions.AuthenticationFailed("Invalid HMAC signature.")
     return judged.user, judged.key if judged.key is not None else judged.verified
@@ -197,6 +208,9 @@ class _HmacAttempt:
         except ReplayStoreUnavailable as exc:
             engine.store_down(self.request._request, "drf-hmac", str(exc))
             raise ServiceUnavailable() from None
+        except _signed.TooLarge as exc:
+            engine.too_large(self.request._request, ["drf-hmac"], exc)
+            raise PayloadTooLarge() from None
 
     def accepted(self, verified: Verified, hmac_key: Any) -> tuple[Any, Any]:
         if self.bad_host:
@@ -266,13 +280,13 @@ class FostAuthentication(BaseAuthentication):
 
         judged = _judged_by_middleware(request, "fost")
         if judged is not None:
-            _raise_if_unavailable(judged)
+            _raise_for_status(judged)
             if judged.refused:  # logged (and slept on) once, by the middleware
                 raise exceptions.AuthenticationFailed("Invalid FOST signature.")
             assert judged.verified is not None
             return judged.user, judged.verified.signed_headers
         outcome = fost.judge(request._request)
-        _raise_if_unavailable(outcome)
+        _raise_for_status(outcome)
         if outcome.refused:
             raise exceptions.AuthenticationFailed("Invalid FOST signature.")
         if outcome.verified is None:
@@ -361,7 +375,7 @@ def _judged_for(request, schemes: tuple[str, ...]) -> engine.Outcome | None:
 def _result(request, outcome: engine.Outcome) -> tuple[Any, Any] | None:
     """``SignatureAuthentication``'s answer: ``(user, verified)``, ``None``,
     a 401 or a 503."""
-    _raise_if_unavailable(outcome)
+    _raise_for_status(outcome)
     if outcome.refused:
         raise exceptions.AuthenticationFailed("Invalid signature.")
     if outcome.verified is None:
@@ -413,6 +427,8 @@ class WebhookAuthentication(BaseAuthentication):
             raise ImproperlyConfigured(f"{type(self).__name__} needs a webhook format")
         endpoint = webhooks.endpoint_for(self.format, self.secrets, self.tolerance)
         verified = webhooks.judge(request._request, endpoint)
+        if verified is webhooks.TOO_LARGE:
+            raise PayloadTooLarge()
         if isinstance(verified, str):
             raise WebhookRefused()
         request._request.httpseal = verified

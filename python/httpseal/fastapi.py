@@ -11,14 +11,23 @@ a cap (413 beyond it). Behind ``httpseal.asgi.SignatureMiddleware``,
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from fastapi import HTTPException, Request
 from fastapi.openapi.models import APIKey, APIKeyIn, HTTPBase
 from fastapi.security.base import SecurityBase
+from starlette.concurrency import run_in_threadpool
 
 from httpseal._native import ReplayStoreUnavailable, SignatureError, Verified, WebhookEndpoint
 from httpseal.asgi import MAX_BODY, Guard, request_view
+from httpseal.deliveries import (
+    BUSY_SECONDS,
+    REMEMBER_SECONDS,
+    Deliveries,
+    MemoryDeliveries,
+    deliveries_from,
+)
 from httpseal.webhooks import Format, Secrets
 
 __all__ = ["Signature", "Webhook"]
@@ -117,7 +126,15 @@ class Webhook(SecurityBase):
     delivery or answers 400 (the reason logged on ``httpseal.webhooks``), as
     the senders' documentation tells handlers to; 413 past ``max_body``.
     Secrets are checked here (a Standard Webhooks ``whsec_`` secret that is
-    not base64 is a ``ValueError``)."""
+    not base64 is a ``ValueError``).
+
+    With ``deliveries`` (``"memory"``, a ``redis://`` URL or a ledger, as in
+    ``httpseal.deliveries``) each delivery is handled once: one already
+    handled is answered 200 (``{"detail": "already handled"}``) without
+    running the route, a copy arriving while the route runs 409 with
+    ``Retry-After``, a ledger outage 503. A delivery counts as handled when
+    the route returns; one whose route raises (an ``HTTPException`` too) is
+    left for the sender to retry."""
 
     def __init__(
         self,
@@ -128,11 +145,15 @@ class Webhook(SecurityBase):
         github_sha1: bool = False,
         max_body: int = MAX_BODY,
         scheme_name: str | None = None,
+        deliveries: Any = None,
+        remember: int = REMEMBER_SECONDS,
     ) -> None:
         self.endpoint = WebhookEndpoint(
             format, secrets, tolerance=tolerance, github_sha1=github_sha1
         )
         self.max_body = max_body
+        self.deliveries: Deliveries | None = deliveries_from(deliveries)
+        self.remember = remember
         header = {
             "standard-webhooks": "webhook-signature",
             "stripe": "Stripe-Signature",
@@ -146,7 +167,29 @@ class Webhook(SecurityBase):
         )
         self.scheme_name = scheme_name or f"{format} webhook"
 
-    async def __call__(self, request: Request) -> Verified:
+    async def __call__(self, request: Request) -> AsyncIterator[Verified]:
+        verified = await self.verified(request)
+        ledger, key = self.deliveries, verified.delivery_key
+        if ledger is None or key is None:
+            yield verified
+            return
+        state = await self._ledger(ledger.begin, key, BUSY_SECONDS)
+        if state == "done":
+            raise HTTPException(200, "already handled")
+        if state == "busy":
+            raise HTTPException(409, "this delivery is being handled", {"Retry-After": "5"})
+        try:
+            yield verified
+        except BaseException:
+            await self._ledger(ledger.abandon, key)
+            raise
+        try:
+            await self._ledger(ledger.finish, key, self.remember)
+        except HTTPException:  # answered already: the sender may deliver it again
+            webhook_logger.error("%s delivery handled but not recorded", self.endpoint.format)
+
+    async def verified(self, request: Request) -> Verified:
+        """The verified delivery, or the 400 (or 413) that refuses it."""
         body = await _body(request, self.max_body)
         try:
             return self.endpoint.verify(list(request.headers.items()), body)
@@ -155,3 +198,14 @@ class Webhook(SecurityBase):
                 "%s webhook refused on %r: %s", self.endpoint.format, request.url.path[:200], exc
             )
             raise HTTPException(400, "invalid webhook signature") from None
+
+    async def _ledger(self, step: Callable[..., Any], *args: Any) -> Any:
+        """One step of the ledger: inline in memory, in a thread otherwise
+        (a Redis round trip must not stall the event loop); 503 on an outage."""
+        try:
+            if isinstance(self.deliveries, MemoryDeliveries):
+                return step(*args)
+            return await run_in_threadpool(step, *args)
+        except ReplayStoreUnavailable as exc:
+            webhook_logger.error("%s webhook not handled: %s", self.endpoint.format, exc)
+            raise HTTPException(503, "Service Unavailable", {"Retry-After": "1"}) from None

@@ -3,18 +3,27 @@ host, the path and DRF's re-serialized data. Every way these bytes can be
 unobtainable — an oversized or unreadable body, a non-numeric
 ``Content-Length``, a disallowed ``Host``, an unparseable or unsignable
 ``request.data`` — becomes ``Unsignable``, which the adapters turn into a
-logged refusal (401 or anonymous), never a 500 or a 400."""
+logged refusal (401 or anonymous), never a 500 or a 400; a body larger than
+``DATA_UPLOAD_MAX_MEMORY_SIZE`` is ``TooLarge``, which they answer with 413."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http.request import RawPostDataException, UnreadablePostError
 
 from httpseal._drf_json import Unsignable, compact, refuse_repeated_keys
 
-__all__ = ["Unsignable", "allowed_host", "body", "drf_json", "host"]
+__all__ = ["TooLarge", "Unsignable", "allowed_host", "body", "drf_json", "host"]
+
+
+class TooLarge(Unsignable):
+    """The body is larger than Django reads (``DATA_UPLOAD_MAX_MEMORY_SIZE``):
+    the adapters answer 413, as for any body over a cap."""
+
+    def __init__(self) -> None:
+        super().__init__("the body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE")
 
 
 def body(request: Any) -> bytes:
@@ -23,7 +32,9 @@ def body(request: Any) -> bytes:
         return request.body
     except RawPostDataException:
         raise Unsignable("the body was consumed before authentication") from None
-    except SuspiciousOperation as exc:  # RequestDataTooBig and kin
+    except RequestDataTooBig:
+        raise TooLarge() from None
+    except SuspiciousOperation as exc:  # TooManyFieldsSent and kin
         raise Unsignable(f"the body cannot be read: {type(exc).__name__}") from None
     except UnreadablePostError:
         raise Unsignable("the body could not be read from the connection") from None
@@ -60,6 +71,8 @@ def drf_json(request: Any) -> bytes:
         data = request.data
     except (exceptions.ParseError, exceptions.UnsupportedMediaType) as exc:
         raise Unsignable(f"unparseable body: {exc.detail}") from None
+    except RequestDataTooBig:
+        raise TooLarge() from None
     except SuspiciousOperation as exc:
         raise Unsignable(f"the body cannot be read: {type(exc).__name__}") from None
     except RecursionError:

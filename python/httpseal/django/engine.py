@@ -74,6 +74,7 @@ class Outcome:
     scheme: str | None = None
     reason: str | None = None
     unavailable: bool = False  # the replay store failed: 503, not a refusal of the request
+    too_large: bool = False  # the body is over Django's cap: 413
 
     @property
     def refused(self) -> bool:
@@ -433,11 +434,14 @@ def refusal(reason: str) -> SignatureError:
 
 def signable(read: Callable[[], bytes]) -> Callable[[], bytes]:
     """``read`` with ``Unsignable`` as a refusal the core attributes to the
-    scheme and key it concerns."""
+    scheme and key it concerns; ``TooLarge`` goes through the core to the
+    adapter, which answers 413."""
 
     def signable() -> bytes:
         try:
             return read()
+        except _signed.TooLarge:
+            raise
         except _signed.Unsignable as exc:
             raise MalformedSignature(str(exc)) from None
 
@@ -505,6 +509,8 @@ def authenticate(
         return signed.refused(request, schemes, exc)
     except ReplayStoreUnavailable as exc:
         return store_down(request, schemes[0], str(exc))
+    except _signed.TooLarge as exc:
+        return too_large(request, schemes, exc)
     finally:
         loaded = _loaded.get()
         _loaded.reset(token)
@@ -546,6 +552,8 @@ async def aauthenticate(
         return signed.refused(request, schemes, exc)
     except ReplayStoreUnavailable as exc:
         return store_down(request, schemes[0], str(exc))
+    except _signed.TooLarge as exc:
+        return too_large(request, schemes, exc)
     if verified is None:
         return _not_ours(request, schemes)
     if signed.bad_host:
@@ -691,6 +699,31 @@ def store_down(request: Any, scheme: str, reason: str) -> Outcome:
         "signature not checked on %s %r: %s", request.method, _path(request), reason
     )
     return Outcome(scheme=scheme, reason=reason, unavailable=True)
+
+
+def too_large(request: Any, schemes: Sequence[str], exc: Exception) -> Outcome:
+    """Logs a body over Django's cap; the adapters answer 413."""
+    LOGGERS.get(schemes[0], logger).warning(
+        "signature not checked on %s %r: %s", request.method, _path(request), exc
+    )
+    return Outcome(scheme=schemes[0], reason=str(exc), too_large=True)
+
+
+def own_response(outcome: Outcome) -> Any:
+    """The answer an adapter gives itself rather than a refusal: 503 when the
+    replay store failed, 413 for a body over the cap; ``None`` otherwise."""
+    if outcome.unavailable:
+        return unavailable_response()
+    if outcome.too_large:
+        return too_large_response()
+    return None
+
+
+def too_large_response() -> Any:
+    """The 413 a Django adapter answers for a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"detail": "Request body too large"}, status=413)
 
 
 def unavailable_response() -> Any:

@@ -153,6 +153,8 @@ def _judge(request) -> engine.Outcome:
         return refuse(request, str(exc), explained(request), exc.code, exc.key_id)
     except ReplayStoreUnavailable as exc:
         return engine.store_down(request, "fost", str(exc))
+    except _signed.TooLarge as exc:
+        return engine.too_large(request, ["fost"], exc)
     if verified is None:
         logger.debug("no FOST credentials on %s %r", request.method, request.path[:200])
         return engine.NOT_OURS
@@ -203,8 +205,9 @@ class FostMiddleware:
         if not hasattr(request, "httpseal"):
             request.httpseal = None
         outcome = judge(request)
-        if outcome.unavailable:
-            return engine.unavailable_response()
+        answer = engine.own_response(outcome)
+        if answer is not None:
+            return answer
         if outcome.verified is None:
             return None
         user = django.contrib.auth.authenticate(

@@ -79,10 +79,12 @@ class SignatureMiddleware:
 
     @staticmethod
     def _judged(request: Any, schemes: tuple[str, ...], outcome: engine.Outcome) -> Any:
-        """Notes the outcome on ``request``; the 503 when the store failed."""
+        """Notes the outcome on ``request``; the 503 when the store failed,
+        the 413 for a body over Django's cap."""
         request.httpseal_schemes = schemes
-        if outcome.unavailable:
-            return engine.unavailable_response()
+        answer = engine.own_response(outcome)
+        if answer is not None:
+            return answer
         if outcome.refused:
             request.httpseal_refusal = outcome
         elif outcome.verified is not None:

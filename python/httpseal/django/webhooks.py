@@ -30,7 +30,7 @@ from httpseal.deliveries import (
 )
 from httpseal.django import _signed
 from httpseal.django.conf import setting
-from httpseal.django.engine import unavailable_response
+from httpseal.django.engine import too_large_response, unavailable_response
 from httpseal.errors import ImproperlyConfigured
 from httpseal.webhooks import Endpoints, Format, Secrets
 
@@ -55,11 +55,21 @@ def endpoint_for(
     return _endpoints.get(format, secrets, tolerance)
 
 
+# What ``judge`` answers for a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (413).
+TOO_LARGE = "the body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE"
+
+
 def judge(request: Any, endpoint: WebhookEndpoint) -> Verified | str:
-    """The delivery's ``Verified`` result, or the reason it is refused."""
+    """The delivery's ``Verified`` result, or the reason it is refused
+    (``TOO_LARGE`` itself for a body over Django's cap)."""
     try:
         body = _signed.body(request)
         return endpoint.verify(list(request.headers.items()), body)
+    except _signed.TooLarge:
+        logger.warning(
+            "%s webhook refused on %r: %s", endpoint.format, request.path[:200], TOO_LARGE
+        )
+        return TOO_LARGE
     except (SignatureError, _signed.Unsignable) as exc:
         logger.warning("%s webhook refused on %r: %s", endpoint.format, request.path[:200], exc)
         return str(exc)
@@ -113,7 +123,9 @@ def webhook(
     if secrets is not None:
         WebhookEndpoint(format, secrets, tolerance=tolerance)
 
-    def refused() -> HttpResponseBadRequest:
+    def refused(reason: str) -> Any:
+        if reason is TOO_LARGE:
+            return too_large_response()
         return HttpResponseBadRequest(
             b'{"detail": "invalid webhook signature"}', content_type="application/json"
         )
@@ -125,7 +137,7 @@ def webhook(
             async def async_view(request: Any, *args: Any, **kwargs: Any) -> Any:
                 verified = judge(request, endpoint_for(format, secrets, tolerance))
                 if isinstance(verified, str):
-                    return refused()
+                    return refused(verified)
                 request.httpseal = verified
                 chosen = ledger()
                 key = verified.delivery_key
@@ -155,7 +167,7 @@ def webhook(
         def sync_view(request: Any, *args: Any, **kwargs: Any) -> Any:
             verified = judge(request, endpoint_for(format, secrets, tolerance))
             if isinstance(verified, str):
-                return refused()
+                return refused(verified)
             request.httpseal = verified
             try:
                 return handle_once(

@@ -163,3 +163,39 @@ def test_signed_urls_stay_reusable_unless_single_use(client, settings, keys_name
     assert [send(client, request).status_code for _ in range(3)] == [200, 200, 200]
     settings.HTTPSEAL = {"FOST_URL_SINGLE_USE": True}
     assert any("needs HTTPSEAL['REPLAY_STORE']" in e.msg for e in check_settings(None))
+
+
+@pytest.mark.parametrize("where", ["url", "cache", "deliveries"])
+def test_deploy_checks_ask_redis_for_its_eviction_policy(settings, redis_url, where):
+    import redis
+    from django.core import checks
+
+    if where == "cache":
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "replay": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": redis_url,
+            },
+        }
+        settings.HTTPSEAL = {"REPLAY_STORE": "cache:replay"}
+    elif where == "url":
+        settings.HTTPSEAL = {"REPLAY_STORE": redis_url}
+    else:
+        settings.HTTPSEAL = {"WEBHOOK_DELIVERIES": redis_url}
+
+    def w003(deploy: bool) -> list[str]:
+        found = checks.run_checks(include_deployment_checks=deploy)
+        return [m.msg for m in found if m.id == "httpseal.W003"]
+
+    server = redis.Redis.from_url(redis_url)
+    server.config_set("maxmemory-policy", "allkeys-lru")
+    try:
+        assert w003(deploy=False) == []  # only a deployment check connects
+        (message,) = w003(deploy=True)
+        assert "allkeys-lru" in message
+    finally:
+        server.config_set("maxmemory-policy", "noeviction")
+    assert w003(deploy=True) == []
+    settings.HTTPSEAL = {"REPLAY_STORE": "redis://127.0.0.1:1/0"}  # unreachable: not asked
+    assert w003(deploy=True) == []

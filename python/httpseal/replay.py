@@ -119,21 +119,28 @@ class RedisReplayStore:
         """A warning when the server may evict entries that are still live
         (``maxmemory-policy allkeys-*``), which lets their replays through;
         ``None`` when it may not or cannot be asked (``CONFIG`` disabled)."""
-        import redis
+        return eviction_warning(self.client)
 
-        try:
-            policy = self.client.config_get("maxmemory-policy").get("maxmemory-policy", "")
-        except redis.RedisError:
-            return None
-        if isinstance(policy, bytes):
-            policy = policy.decode("ascii", "replace")
-        if policy.startswith("allkeys-"):
-            return (
-                f"Redis maxmemory-policy is {policy}: under memory pressure it evicts replay"
-                " entries that are still live, and their replays are then accepted;"
-                " use noeviction or a volatile-* policy"
-            )
+
+def eviction_warning(client: Any) -> str | None:
+    """A warning when the Redis server behind ``client`` may evict entries
+    that are still live (``maxmemory-policy allkeys-*``); ``None`` when it
+    may not, or cannot be asked (unreachable, ``CONFIG`` disabled)."""
+    import redis
+
+    try:
+        policy = client.config_get("maxmemory-policy").get("maxmemory-policy", "")
+    except redis.RedisError:
         return None
+    if isinstance(policy, bytes):
+        policy = policy.decode("ascii", "replace")
+    if policy.startswith("allkeys-"):
+        return (
+            f"Redis maxmemory-policy is {policy}: under memory pressure it evicts replay"
+            " entries that are still live, and their replays are then accepted;"
+            " use noeviction or a volatile-* policy"
+        )
+    return None
 
 
 def store_from(value: Any, *, memory: Any = None) -> Any:

@@ -12,6 +12,9 @@
 - ``httpseal.W002``: the replay store is a Memcached cache, which evicts
   live entries under memory pressure (a cache that culls them, or is private
   to one process, is an ``E001``).
+- ``httpseal.W003`` (``check --deploy``, which asks the server): a Redis
+  behind the replay store or the webhook ledger whose ``maxmemory-policy``
+  evicts live entries (``allkeys-*``).
 """
 
 from __future__ import annotations
@@ -102,6 +105,55 @@ def fost_problems() -> list[str]:
     if not isinstance(allow, bool):
         found.append("FOST_AUTHN_ALLOW_UNSIGNED_QUERY must be True or False")
     return found
+
+
+@register(deploy=True)
+def check_redis_eviction(app_configs: Any, **kwargs: Any) -> list[Any]:
+    """Asks each Redis the replay store and the delivery ledger write to for
+    its eviction policy: a deployment check, since it connects."""
+    from httpseal.replay import eviction_warning
+
+    found = []
+    for name, client in _redis_clients():
+        warning = eviction_warning(client)
+        if warning is not None:
+            found.append(
+                Warning(
+                    f"HTTPSEAL[{name!r}]: {warning}",
+                    hint="Set maxmemory-policy to noeviction (or volatile-*) on that server.",
+                    id="httpseal.W003",
+                )
+            )
+    return found
+
+
+def _redis_clients() -> list[tuple[str, Any]]:
+    """(setting, sync Redis client) for each store setting that names a
+    Redis: a URL, a Redis-backed store, or a cache alias on Django's RedisCache."""
+    from httpseal.deliveries import RedisDeliveries
+    from httpseal.django.conf import replay_store
+    from httpseal.django.webhooks import ledger
+    from httpseal.replay import RedisReplayStore
+
+    found: list[tuple[str, Any]] = []
+    try:
+        stores = (("REPLAY_STORE", replay_store()), ("WEBHOOK_DELIVERIES", ledger()))
+    except (TypeError, ValueError):
+        return []  # a bad setting: httpseal.E001 says which
+    for name, store in stores:
+        if isinstance(store, (RedisReplayStore, RedisDeliveries)):
+            found.append((name, store.client))
+        alias = getattr(store, "alias", None)
+        if alias is not None and _is_redis_cache(alias):
+            from django.core.cache import caches
+
+            found.append((name, caches[alias]._cache.get_client(write=True)))
+    return found
+
+
+def _is_redis_cache(alias: str) -> bool:
+    config = getattr(settings, "CACHES", {}).get(alias) or {}
+    return config.get("BACKEND") == "django.core.cache.backends.redis.RedisCache"
 
 
 @register()

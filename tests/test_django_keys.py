@@ -546,3 +546,14 @@ def test_encryption_key_settings_are_checked(settings):
         assert any(found in m for m in messages), (value, messages)
     settings.HTTPSEAL = {"KEY_ENCRYPTION_KEYS": ["k" * 40]}
     assert not [m for m in checks.run_checks() if m.id == "httpseal.E001"]
+
+
+@pytest.mark.django_db
+def test_a_key_saved_under_a_new_id_keeps_a_secret_that_decrypts(user):
+    HMACKey.objects.create(key="a" * 40, user=user, secret=SECRET)
+    moved = HMACKey.objects.get(pk="a" * 40)  # its secret not read yet
+    moved.key = "b" * 40
+    moved.save()  # a new row
+    engine.keys.clear()
+    assert HMACKey.objects.get(pk="b" * 40).secret == SECRET
+    assert HMACKey.objects.get(pk="a" * 40).secret == SECRET

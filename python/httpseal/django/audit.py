@@ -76,21 +76,20 @@ def refused(request: Any, scheme: str, key_id: str | None, code: str) -> None:
     key_id = None if key_id is None else key_id[:64]
     details = {"key_id": key_id, "code": code, "scheme": scheme, "client": client}
     if code in RETIRED:
-        logger.warning(
-            "retired_key_used key=%r code=%s scheme=%s client=%s",
-            key_id,
-            code,
-            scheme,
-            client,
-            extra={"event": "retired_key_used", **details},
-        )
-        _send(retired_key_used, None, request=request, **details)
-    logger.info(
-        "signature_refused key=%r code=%s scheme=%s client=%s",
-        key_id,
-        code,
-        scheme,
-        client,
-        extra={"event": "signature_refused", **details},
+        _refusal_event(retired_key_used, logging.WARNING, request, details)
+    _refusal_event(signature_refused, logging.INFO, request, details)
+
+
+def _refusal_event(signal: Signal, level: int, request: Any, details: dict[str, Any]) -> None:
+    name = NAMES[signal]
+    logger.log(
+        level,
+        "%s key=%r code=%s scheme=%s client=%s",
+        name,
+        details["key_id"],
+        details["code"],
+        details["scheme"],
+        details["client"],
+        extra={"event": name, **details},
     )
-    _send(signature_refused, None, request=request, **details)
+    _send(signal, None, request=request, **details)

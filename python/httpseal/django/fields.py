@@ -48,10 +48,10 @@ class _SecretAttribute(DeferredAttribute):
             value = super().__get__(instance, cls)  # a deferred field: loaded now
         if type(value) is Encrypted:
             # Read on every request: the secret is kept beside the value it
-            # was decrypted from (a new key id is the concern of saving).
+            # was decrypted from.
             cached = instance.__dict__.get(field.cache_name)
             if cached is not None and cached[0] is value:
-                return cached[2]
+                return cached[1]
             return field.decrypted(instance, value)
         return value
 
@@ -59,6 +59,9 @@ class _SecretAttribute(DeferredAttribute):
         # A data descriptor (unlike Django's), so that reads come through
         # ``__get__`` even though the value lives in the instance's dict.
         instance.__dict__[self.field.attname] = value
+        if type(value) is Encrypted and instance.pk is not None:
+            # The row it was read for (the primary key is set first).
+            instance.__dict__[self.field.record_name] = str(instance.pk)
 
 
 # What an encrypted value adds to its secret: the prefix, the key id, the
@@ -77,17 +80,24 @@ class EncryptedSecretField(models.CharField):
 
     def contribute_to_class(self, cls: Any, name: str, *args: Any, **kwargs: Any) -> None:
         super().contribute_to_class(cls, name, *args, **kwargs)
-        # Where an instance keeps ``(value, record, secret)`` once decrypted.
+        # Where an instance keeps ``(value, secret)`` once decrypted, and the
+        # primary key a stored value was read for.
         self.cache_name = f"_{self.attname}_decrypted"
+        self.record_name = f"_{self.attname}_record"
+
+    def _remember(self, instance: Any, stored: Encrypted, record: str, secret: str) -> str:
+        found = Decrypted(secret)
+        found.stored = stored
+        instance.__dict__[self.cache_name] = (stored, found)
+        instance.__dict__[self.record_name] = record
+        return found
 
     def decrypted(self, instance: Any, stored: Encrypted) -> str:
         """The secret ``stored`` holds for ``instance``, decrypted (and kept
         on the instance, so copies of it share the result)."""
-        record = str(instance.pk)
-        secret = Decrypted(key_encryption().decrypt(stored, record=record))
-        secret.stored = stored
-        instance.__dict__[self.cache_name] = (stored, record, secret)
-        return secret
+        record = instance.__dict__.get(self.record_name) or str(instance.pk)
+        secret = key_encryption().decrypt(stored, record=record)
+        return self._remember(instance, stored, record, secret)
 
     def encrypted(self, instance: Any) -> Encrypted | None:
         """What the column must hold for ``instance``: its stored value, or
@@ -97,19 +107,18 @@ class EncryptedSecretField(models.CharField):
         if value is None:
             return None
         record = str(instance.pk)
-        cached = instance.__dict__.get(self.cache_name)
-        if isinstance(value, Encrypted):
-            if cached is None or cached[0] is not value or cached[1] == record:
+        if type(value) is Encrypted:
+            if instance.__dict__.get(self.record_name, record) == record:
                 return value
-            value = cached[2]  # the row's key changed: encrypt for the new one
+            value = self.decrypted(instance, value)  # the key id changed: bind to the new one
         if len(value.encode()) > self.max_secret_bytes:
             raise ValueError(
                 f"{self.model.__name__}.{self.name} holds at most {self.max_secret_bytes} "
                 "bytes of secret (the column holds it encrypted)"
             )
-        stored = Encrypted(key_encryption().encrypt(value, record=record))
+        stored = Encrypted(key_encryption().encrypt(str(value), record=record))
         instance.__dict__[self.attname] = stored
-        instance.__dict__[self.cache_name] = (stored, record, value)
+        self._remember(instance, stored, record, str(value))
         return stored
 
     def pre_save(self, model_instance: Any, add: bool) -> Any:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from fastapi import Depends, FastAPI, HTTPException
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 from starlette.applications import Starlette
@@ -25,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+import httpseal
 from httpseal import Signer, Verified, webhooks
 from httpseal.asgi import AsyncRedisReplayStore, SignatureMiddleware
 from httpseal.client import CavageHttpxAuth, FostHttpxAuth, HMACHttpxAuth
@@ -492,3 +493,104 @@ def test_fastapi_webhook_ledger_outage_is_503():
     with serving_asgi(app) as url:
         asyncio.run(run(url))
     assert runs["n"] == 0
+
+
+# -- the scope read natively ---------------------------------------------------
+
+
+def asgi_scope(method, raw_path, query, headers, **more):
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": raw_path.decode("latin-1"),
+        "raw_path": raw_path,
+        "query_string": query,
+        "headers": [(n.lower(), v) for n, v in headers],
+        "client": ("10.0.0.7", 4711),
+        "scheme": "https",
+    }
+    return {**scope, **more}
+
+
+def as_text(pairs):
+    return [(n.decode("latin-1"), v.decode("latin-1")) for n, v in pairs]
+
+
+@settings(max_examples=200)
+@given(
+    scheme=st.sampled_from(["cavage", "drf-hmac", "fost", "rfc9421"]),
+    path=st.binary(min_size=1, max_size=40).map(lambda b: b"/" + b.replace(b"?", b"")),
+    query=st.binary(max_size=40),
+    extra=st.lists(
+        st.tuples(st.sampled_from([b"x-a", b"date", b"x-b"]), st.binary(max_size=30)), max_size=3
+    ),
+    body=st.binary(max_size=64),
+)
+def test_a_scope_reads_as_the_same_request_given_as_text(scheme, path, query, extra, body):
+    """Whatever bytes a server puts in a scope, the native reader sees the
+    request ``verify`` sees when given the same values as latin-1 text."""
+    verifier = httpseal.Verifier(schemes=SCHEMES, key_loader={KEY: SECRET}.get)
+    text_path, text_query = path.decode("latin-1"), query.decode("latin-1")
+    base = [(b"host", b"example.com"), *extra]
+    try:
+        signed = Signer(scheme, KEY, SECRET).sign(
+            "POST", text_path, text_query, as_text(base), body, url_scheme="https"
+        )
+    except ValueError:  # a request no client could send (a control character in the path)
+        assume(False)
+    headers = base + [(n.encode("latin-1"), v.encode("latin-1")) for n, v in signed]
+    scope = asgi_scope("POST", path, query, headers)
+
+    def outcome(call):
+        try:
+            found = call()
+        except httpseal.SignatureError as exc:
+            return exc.code
+        return (found.scheme, found.key_id, found.covered) if found else None
+
+    as_scope = outcome(lambda: verifier.verify_asgi(scope, body))
+    as_args = outcome(
+        lambda: verifier.verify(
+            "POST",
+            text_path,
+            text_query,
+            as_text(headers),
+            body,
+            remote_addr="10.0.0.7",
+            url_scheme="https",
+        )
+    )
+    assert as_scope == as_args
+    assert verifier.credentials_asgi(scope) == verifier.credentials(
+        "POST", text_path, text_query, as_text(headers)
+    )
+
+
+def test_a_scope_without_raw_path_is_requoted_and_a_websocket_reads_as_get():
+    verifier = httpseal.Verifier(schemes=["cavage"], key_loader={KEY: SECRET}.get)
+    headers = [("Host", "example.com"), ("Date", "Thu, 01 Jan 2026 00:00:00 GMT")]
+    signed = Signer("cavage", KEY, SECRET).sign("GET", "/a%20b/%C3%A9", "", headers, now=1767225600)
+    raw = [(n.lower().encode(), v.encode()) for n, v in [*headers, *signed]]
+    scope = {"type": "websocket", "path": "/é", "root_path": "/a b", "headers": raw}
+    assert verifier.verify_asgi(scope, now=1767225600).key_id == KEY
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [
+        "not a scope",
+        {"method": b"GET"},
+        {"raw_path": "/str"},
+        {"query_string": "a=1"},
+        {"headers": [("host", "example.com")]},
+        {"headers": [(b"host",)]},
+        {"headers": 7},
+        {"scheme": 1},
+    ],
+)
+def test_a_malformed_scope_is_a_type_error(scope):
+    verifier = httpseal.Verifier(schemes=["cavage"], key_loader={KEY: SECRET}.get)
+    with pytest.raises(TypeError):
+        verifier.verify_asgi(scope, b"")
+    with pytest.raises(TypeError):
+        verifier.credentials_asgi(scope)

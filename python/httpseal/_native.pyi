@@ -552,6 +552,28 @@ class Verifier:
         """``credentials`` for the request a WSGI environ describes, read as
         ``verify_environ`` reads it."""
 
+    def verify_asgi(
+        self,
+        scope: Mapping[str, object],
+        body: Union[_Body, Callable[[], _Body]] = None,
+        *,
+        drf_data: Union[bytes, str, Callable[[], Union[bytes, str]], None] = None,
+        now: Optional[float] = None,
+        secrets: object = None,
+        record: bool = True,
+    ) -> Optional[Verified]:
+        """``verify`` for the request an ASGI ``http`` (or ``websocket``)
+        scope describes, read in one pass: ``method`` (``GET`` for a
+        websocket), the path as sent (``raw_path``, else ``root_path`` +
+        ``path`` re-quoted), ``query_string``, every header line (bytes,
+        read as latin-1), ``client`` and ``scheme``. ``body`` is the buffered
+        body. ``TypeError`` for a scope that is not a dict or holds values of
+        the wrong types. ``secrets`` and ``record`` are ``verify``'s."""
+
+    def credentials_asgi(self, scope: Mapping[str, object]) -> Optional[tuple[_Scheme, str]]:
+        """``credentials`` for the request an ASGI scope describes, read as
+        ``verify_asgi`` reads it."""
+
     def signing_input(
         self,
         method: str,

@@ -107,10 +107,10 @@ def request_view(scope: Scope) -> RequestView:
     )
 
 
-def _declared_length(scope: Scope) -> bytes | None:
-    """The ``Content-Length`` a request declares (ASGI header names are lower case)."""
-    for name, value in scope.get("headers", ()):
-        if name == b"content-length":
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    """The first value of header ``name`` (ASGI header names are lower case)."""
+    for found, value in scope.get("headers", ()):
+        if found == name:
             return value
     return None
 
@@ -155,8 +155,9 @@ class _Form:
         return self._lists[name][-1]
 
 
-def _drf_data(view: RequestView, body: bytes) -> Callable[[], bytes]:
-    media_type = (view.header("content-type") or "").partition(";")[0].strip()
+def _drf_data(scope: Scope, body: bytes) -> Callable[[], bytes]:
+    content_type = (_header(scope, b"content-type") or b"").decode("latin-1")
+    media_type = content_type.partition(";")[0].strip()
 
     def form() -> Any:
         if media_type.lower() != "application/x-www-form-urlencoded":
@@ -209,28 +210,20 @@ class Guard:
             **verifier_options,
         )
 
-    async def verify(self, view: RequestView, body: bytes) -> Verified | None:
-        """``Verified``, ``None`` for a request without credentials of the
-        schemes; raises the ``SignatureError`` (or ``ReplayStoreUnavailable``)."""
-        drf_data = _drf_data(view, body) if self.drf_json else None
+    async def verify(self, scope: Scope, body: bytes) -> Verified | None:
+        """``Verified`` for the request the ASGI ``scope`` describes, ``None``
+        for one without credentials of the schemes; raises the
+        ``SignatureError`` (or ``ReplayStoreUnavailable``)."""
+        drf_data = _drf_data(scope, body) if self.drf_json else None
         try:
             secrets = None
             if self.async_loader:
-                found = self.verifier.credentials(view.method, view.path, view.query, view.headers)
+                found = self.verifier.credentials_asgi(scope)
                 if found is None:
                     return None
                 secrets = await load_secrets(self.key_loader(found[1]))
-            verified = self.verifier.verify(
-                view.method,
-                view.path,
-                view.query,
-                view.headers,
-                body,
-                remote_addr=view.remote_addr,
-                url_scheme=view.url_scheme,  # type: ignore[arg-type]
-                drf_data=drf_data,
-                secrets=secrets,
-                record=self._check is None,
+            verified = self.verifier.verify_asgi(
+                scope, body, drf_data=drf_data, secrets=secrets, record=self._check is None
             )
         except _drf_json.Unsignable as exc:
             raise SignatureError(str(exc)) from None
@@ -360,32 +353,34 @@ class SignatureMiddleware:
         return lifespan_receive
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        view = request_view(scope)
-        declared = _declared_length(scope)
+        declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body:
             shown = declared[:20].decode()
-            logger.warning("body of %s bytes refused on %r", shown, view.path[:200])
+            logger.warning("body of %s bytes refused on %r", shown, _path(scope))
             await send_json(send, 413, "request body too large")
             return
         try:
             body = await read_body(receive, self.max_body)
         except BodyTooLarge:
-            logger.warning("body over %d bytes refused on %r", self.max_body, view.path[:200])
+            logger.warning("body over %d bytes refused on %r", self.max_body, _path(scope))
             await send_json(send, 413, "request body too large")
             return
         except Disconnected:
             return
         try:
-            verified = await self.guard.verify(view, body)
+            verified = await self.guard.verify(scope, body)
         except SignatureError as exc:
+            view = request_view(scope)  # for the log and the challenges only
             self.guard.log_refusal(view, exc)
             await self._refuse(send, view, body, exc)
             return
         except ReplayStoreUnavailable as exc:
-            logger.error("signature not checked on %s %r: %s", view.method, view.path[:200], exc)
+            method, path = scope.get("method", "GET"), _path(scope)
+            logger.error("signature not checked on %s %r: %s", method, path, exc)
             await send_json(send, 503, "service unavailable", [("Retry-After", "1")])
             return
         if verified is None and self.required:
+            view = request_view(scope)
             self.guard.log_refusal(view, None)
             await self._refuse(send, view, body, None)
             return
@@ -399,11 +394,10 @@ class SignatureMiddleware:
         await send_json(send, 401, "invalid or missing signature", headers)
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
-        view = request_view(scope)
         try:
-            verified = await self.guard.verify(view, b"")
+            verified = await self.guard.verify(scope, b"")
         except (SignatureError, ReplayStoreUnavailable) as exc:
-            logger.warning("websocket handshake refused on %r: %s", view.path[:200], exc)
+            logger.warning("websocket handshake refused on %r: %s", _path(scope), exc)
             verified, refused = None, True
         else:
             refused = verified is None and self.required
@@ -413,6 +407,11 @@ class SignatureMiddleware:
             return
         scope.setdefault("state", {})["httpseal"] = verified
         await self.app(scope, receive, send)
+
+
+def _path(scope: Scope) -> str:
+    """The path, for a log line."""
+    return str(scope.get("path", ""))[:200]
 
 
 def _replaying(body: bytes, receive: Receive) -> Receive:

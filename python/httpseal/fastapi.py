@@ -98,7 +98,7 @@ class Signature(SecurityBase):
         view = request_view(request.scope)
         body = await _body(request, self.max_body)
         try:
-            verified = await self.guard.verify(view, body)
+            verified = await self.guard.verify(request.scope, body)
         except SignatureError as exc:
             self.guard.log_refusal(view, exc)
             raise self._unauthorized(view.method, bool(body), exc) from None

@@ -14,6 +14,7 @@ mod pipeline;
 mod replay;
 mod signer;
 mod verified;
+mod views;
 mod webhooks;
 
 pub use at_rest::KeyEncryption;

@@ -1,12 +1,10 @@
 //! `Verifier`: every configured scheme through the one pipeline, in one call
 //! per request (the key loader is called once, in the middle).
 
-use std::borrow::Cow;
-
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyBytes, PyString};
 
 use super::cavage::{base_policy, policies_from};
 use super::convert::{
@@ -18,11 +16,12 @@ use super::errors::SignatureError;
 use super::loader::{call_loader, entries_from, require_loader};
 use super::replay::{Capture, Store};
 use super::verified::Verified;
+use super::views::{EnvironView, Peer, ScopeView};
 use crate::keys::SchemeName;
 use crate::mac::KeyCache;
 use crate::pipeline::{self, Context, Found, Policy};
 use crate::replay::NoReplayGuard;
-use crate::request::{Header, Request};
+use crate::request::Request;
 use crate::schemes::{drf, fost, rfc9421, token};
 
 /// Distinct secrets whose key schedules a verifier keeps.
@@ -330,6 +329,46 @@ impl Verifier {
     ) -> PyResult<Option<(&'static str, String)>> {
         let view = EnvironView::from_arg(environ, host, path, url_scheme)?;
         let headers = view.headers()?;
+        self.named(py, &view.request(&headers, &[]))
+    }
+
+    /// Verifies the request an ASGI `http` (or `websocket`) scope describes:
+    /// its method, the path as sent (`raw_path`, else `root_path` + `path`
+    /// re-quoted), `query_string`, every header line (latin-1, as ASGI
+    /// sends them), `client` and `scheme`. `body` is the buffered body;
+    /// `drf_data`, `now`, `secrets` and `record` are `verify`'s.
+    #[pyo3(signature = (scope, body=None, *, drf_data=None, now=None, secrets=None, record=true))]
+    #[allow(clippy::too_many_arguments)]
+    fn verify_asgi(
+        &self,
+        py: Python<'_>,
+        scope: &Bound<'_, PyAny>,
+        body: Option<&Bound<'_, PyAny>>,
+        drf_data: Option<&Bound<'_, PyAny>>,
+        now: Option<f64>,
+        secrets: Option<&Bound<'_, PyAny>>,
+        record: bool,
+    ) -> PyResult<Option<Verified>> {
+        drf_data_arg(drf_data)?;
+        let now = now_arg(now)?;
+        let view = ScopeView::from_arg(scope)?;
+        let (body, deferred) = split_body(body);
+        let body = body_arg(body)?;
+        let headers = view.headers();
+        let req = view.request(&headers, &body);
+        let keys = Keys::from_arg(secrets);
+        self.run(py, &req, deferred, view.peer(), drf_data, now, keys, record)
+    }
+
+    /// `credentials` for the request an ASGI scope describes (read as
+    /// `verify_asgi` reads it).
+    fn credentials_asgi(
+        &self,
+        py: Python<'_>,
+        scope: &Bound<'_, PyAny>,
+    ) -> PyResult<Option<(&'static str, String)>> {
+        let view = ScopeView::from_arg(scope)?;
+        let headers = view.headers();
         self.named(py, &view.request(&headers, &[]))
     }
 
@@ -683,14 +722,6 @@ impl<'a, 'py> Keys<'a, 'py> {
     }
 }
 
-/// What the adapter knows of the connection: the peer's address (drf-hmac
-/// signs it by default) and the URL scheme (RFC 9421's `@scheme`).
-#[derive(Debug, Clone, Copy)]
-struct Peer<'a> {
-    remote_addr: &'a str,
-    url_scheme: &'a str,
-}
-
 /// 16 bytes from the operating system's CSPRNG (`os.urandom`).
 fn random_16(py: Python<'_>) -> PyResult<[u8; 16]> {
     let bytes = py.import("os")?.call_method1("urandom", (16,))?;
@@ -791,200 +822,4 @@ fn refusal(py: Python<'_>, err: PyErr, scheme: SchemeName, key_id: Option<&str>)
         let _ = value.setattr(intern!(py, "key_id"), key_id);
     }
     err
-}
-
-/// The request fields of a WSGI environ, text borrowed where it can be.
-pub(crate) struct EnvironView<'py> {
-    method: String,
-    path: String,
-    query: String,
-    remote_addr: String,
-    url_scheme: &'static str,
-    header_objects: Vec<(String, Bound<'py, PyAny>)>,
-    host: Option<String>,
-}
-
-/// Characters a path keeps unescaped when it has to be re-quoted (as
-/// `urllib.parse.quote(path, safe="/:@!$&'()*+,;=~")`).
-fn requote(raw: &[u8]) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for &b in raw {
-        if b.is_ascii_alphanumeric() || b"/:@!$&'()*+,;=~-._".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// A WSGI "native string" as the bytes it stands for (latin-1).
-fn wsgi_bytes(text: &str) -> Cow<'_, [u8]> {
-    if text.is_ascii() {
-        return Cow::Borrowed(text.as_bytes());
-    }
-    if text.chars().all(|c| (c as u32) < 256) {
-        return Cow::Owned(text.chars().map(|c| c as u8).collect());
-    }
-    Cow::Borrowed(text.as_bytes())
-}
-
-fn header_text(value: &Bound<'_, PyAny>, key: &str) -> PyResult<String> {
-    if let Ok(s) = value.cast::<PyString>() {
-        return Ok(s.to_string_lossy().into_owned());
-    }
-    if let Ok(b) = value.cast::<PyBytes>() {
-        return Ok(b.as_bytes().iter().map(|&c| c as char).collect());
-    }
-    Err(PyTypeError::new_err(format!(
-        "environ[{key:?}] must be str, not {}",
-        type_name(value)
-    )))
-}
-
-impl<'py> EnvironView<'py> {
-    /// `environ` (which must be a dict) read, with `path` in place of the
-    /// path as sent when given.
-    pub(crate) fn from_arg(
-        environ: &Bound<'py, PyAny>,
-        host: Option<&str>,
-        path: Option<&str>,
-        url_scheme: Option<&str>,
-    ) -> PyResult<Self> {
-        let environ = environ.cast::<PyDict>().map_err(|_| {
-            PyTypeError::new_err(format!(
-                "environ must be a dict, not {}",
-                type_name(environ)
-            ))
-        })?;
-        let mut view = EnvironView::read(environ, host)?;
-        if let Some(path) = path {
-            view.path = path.to_owned();
-        }
-        if let Some(url_scheme) = url_scheme {
-            view.url_scheme = url_scheme_arg(url_scheme)?;
-        }
-        Ok(view)
-    }
-
-    fn peer(&self) -> Peer<'_> {
-        Peer {
-            remote_addr: &self.remote_addr,
-            url_scheme: self.url_scheme,
-        }
-    }
-
-    pub(crate) fn request<'a>(&'a self, headers: &'a [Header<'a>], body: &'a [u8]) -> Request<'a> {
-        Request {
-            method: &self.method,
-            path: &self.path,
-            query: &self.query,
-            headers,
-            body,
-        }
-    }
-
-    fn read(environ: &Bound<'py, PyDict>, host: Option<&str>) -> PyResult<Self> {
-        let py = environ.py();
-        let get = |key: &Bound<'py, PyString>| -> PyResult<String> {
-            match environ.get_item(key)? {
-                Some(value) if !value.is_none() => header_text(&value, &key.to_string_lossy()),
-                _ => Ok(String::new()),
-            }
-        };
-        let method = get(intern!(py, "REQUEST_METHOD"))?;
-        let query = get(intern!(py, "QUERY_STRING"))?;
-        let remote_addr = get(intern!(py, "REMOTE_ADDR"))?;
-        // A scheme the environ does not name as http or https is taken as
-        // http: it only decides what `@scheme` and `@target-uri` read.
-        let url_scheme = url_scheme_arg(&get(intern!(py, "wsgi.url_scheme"))?).unwrap_or("http");
-        let mut raw = get(intern!(py, "RAW_URI"))?;
-        if raw.is_empty() {
-            raw = get(intern!(py, "REQUEST_URI"))?;
-        }
-        let path = if raw.is_empty() {
-            let mut full = get(intern!(py, "SCRIPT_NAME"))?;
-            full.push_str(&get(intern!(py, "PATH_INFO"))?);
-            requote(&wsgi_bytes(&full))
-        } else {
-            let without_query = raw.split('?').next().unwrap_or("");
-            match without_query.find("://") {
-                Some(at) => {
-                    let after = &without_query[at + 3..];
-                    after
-                        .find('/')
-                        .map_or("/".to_owned(), |i| after[i..].to_owned())
-                }
-                None => without_query.to_owned(),
-            }
-        };
-        let mut header_objects = Vec::new();
-        let mut bare = Vec::new();
-        for (key, value) in environ.iter() {
-            let Ok(key) = key.cast::<PyString>() else {
-                continue;
-            };
-            let key = key.to_string_lossy();
-            let name = if let Some(rest) = key.strip_prefix("HTTP_") {
-                rest.replace('_', "-").to_ascii_lowercase()
-            } else {
-                match key.as_ref() {
-                    "CONTENT_TYPE" => "content-type".to_owned(),
-                    "CONTENT_LENGTH" => "content-length".to_owned(),
-                    // django-rest-framework-hmac's test client sets these bare.
-                    "Key" | "Signature" | "Timestamp" => {
-                        bare.push((key.to_ascii_lowercase(), value));
-                        continue;
-                    }
-                    _ => continue,
-                }
-            };
-            if host.is_some() && name == "host" {
-                continue;
-            }
-            // WSGI servers set these two empty when the request has none.
-            if key.starts_with("CONTENT_")
-                && value
-                    .cast::<PyString>()
-                    .is_ok_and(|v| v.is_empty().unwrap_or(false))
-            {
-                continue;
-            }
-            header_objects.push((name, value));
-        }
-        // A bare name stands in only for a header the request does not carry.
-        for (name, value) in bare {
-            if !header_objects.iter().any(|(n, _)| *n == name) {
-                header_objects.push((name, value));
-            }
-        }
-        Ok(EnvironView {
-            method,
-            path,
-            query,
-            remote_addr,
-            url_scheme,
-            header_objects,
-            host: host.map(str::to_owned),
-        })
-    }
-
-    /// The headers, with `host` in place of the environ's.
-    pub(crate) fn headers(&self) -> PyResult<Vec<Header<'_>>> {
-        let mut headers: Vec<Header<'_>> = Vec::with_capacity(self.header_objects.len() + 1);
-        for (name, value) in &self.header_objects {
-            let text = match value.cast::<PyString>() {
-                Ok(s) => match s.to_str() {
-                    Ok(borrowed) => Cow::Borrowed(borrowed),
-                    Err(_) => Cow::Owned(s.to_string_lossy().into_owned()),
-                },
-                Err(_) => Cow::Owned(header_text(value, name)?),
-            };
-            headers.push((Cow::Borrowed(name.as_str()), text));
-        }
-        if let Some(host) = &self.host {
-            headers.push((Cow::Borrowed("host"), Cow::Borrowed(host.as_str())));
-        }
-        Ok(headers)
-    }
 }

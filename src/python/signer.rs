@@ -11,7 +11,8 @@ use super::convert::{
     RequestArgs, RequestTuple,
 };
 use super::hmac::HmacKey;
-use super::pipeline::{identifiers_arg, url_scheme_arg, EnvironView};
+use super::pipeline::{identifiers_arg, url_scheme_arg};
+use super::views::EnvironView;
 use crate::content_digest;
 use crate::keys::SchemeName;
 use crate::mac::{Algorithm, Key};

@@ -1,0 +1,358 @@
+//! The requests servers hand to an adapter, read as the pipeline needs
+//! them: a WSGI environ (or Django's `request.META`) and an ASGI scope. Text
+//! is borrowed from the Python objects where it can be.
+
+use std::borrow::Cow;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+
+use super::convert::type_name;
+use super::pipeline::url_scheme_arg;
+use crate::request::{Header, Request};
+
+/// What the adapter knows of the connection: the peer's address (drf-hmac
+/// signs it by default) and the URL scheme (RFC 9421's `@scheme`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Peer<'a> {
+    pub remote_addr: &'a str,
+    pub url_scheme: &'a str,
+}
+
+/// The request fields of a WSGI environ, text borrowed where it can be.
+pub(crate) struct EnvironView<'py> {
+    method: String,
+    path: String,
+    query: String,
+    remote_addr: String,
+    url_scheme: &'static str,
+    header_objects: Vec<(String, Bound<'py, PyAny>)>,
+    host: Option<String>,
+}
+
+/// Characters a path keeps unescaped when it has to be re-quoted (as
+/// `urllib.parse.quote(path, safe="/:@!$&'()*+,;=~")`).
+pub(crate) fn requote(raw: &[u8]) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for &b in raw {
+        if b.is_ascii_alphanumeric() || b"/:@!$&'()*+,;=~-._".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A WSGI "native string" as the bytes it stands for (latin-1).
+fn wsgi_bytes(text: &str) -> Cow<'_, [u8]> {
+    if text.is_ascii() {
+        return Cow::Borrowed(text.as_bytes());
+    }
+    if text.chars().all(|c| (c as u32) < 256) {
+        return Cow::Owned(text.chars().map(|c| c as u8).collect());
+    }
+    Cow::Borrowed(text.as_bytes())
+}
+
+fn header_text(value: &Bound<'_, PyAny>, key: &str) -> PyResult<String> {
+    if let Ok(s) = value.cast::<PyString>() {
+        return Ok(s.to_string_lossy().into_owned());
+    }
+    if let Ok(b) = value.cast::<PyBytes>() {
+        return Ok(b.as_bytes().iter().map(|&c| c as char).collect());
+    }
+    Err(PyTypeError::new_err(format!(
+        "environ[{key:?}] must be str, not {}",
+        type_name(value)
+    )))
+}
+
+impl<'py> EnvironView<'py> {
+    /// `environ` (which must be a dict) read, with `path` in place of the
+    /// path as sent when given.
+    pub(crate) fn from_arg(
+        environ: &Bound<'py, PyAny>,
+        host: Option<&str>,
+        path: Option<&str>,
+        url_scheme: Option<&str>,
+    ) -> PyResult<Self> {
+        let environ = environ.cast::<PyDict>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "environ must be a dict, not {}",
+                type_name(environ)
+            ))
+        })?;
+        let mut view = EnvironView::read(environ, host)?;
+        if let Some(path) = path {
+            view.path = path.to_owned();
+        }
+        if let Some(url_scheme) = url_scheme {
+            view.url_scheme = url_scheme_arg(url_scheme)?;
+        }
+        Ok(view)
+    }
+
+    pub(crate) fn peer(&self) -> Peer<'_> {
+        Peer {
+            remote_addr: &self.remote_addr,
+            url_scheme: self.url_scheme,
+        }
+    }
+
+    pub(crate) fn request<'a>(&'a self, headers: &'a [Header<'a>], body: &'a [u8]) -> Request<'a> {
+        Request {
+            method: &self.method,
+            path: &self.path,
+            query: &self.query,
+            headers,
+            body,
+        }
+    }
+
+    fn read(environ: &Bound<'py, PyDict>, host: Option<&str>) -> PyResult<Self> {
+        let py = environ.py();
+        let get = |key: &Bound<'py, PyString>| -> PyResult<String> {
+            match environ.get_item(key)? {
+                Some(value) if !value.is_none() => header_text(&value, &key.to_string_lossy()),
+                _ => Ok(String::new()),
+            }
+        };
+        let method = get(intern!(py, "REQUEST_METHOD"))?;
+        let query = get(intern!(py, "QUERY_STRING"))?;
+        let remote_addr = get(intern!(py, "REMOTE_ADDR"))?;
+        // A scheme the environ does not name as http or https is taken as
+        // http: it only decides what `@scheme` and `@target-uri` read.
+        let url_scheme = url_scheme_arg(&get(intern!(py, "wsgi.url_scheme"))?).unwrap_or("http");
+        let mut raw = get(intern!(py, "RAW_URI"))?;
+        if raw.is_empty() {
+            raw = get(intern!(py, "REQUEST_URI"))?;
+        }
+        let path = if raw.is_empty() {
+            let mut full = get(intern!(py, "SCRIPT_NAME"))?;
+            full.push_str(&get(intern!(py, "PATH_INFO"))?);
+            requote(&wsgi_bytes(&full))
+        } else {
+            let without_query = raw.split('?').next().unwrap_or("");
+            match without_query.find("://") {
+                Some(at) => {
+                    let after = &without_query[at + 3..];
+                    after
+                        .find('/')
+                        .map_or("/".to_owned(), |i| after[i..].to_owned())
+                }
+                None => without_query.to_owned(),
+            }
+        };
+        let mut header_objects = Vec::new();
+        let mut bare = Vec::new();
+        for (key, value) in environ.iter() {
+            let Ok(key) = key.cast::<PyString>() else {
+                continue;
+            };
+            let key = key.to_string_lossy();
+            let name = if let Some(rest) = key.strip_prefix("HTTP_") {
+                rest.replace('_', "-").to_ascii_lowercase()
+            } else {
+                match key.as_ref() {
+                    "CONTENT_TYPE" => "content-type".to_owned(),
+                    "CONTENT_LENGTH" => "content-length".to_owned(),
+                    // django-rest-framework-hmac's test client sets these bare.
+                    "Key" | "Signature" | "Timestamp" => {
+                        bare.push((key.to_ascii_lowercase(), value));
+                        continue;
+                    }
+                    _ => continue,
+                }
+            };
+            if host.is_some() && name == "host" {
+                continue;
+            }
+            // WSGI servers set these two empty when the request has none.
+            if key.starts_with("CONTENT_")
+                && value
+                    .cast::<PyString>()
+                    .is_ok_and(|v| v.is_empty().unwrap_or(false))
+            {
+                continue;
+            }
+            header_objects.push((name, value));
+        }
+        // A bare name stands in only for a header the request does not carry.
+        for (name, value) in bare {
+            if !header_objects.iter().any(|(n, _)| *n == name) {
+                header_objects.push((name, value));
+            }
+        }
+        Ok(EnvironView {
+            method,
+            path,
+            query,
+            remote_addr,
+            url_scheme,
+            header_objects,
+            host: host.map(str::to_owned),
+        })
+    }
+
+    /// The headers, with `host` in place of the environ's.
+    pub(crate) fn headers(&self) -> PyResult<Vec<Header<'_>>> {
+        let mut headers: Vec<Header<'_>> = Vec::with_capacity(self.header_objects.len() + 1);
+        for (name, value) in &self.header_objects {
+            let text = match value.cast::<PyString>() {
+                Ok(s) => match s.to_str() {
+                    Ok(borrowed) => Cow::Borrowed(borrowed),
+                    Err(_) => Cow::Owned(s.to_string_lossy().into_owned()),
+                },
+                Err(_) => Cow::Owned(header_text(value, name)?),
+            };
+            headers.push((Cow::Borrowed(name.as_str()), text));
+        }
+        if let Some(host) = &self.host {
+            headers.push((Cow::Borrowed("host"), Cow::Borrowed(host.as_str())));
+        }
+        Ok(headers)
+    }
+}
+
+/// The request fields of an ASGI `http` (or `websocket`) scope: the path as
+/// sent (`raw_path`, else `root_path` + `path` re-quoted), the query string
+/// and every header line as the bytes they are (latin-1, as ASGI says).
+pub(crate) struct ScopeView<'py> {
+    method: String,
+    path: String,
+    query: String,
+    remote_addr: String,
+    url_scheme: &'static str,
+    header_objects: Vec<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)>,
+}
+
+/// Bytes as the text latin-1 makes of them, borrowed when they are ASCII.
+fn latin1(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) if bytes.is_ascii() => Cow::Borrowed(text),
+        _ => Cow::Owned(bytes.iter().map(|&b| b as char).collect()),
+    }
+}
+
+fn scope_error(key: &str, what: &str, found: &Bound<'_, PyAny>) -> PyErr {
+    PyTypeError::new_err(format!(
+        "scope[{key:?}] must be {what}, not {}",
+        type_name(found)
+    ))
+}
+
+impl<'py> ScopeView<'py> {
+    pub(crate) fn from_arg(scope: &'py Bound<'py, PyAny>) -> PyResult<Self> {
+        let scope = scope.cast::<PyDict>().map_err(|_| {
+            PyTypeError::new_err(format!("scope must be a dict, not {}", type_name(scope)))
+        })?;
+        let py = scope.py();
+        let item = |key: &Bound<'py, PyString>| -> PyResult<Option<Bound<'py, PyAny>>> {
+            Ok(scope.get_item(key)?.filter(|v| !v.is_none()))
+        };
+        let text = |key: &str, value: Option<Bound<'py, PyAny>>| -> PyResult<String> {
+            match value {
+                None => Ok(String::new()),
+                Some(value) => match value.cast::<PyString>() {
+                    Ok(s) => Ok(s.to_string_lossy().into_owned()),
+                    Err(_) => Err(scope_error(key, "str", &value)),
+                },
+            }
+        };
+        let bytes = |key: &str, value: Option<Bound<'py, PyAny>>| -> PyResult<Vec<u8>> {
+            match value {
+                None => Ok(Vec::new()),
+                Some(value) => match value.cast::<PyBytes>() {
+                    Ok(b) => Ok(b.as_bytes().to_vec()),
+                    Err(_) => Err(scope_error(key, "bytes", &value)),
+                },
+            }
+        };
+        let mut method = text("method", item(intern!(py, "method"))?)?;
+        if method.is_empty() {
+            method.push_str("GET"); // a websocket handshake
+        }
+        let raw_path = bytes("raw_path", item(intern!(py, "raw_path"))?)?;
+        let path = if raw_path.is_empty() {
+            let mut full = text("root_path", item(intern!(py, "root_path"))?)?;
+            full.push_str(&text("path", item(intern!(py, "path"))?)?);
+            requote(full.as_bytes())
+        } else {
+            let without_query = raw_path.split(|&b| b == b'?').next().unwrap_or(b"");
+            latin1(without_query).into_owned()
+        };
+        let query =
+            latin1(&bytes("query_string", item(intern!(py, "query_string"))?)?).into_owned();
+        let remote_addr = match item(intern!(py, "client"))? {
+            Some(client) => client
+                .get_item(0)
+                .ok()
+                .and_then(|host| host.extract::<String>().ok())
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        let scheme = text("scheme", item(intern!(py, "scheme"))?)?;
+        let url_scheme = if matches!(scheme.as_ref(), "https" | "wss") {
+            "https"
+        } else {
+            "http"
+        };
+        let mut header_objects = Vec::new();
+        if let Some(headers) = item(intern!(py, "headers"))? {
+            let not_pairs =
+                || scope_error("headers", "an iterable of (bytes, bytes) pairs", &headers);
+            for pair in headers.try_iter().map_err(|_| not_pairs())? {
+                let pair = pair?;
+                let (name, value) = if let Ok(t) = pair.cast::<PyTuple>() {
+                    (t.get_item(0), t.get_item(1))
+                } else if let Ok(l) = pair.cast::<PyList>() {
+                    (l.get_item(0), l.get_item(1))
+                } else {
+                    return Err(not_pairs());
+                };
+                let (Ok(name), Ok(value)) = (name, value) else {
+                    return Err(not_pairs());
+                };
+                match (name.cast_into::<PyBytes>(), value.cast_into::<PyBytes>()) {
+                    (Ok(name), Ok(value)) => header_objects.push((name, value)),
+                    _ => return Err(not_pairs()),
+                }
+            }
+        }
+        Ok(ScopeView {
+            method,
+            path,
+            query,
+            remote_addr,
+            url_scheme,
+            header_objects,
+        })
+    }
+
+    pub(crate) fn peer(&self) -> Peer<'_> {
+        Peer {
+            remote_addr: &self.remote_addr,
+            url_scheme: self.url_scheme,
+        }
+    }
+
+    pub(crate) fn headers(&self) -> Vec<Header<'_>> {
+        self.header_objects
+            .iter()
+            .map(|(name, value)| (latin1(name.as_bytes()), latin1(value.as_bytes())))
+            .collect()
+    }
+
+    pub(crate) fn request<'a>(&'a self, headers: &'a [Header<'a>], body: &'a [u8]) -> Request<'a> {
+        Request {
+            method: &self.method,
+            path: &self.path,
+            query: &self.query,
+            headers,
+            body,
+        }
+    }
+}

@@ -115,13 +115,14 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
-async def read_body(receive: Receive, cap: int) -> bytes:
-    """Every ``http.request`` message's body, joined; ``BodyTooLarge`` past
-    ``cap`` (nothing more is read), ``Disconnected`` when the client leaves."""
+async def read_body(receive: Receive, cap: int, first: Message | None = None) -> bytes:
+    """Every ``http.request`` message's body (from ``first``, when one was
+    received already), joined; ``BodyTooLarge`` past ``cap`` (nothing more is
+    read), ``Disconnected`` when the client leaves."""
     chunks: list[bytes] = []
     size = 0
     while True:
-        message = await receive()
+        message, first = (first, None) if first is not None else (await receive(), None)
         kind = message.get("type")
         if kind == "http.disconnect":
             raise Disconnected()
@@ -209,6 +210,8 @@ class Guard:
             replay_store=native_store,
             **verifier_options,
         )
+        # Nothing to await and no JSON rule: one native call, no coroutine.
+        self.verifies_inline = not (self.async_loader or self._check or self.drf_json)
 
     async def verify(self, scope: Scope, body: bytes) -> Verified | None:
         """``Verified`` for the request the ASGI ``scope`` describes, ``None``
@@ -360,7 +363,13 @@ class SignatureMiddleware:
             await send_json(send, 413, "request body too large")
             return
         try:
-            body = await read_body(receive, self.max_body)
+            first = await receive()
+            if first.get("type") == "http.request" and not first.get("more_body"):
+                body = first.get("body", b"")  # the whole body in one message, as is common
+                if len(body) > self.max_body:
+                    raise BodyTooLarge()
+            else:
+                body = await read_body(receive, self.max_body, first)
         except BodyTooLarge:
             logger.warning("body over %d bytes refused on %r", self.max_body, _path(scope))
             await send_json(send, 413, "request body too large")
@@ -368,7 +377,10 @@ class SignatureMiddleware:
         except Disconnected:
             return
         try:
-            verified = await self.guard.verify(scope, body)
+            if self.guard.verifies_inline:
+                verified = self.guard.verifier.verify_asgi(scope, body)
+            else:
+                verified = await self.guard.verify(scope, body)
         except SignatureError as exc:
             view = request_view(scope)  # for the log and the challenges only
             self.guard.log_refusal(view, exc)

@@ -557,3 +557,10 @@ def test_a_key_saved_under_a_new_id_keeps_a_secret_that_decrypts(user):
     engine.keys.clear()
     assert HMACKey.objects.get(pk="b" * 40).secret == SECRET
     assert HMACKey.objects.get(pk="a" * 40).secret == SECRET
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("secret", [b"bytes-secret", 12345])
+def test_a_secret_that_is_not_text_is_a_type_error(user, secret):
+    with pytest.raises(TypeError, match="must be str"):
+        HMACKey.objects.create(user=user, secret=secret)

@@ -111,6 +111,10 @@ class EncryptedSecretField(models.CharField):
             if instance.__dict__.get(self.record_name, record) == record:
                 return value
             value = self.decrypted(instance, value)  # the key id changed: bind to the new one
+        if not isinstance(value, str):
+            raise TypeError(
+                f"{self.model.__name__}.{self.name} must be str, not {type(value).__name__}"
+            )
         if len(value.encode()) > self.max_secret_bytes:
             raise ValueError(
                 f"{self.model.__name__}.{self.name} holds at most {self.max_secret_bytes} "

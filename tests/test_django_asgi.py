@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import hashlib
+import time
 from urllib.parse import urlsplit
 
 import httpx
@@ -18,7 +19,7 @@ from django.core.asgi import get_asgi_application
 from httpseal import Signer
 from httpseal.client import CavageHttpxAuth, FostHttpxAuth, HMACHttpxAuth
 from httpseal.client.message_signatures import MessageSignatureHttpxAuth
-from httpseal.django import engine
+from httpseal.django import audit, engine
 from httpseal.django.models import HMACKey
 
 from tests.loopback import serving_asgi
@@ -295,7 +296,7 @@ def test_a_sync_stack_with_an_async_key_loader(client, settings, django_user_mod
     assert engine.key_loader()(KEY) == SECRET
 
 
-def test_retired_keys_and_last_use_on_an_async_stack(signed_django, settings, caplog):
+def test_retired_keys_and_last_use_on_an_async_stack(signed_django, settings, caplog, request):
     """The middleware's async path and the adrf classes refuse a revoked or
     expired key and note a key's last use (the write in a thread)."""
     settings.HTTPSEAL = seal(LAST_USED_INTERVAL=3600)
@@ -314,11 +315,23 @@ def test_retired_keys_and_last_use_on_an_async_stack(signed_django, settings, ca
         assert run(post(path, AUTHS[scheme])) == 200, path
     key = HMACKey.objects.get(pk=KEY)
     assert key.last_used_at is not None
+    seen: list[tuple[str, bool]] = []
+
+    def receiver(sender, key_id, code, **kwargs):
+        seen.append((code, HMACKey.objects.filter(pk=key_id).exists()))
+
+    audit.retired_key_used.connect(receiver)
+    request.addfinalizer(lambda: audit.retired_key_used.disconnect(receiver))
     key.revoke()
     for path, scheme in routes:
         assert run(post(path, AUTHS[scheme])) == 401, path
     refusals = [r.getMessage() for r in caplog.records if "[revoked_key]" in r.getMessage()]
     assert {m.split()[0] for m in refusals} == {"cavage", "rfc9421", "drf-hmac"}
+    # The audit receivers ran off the event loop, where they may use the ORM.
+    deadline = time.monotonic() + 10
+    while len(seen) < len(routes) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert {code for code, _ in seen} == {"revoked_key"} and all(found for _, found in seen)
     key.restore()
     key.expires_at = key.created
     key.save()

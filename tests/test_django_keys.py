@@ -349,6 +349,9 @@ def test_refusals_are_sent_with_key_code_and_client(client, user, received, capl
     }
     assert retired.calls == []
     key.revoke()
+    # Wrongly signed with a retired key: a bad signature, not a use of the key.
+    assert cavage(client, key.key, "wrong").status_code == 401
+    assert refused.calls[-1]["code"] == "bad_signature" and retired.calls == []
     assert cavage(client, key).status_code == 401
     assert retired.calls[-1]["code"] == "revoked_key" and retired.calls[-1]["key_id"] == key.key
     assert refused.calls[-1]["code"] == "revoked_key"

@@ -218,6 +218,11 @@ class _HmacAttempt:
             raise self.authentication._fail(
                 self.request, reason, verified.key_id, code="disallowed_host"
             )
+        retired = engine.retirement(hmac_key)
+        if retired is not None:
+            raise self.authentication._fail(
+                self.request, str(retired), verified.key_id, code=retired.code
+            )
         if not getattr(hmac_key.user, "is_active", True):
             raise self.authentication._fail(
                 self.request, "inactive user", verified.key_id, code="inactive_user"

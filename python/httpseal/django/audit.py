@@ -16,12 +16,16 @@ event (signal)         arguments beside ``sender``
 =====================  ==========================================================
 
 ``client`` is the request's ``REMOTE_ADDR``. A refusal with a retired key
-sends ``retired_key_used`` and then ``signature_refused``. Receivers run in
-the request; one that raises is logged and does not change the answer."""
+(asked only once its signature verified) sends ``retired_key_used`` and then
+``signature_refused``. Receivers run in the request's thread; on an async
+stack, in a worker thread (where they may use the ORM) without holding up the
+answer. One that raises is logged and does not change the answer."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from functools import partial
 from typing import Any
 
 from django.dispatch import Signal
@@ -47,6 +51,15 @@ RETIRED = ("expired_key", "revoked_key")
 
 
 def _send(signal: Signal, sender: Any, **details: Any) -> None:
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # a sync stack: the request's own thread
+        _send_now(signal, sender, details)
+    else:  # never block the event loop, and let receivers use the ORM
+        loop.run_in_executor(None, partial(_send_now, signal, sender, details))
+
+
+def _send_now(signal: Signal, sender: Any, details: dict[str, Any]) -> None:
     for receiver, result in signal.send_robust(sender, **details):
         if isinstance(result, Exception):
             logger.error("%s receiver %r failed", NAMES[signal], receiver, exc_info=result)

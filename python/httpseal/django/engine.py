@@ -166,25 +166,28 @@ _loaded: ContextVar[tuple[str, Any] | None] = ContextVar("httpseal_loaded_key", 
 
 
 def secret_of(key: Any) -> Any:
-    """The secret of an ``HMACKey`` that may sign now. A revoked or expired
-    key is ``RevokedKey``/``ExpiredKey`` (answered on the wire as an unknown
-    key is); a secret that does not decrypt is ``UndecryptableKey``, logged
-    as an error too, since it is the server's fault."""
-    refusal: SignatureError | None = None
+    """The secret of an ``HMACKey``; ``UndecryptableKey`` when it does not
+    decrypt, logged as an error too, since it is the server's fault."""
+    try:
+        return key.secret
+    except UndecryptableKey as exc:
+        logger.error("HMAC key %r is unusable: %s", str(key.pk)[:64], exc)
+        exc.key_id = str(key.pk)
+        raise
+
+
+def retirement(key: Any) -> SignatureError | None:
+    """Why ``key`` may no longer sign (``RevokedKey``, ``ExpiredKey``), or
+    ``None``. Asked once the signature verified, so that a retired key's
+    refusal (and its ``retired_key_used`` event) means the request really
+    was signed with it; on the wire it is the 401 an unknown key gets."""
     revoked = getattr(key, "revoked_at", None)
-    expires = getattr(key, "expires_at", None)
     if revoked is not None:
-        refusal = RevokedKey(f"revoked at {revoked.isoformat()}")
-    elif expires is not None and expires <= timezone.now():
-        refusal = ExpiredKey(f"it expired at {expires.isoformat()}")
-    else:
-        try:
-            return key.secret
-        except UndecryptableKey as exc:
-            logger.error("HMAC key %r is unusable: %s", str(key.pk)[:64], exc)
-            refusal = exc
-    refusal.key_id = str(key.pk)
-    raise refusal
+        return RevokedKey(f"revoked at {revoked.isoformat()}")
+    expires = getattr(key, "expires_at", None)
+    if expires is not None and expires <= timezone.now():
+        return ExpiredKey(f"it expired at {expires.isoformat()}")
+    return None
 
 
 def load_hmac_key(key_id: str) -> str | None:
@@ -617,6 +620,9 @@ def _not_ours(request: Any, schemes: Sequence[str]) -> Outcome:
 
 def _accept(request: Any, verified: Verified, key: Any) -> Outcome:
     scheme, key_id = verified.scheme, verified.key_id
+    retired = None if key is None else retirement(key)
+    if retired is not None:
+        return refuse(request, scheme, key_id, str(retired), code=retired.code)
     if key is not None and not key.allows(scheme, verified.algorithm):
         reason = f"the key may not sign with {scheme} {verified.algorithm}"
         return refuse(request, scheme, key_id, reason, code="disallowed_scheme")

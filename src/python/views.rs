@@ -21,13 +21,38 @@ pub(crate) struct Peer<'a> {
     pub url_scheme: &'a str,
 }
 
-/// The request fields of a WSGI environ, text borrowed where it can be.
-pub(crate) struct EnvironView<'py> {
+/// What either server view holds beside its headers: the request line and
+/// the connection.
+struct Target {
     method: String,
     path: String,
     query: String,
     remote_addr: String,
     url_scheme: &'static str,
+}
+
+impl Target {
+    fn peer(&self) -> Peer<'_> {
+        Peer {
+            remote_addr: &self.remote_addr,
+            url_scheme: self.url_scheme,
+        }
+    }
+
+    fn request<'a>(&'a self, headers: &'a [Header<'a>], body: &'a [u8]) -> Request<'a> {
+        Request {
+            method: &self.method,
+            path: &self.path,
+            query: &self.query,
+            headers,
+            body,
+        }
+    }
+}
+
+/// The request fields of a WSGI environ, text borrowed where it can be.
+pub(crate) struct EnvironView<'py> {
+    target: Target,
     header_objects: Vec<(String, Bound<'py, PyAny>)>,
     host: Option<String>,
 }
@@ -87,29 +112,20 @@ impl<'py> EnvironView<'py> {
         })?;
         let mut view = EnvironView::read(environ, host)?;
         if let Some(path) = path {
-            view.path = path.to_owned();
+            view.target.path = path.to_owned();
         }
         if let Some(url_scheme) = url_scheme {
-            view.url_scheme = url_scheme_arg(url_scheme)?;
+            view.target.url_scheme = url_scheme_arg(url_scheme)?;
         }
         Ok(view)
     }
 
     pub(crate) fn peer(&self) -> Peer<'_> {
-        Peer {
-            remote_addr: &self.remote_addr,
-            url_scheme: self.url_scheme,
-        }
+        self.target.peer()
     }
 
     pub(crate) fn request<'a>(&'a self, headers: &'a [Header<'a>], body: &'a [u8]) -> Request<'a> {
-        Request {
-            method: &self.method,
-            path: &self.path,
-            query: &self.query,
-            headers,
-            body,
-        }
+        self.target.request(headers, body)
     }
 
     fn read(environ: &Bound<'py, PyDict>, host: Option<&str>) -> PyResult<Self> {
@@ -187,11 +203,13 @@ impl<'py> EnvironView<'py> {
             }
         }
         Ok(EnvironView {
-            method,
-            path,
-            query,
-            remote_addr,
-            url_scheme,
+            target: Target {
+                method,
+                path,
+                query,
+                remote_addr,
+                url_scheme,
+            },
             header_objects,
             host: host.map(str::to_owned),
         })
@@ -221,11 +239,7 @@ impl<'py> EnvironView<'py> {
 /// sent (`raw_path`, else `root_path` + `path` re-quoted), the query string
 /// and every header line as the bytes they are (latin-1, as ASGI says).
 pub(crate) struct ScopeView<'py> {
-    method: String,
-    path: String,
-    query: String,
-    remote_addr: String,
-    url_scheme: &'static str,
+    target: Target,
     header_objects: Vec<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)>,
 }
 
@@ -323,20 +337,19 @@ impl<'py> ScopeView<'py> {
             }
         }
         Ok(ScopeView {
-            method,
-            path,
-            query,
-            remote_addr,
-            url_scheme,
+            target: Target {
+                method,
+                path,
+                query,
+                remote_addr,
+                url_scheme,
+            },
             header_objects,
         })
     }
 
     pub(crate) fn peer(&self) -> Peer<'_> {
-        Peer {
-            remote_addr: &self.remote_addr,
-            url_scheme: self.url_scheme,
-        }
+        self.target.peer()
     }
 
     pub(crate) fn headers(&self) -> Vec<Header<'_>> {
@@ -347,12 +360,6 @@ impl<'py> ScopeView<'py> {
     }
 
     pub(crate) fn request<'a>(&'a self, headers: &'a [Header<'a>], body: &'a [u8]) -> Request<'a> {
-        Request {
-            method: &self.method,
-            path: &self.path,
-            query: &self.query,
-            headers,
-            body,
-        }
+        self.target.request(headers, body)
     }
 }

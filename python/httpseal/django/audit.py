@@ -56,7 +56,18 @@ def _send(signal: Signal, sender: Any, **details: Any) -> None:
     except RuntimeError:  # a sync stack: the request's own thread
         _send_now(signal, sender, details)
     else:  # never block the event loop, and let receivers use the ORM
-        loop.run_in_executor(None, partial(_send_now, signal, sender, details))
+        loop.run_in_executor(None, partial(_send_off_loop, signal, sender, details))
+
+
+def _send_off_loop(signal: Signal, sender: Any, details: dict[str, Any]) -> None:
+    """``_send_now`` in a worker thread, which no request ends: the database
+    connections its receivers opened are closed here, as a request's are."""
+    from django.db import close_old_connections
+
+    try:
+        _send_now(signal, sender, details)
+    finally:
+        close_old_connections()
 
 
 def _send_now(signal: Signal, sender: Any, details: dict[str, Any]) -> None:

@@ -29,14 +29,33 @@ def serving(app: Flask) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_listening(port: int, server: subprocess.Popen, what: str, seconds: float = 30) -> None:
+    """Returns once ``server`` listens on ``port``; ``AssertionError`` (with
+    the server killed) if it exits or does not listen within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise AssertionError(f"{what} did not start") from None
+            time.sleep(0.1)
+
+
 @contextmanager
 def serving_asgi(app: object) -> Iterator[str]:
     """An ASGI app under uvicorn on a free loopback port, in a thread."""
     import uvicorn
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="auto")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -62,9 +81,7 @@ def serving_gunicorn(app: str, env: dict[str, str], workers: int = 2) -> Iterato
     processes on a free loopback port; yields the port."""
     import pytest
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     binary = Path(sys.executable).parent / "gunicorn"
     if not binary.exists():
         pytest.fail("gunicorn is not installed: run bash .ci/setup", pytrace=False)
@@ -74,16 +91,7 @@ def serving_gunicorn(app: str, env: dict[str, str], workers: int = 2) -> Iterato
         cwd=ROOT,
         env={**os.environ, **env},
     )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("gunicorn did not start", pytrace=False)
-            time.sleep(0.1)
+    wait_listening(port, server, "gunicorn")
     try:
         yield port
     finally:

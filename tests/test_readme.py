@@ -9,15 +9,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests.loopback import free_port, wait_listening
 
 ROOT = Path(__file__).resolve().parent.parent
 QUICKSTART = ROOT / "examples" / "quickstart"
@@ -119,12 +119,6 @@ def test_script_prints_what_its_comments_say(script: str) -> None:
 # -- servers -----------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def serving(args: list[str | Path], port: int, cwd: Path = ROOT) -> Iterator[str]:
     """A server started as the README starts it, until it listens on ``port``."""
@@ -138,15 +132,10 @@ def serving(args: list[str | Path], port: int, cwd: Path = ROOT) -> Iterator[str
             stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert server.poll() is None, f"the server exited: {log.read_text()}"
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the server never listened"
-                time.sleep(0.1)
+        try:
+            wait_listening(port, server, "the server")
+        except AssertionError:
+            raise AssertionError(f"the server did not start: {log.read_text()}") from None
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()

@@ -115,14 +115,13 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
-async def read_body(receive: Receive, cap: int, first: Message | None = None) -> bytes:
-    """Every ``http.request`` message's body (from ``first``, when one was
-    received already), joined; ``BodyTooLarge`` past ``cap`` (nothing more is
-    read), ``Disconnected`` when the client leaves."""
+async def read_body(receive: Receive, cap: int) -> bytes:
+    """Every ``http.request`` message's body, joined; ``BodyTooLarge`` past
+    ``cap`` (nothing more is read), ``Disconnected`` when the client leaves."""
     chunks: list[bytes] = []
     size = 0
     while True:
-        message, first = (first, None) if first is not None else (await receive(), None)
+        message = await receive()
         kind = message.get("type")
         if kind == "http.disconnect":
             raise Disconnected()
@@ -363,13 +362,7 @@ class SignatureMiddleware:
             await send_json(send, 413, "request body too large")
             return
         try:
-            first = await receive()
-            if first.get("type") == "http.request" and not first.get("more_body"):
-                body = first.get("body", b"")  # the whole body in one message, as is common
-                if len(body) > self.max_body:
-                    raise BodyTooLarge()
-            else:
-                body = await read_body(receive, self.max_body, first)
+            body = await read_body(receive, self.max_body)
         except BodyTooLarge:
             logger.warning("body over %d bytes refused on %r", self.max_body, _path(scope))
             await send_json(send, 413, "request body too large")

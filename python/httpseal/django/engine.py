@@ -451,6 +451,11 @@ def signable(read: Callable[[], bytes]) -> Callable[[], bytes]:
     return signable
 
 
+# What a verification raises for a request it does not accept, each mapped to
+# its answer by ``_Signed.failed``.
+UNVERIFIED = (SignatureError, ReplayStoreUnavailable, _signed.TooLarge)
+
+
 @dataclass(frozen=True)
 class _Signed:
     """What the pipeline reads of a Django request beyond ``request.META``."""
@@ -483,6 +488,15 @@ class _Signed:
             **options,
         )
 
+    def failed(self, request: Any, schemes: Sequence[str], exc: Exception) -> Outcome:
+        """The outcome of a verification that raised one of ``UNVERIFIED``:
+        a refusal, a replay store outage (503) or a body over the cap (413)."""
+        if isinstance(exc, SignatureError):
+            return self.refused(request, schemes, exc)
+        if isinstance(exc, ReplayStoreUnavailable):
+            return store_down(request, schemes[0], str(exc))
+        return too_large(request, schemes, exc)
+
     def refused(self, request: Any, schemes: Sequence[str], exc: SignatureError) -> Outcome:
         detail = ""
         if shows_signing_input():
@@ -508,12 +522,8 @@ def authenticate(
     token = _loaded.set(None)
     try:
         verified = signed.verify(request, schemes)
-    except SignatureError as exc:
-        return signed.refused(request, schemes, exc)
-    except ReplayStoreUnavailable as exc:
-        return store_down(request, schemes[0], str(exc))
-    except _signed.TooLarge as exc:
-        return too_large(request, schemes, exc)
+    except UNVERIFIED as exc:
+        return signed.failed(request, schemes, exc)
     finally:
         loaded = _loaded.get()
         _loaded.reset(token)
@@ -551,12 +561,8 @@ async def aauthenticate(
         verified = signed.verify(request, schemes, secrets=secrets, record=awaited is None)
         if verified is not None and awaited is not None:
             await record(awaited, verified)
-    except SignatureError as exc:
-        return signed.refused(request, schemes, exc)
-    except ReplayStoreUnavailable as exc:
-        return store_down(request, schemes[0], str(exc))
-    except _signed.TooLarge as exc:
-        return too_large(request, schemes, exc)
+    except UNVERIFIED as exc:
+        return signed.failed(request, schemes, exc)
     if verified is None:
         return _not_ours(request, schemes)
     if signed.bad_host:

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::inline::FirstInline;
 use crate::mac::{hex_decode_spaced, Secret, SecretBytes};
 
 /// The wire formats the pipeline speaks, by their stable names.
@@ -177,11 +178,11 @@ pub fn usable_for<'e>(
     entries: &'e [KeyEntry<'_>],
     scheme: SchemeName,
     now: i64,
-) -> Result<Vec<(usize, Secret<'e>)>> {
+) -> Result<FirstInline<(usize, Secret<'e>)>> {
     if entries.iter().all(|e| e.schemes.is_empty()) {
         return Err(Error::UnknownKey);
     }
-    let mut usable = Vec::with_capacity(entries.len());
+    let mut usable = FirstInline::default();
     let mut out_of_time = None;
     for (index, entry) in entries.iter().enumerate() {
         if !entry.schemes.contains(scheme) {
@@ -255,7 +256,12 @@ mod tests {
         let entries = [KeyEntry::any_scheme(Secret::Raw(SecretBytes::Borrowed(
             b"0a 0b",
         )))];
-        match &usable_for(&entries, SchemeName::DrfHmac, 0).unwrap()[0].1 {
+        match &usable_for(&entries, SchemeName::DrfHmac, 0)
+            .unwrap()
+            .first()
+            .unwrap()
+            .1
+        {
             Secret::Raw(raw) => assert_eq!(&raw[..], [10, 11]),
             Secret::Pinned(_) => panic!("raw expected"),
         }
@@ -266,7 +272,12 @@ mod tests {
             usable_for(&bad, SchemeName::DrfHmac, 0).unwrap_err().code(),
             "malformed"
         );
-        match &usable_for(&bad, SchemeName::Cavage, 0).unwrap()[0].1 {
+        match &usable_for(&bad, SchemeName::Cavage, 0)
+            .unwrap()
+            .first()
+            .unwrap()
+            .1
+        {
             Secret::Raw(raw) => assert_eq!(&raw[..], b"0 a"),
             Secret::Pinned(_) => panic!("raw expected"),
         }

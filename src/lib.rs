@@ -6,6 +6,7 @@
 pub mod at_rest;
 pub mod content_digest;
 pub mod error;
+pub mod inline;
 pub mod keys;
 pub mod mac;
 pub mod pipeline;

@@ -333,14 +333,19 @@ pub(crate) fn request_tuple_args<'a, 'py>(
         .transpose()
 }
 
-/// A response's headers and body, converted as a request's are (no method,
-/// path or query).
-pub(crate) fn response_args<'a, 'py>(
-    empty: &'a Bound<'py, PyAny>,
+/// Only headers and a body, converted as a request's are, with no method,
+/// path or query: a response's, or a webhook delivery's.
+pub(crate) fn headers_and_body<'a, 'py>(
     headers: &'a Bound<'py, PyAny>,
     body: Option<&'a Bound<'py, PyAny>>,
 ) -> PyResult<RequestArgs<'a, 'py>> {
-    RequestArgs::convert(empty, empty, empty, headers, body)
+    Ok(RequestArgs {
+        method: Cow::Borrowed(""),
+        path: Cow::Borrowed(""),
+        query: Cow::Borrowed(""),
+        header_objects: headers_arg(headers)?,
+        body: body_arg(body)?,
+    })
 }
 
 /// `status`: an HTTP status code, 100 to 999.

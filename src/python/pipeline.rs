@@ -8,8 +8,8 @@ use pyo3::types::{PyBytes, PyString};
 
 use super::cavage::{base_policy, policies_from};
 use super::convert::{
-    algorithm_arg, body_arg, bytes_arg, encoding_arg, maybe_detach, now_arg, request_tuple_args,
-    response_args, scheme_names, secret_arg, status_arg, type_name, window_arg, RequestArgs,
+    algorithm_arg, body_arg, bytes_arg, encoding_arg, headers_and_body, maybe_detach, now_arg,
+    request_tuple_args, scheme_names, secret_arg, status_arg, type_name, window_arg, RequestArgs,
     RequestTuple,
 };
 use super::errors::SignatureError;
@@ -452,8 +452,7 @@ impl Verifier {
         let status = status_arg(status)?;
         let now = now_arg(now)?;
         let url_scheme = url_scheme_arg(url_scheme)?;
-        let empty = PyString::new(py, "").into_any();
-        let response = response_args(&empty, headers, body)?;
+        let response = headers_and_body(headers, body)?;
         let response_headers = response.headers();
         let content = response.request(&response_headers);
         let request_args = request_tuple_args(request.as_ref())?;

@@ -7,7 +7,7 @@ use pyo3::types::{PyBytes, PyString};
 
 use super::cavage::query_rule_arg;
 use super::convert::{
-    maybe_detach, now_arg, request_tuple_args, response_args, secret_arg, status_arg, text_arg,
+    headers_and_body, maybe_detach, now_arg, request_tuple_args, secret_arg, status_arg, text_arg,
     RequestArgs, RequestTuple,
 };
 use super::hmac::HmacKey;
@@ -386,8 +386,7 @@ impl Signer {
         let components = components
             .map(|c| identifiers_arg(c, "components"))
             .transpose()?;
-        let empty = PyString::new(py, "").into_any();
-        let response = response_args(&empty, headers, body)?;
+        let response = headers_and_body(headers, body)?;
         let response_headers = response.headers();
         let request_args = request_tuple_args(request.as_ref())?;
         let request_headers = request_args.as_ref().map(RequestArgs::headers);

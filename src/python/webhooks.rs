@@ -9,7 +9,7 @@ use pyo3::types::{PyList, PyTuple};
 use zeroize::Zeroizing;
 
 use super::convert::{
-    body_arg, maybe_detach, now_arg, secret_arg, text_arg, window_arg, RequestArgs,
+    body_arg, headers_and_body, maybe_detach, now_arg, secret_arg, text_arg, window_arg,
 };
 use super::errors::SignatureError;
 use super::verified::Verified;
@@ -124,8 +124,7 @@ impl WebhookEndpoint {
         now: Option<f64>,
     ) -> PyResult<Verified> {
         let now = now_arg(now)?;
-        let empty = pyo3::intern!(py, "").clone().into_any();
-        let args = RequestArgs::convert(&empty, &empty, &empty, headers, Some(body))?;
+        let args = headers_and_body(headers, Some(body))?;
         let request_headers = args.headers();
         let req: Request<'_> = args.request(&request_headers);
         let key = DeliveryKey::default();

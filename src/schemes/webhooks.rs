@@ -10,6 +10,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 
 use crate::error::{quoted, Error, Result};
+use crate::inline::FirstInline;
 use crate::keys::SchemeName;
 use crate::mac::{base64_encode, hex_encode, Algorithm, Key, Output};
 use crate::pipeline::{AlgorithmChoice, Freshness, Prepared};
@@ -56,8 +57,32 @@ pub struct Delivery<'a> {
     /// The sender's delivery id (`webhook-id`, `X-GitHub-Delivery`).
     pub id: Option<&'a str>,
     stamp: Option<(i64, &'a str)>,
-    claims: Vec<Output>,
+    claims: Claims,
     algorithm: Algorithm,
+}
+
+/// The signatures a delivery carries, at most `MAX_SIGNATURES`.
+#[derive(Debug, Default)]
+struct Claims(FirstInline<Output>);
+
+impl Claims {
+    fn one(claim: Output) -> Self {
+        Claims(FirstInline::one(claim))
+    }
+
+    fn push(&mut self, claim: Output) -> Result<()> {
+        if self.0.len() == MAX_SIGNATURES {
+            return Err(Error::malformed(format!(
+                "more than {MAX_SIGNATURES} signatures"
+            )));
+        }
+        self.0.push(claim);
+        Ok(())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 fn header<'a>(req: &Request<'a>, names: &[&str]) -> Result<Option<&'a str>> {
@@ -84,8 +109,10 @@ fn seconds(text: &str) -> Result<i64> {
             quoted(text)
         )));
     }
-    text.parse()
-        .map_err(|_| Error::malformed("timestamp out of range"))
+    // At most 11 digits: the sum cannot overflow.
+    Ok(text
+        .bytes()
+        .fold(0i64, |sum, digit| sum * 10 + i64::from(digit - b'0')))
 }
 
 /// Each byte's value as a hex digit, `INVALID` for the rest.
@@ -108,13 +135,13 @@ static HEX_DIGITS: [u8; 256] = {
 
 /// A hex MAC of exactly `len` bytes (either case), decoded on the stack.
 /// A table and one check at the end: this runs on every delivery.
-fn hex_mac(text: &str, len: usize) -> Option<Output> {
+fn hex_mac(text: &[u8], len: usize) -> Option<Output> {
     if text.len() != len * 2 || len > 64 {
         return None;
     }
     let mut out = [0u8; 64];
     let mut invalid = 0u8;
-    for (byte, pair) in out.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
+    for (byte, pair) in out.iter_mut().zip(text.chunks_exact(2)) {
         let (high, low) = (HEX_DIGITS[pair[0] as usize], HEX_DIGITS[pair[1] as usize]);
         invalid |= (high | low) & 0xf0;
         *byte = high << 4 | low;
@@ -123,16 +150,6 @@ fn hex_mac(text: &str, len: usize) -> Option<Output> {
         return None;
     }
     Output::from_slice(&out[..len])
-}
-
-fn push_claim(claims: &mut Vec<Output>, claim: Output) -> Result<()> {
-    if claims.len() == MAX_SIGNATURES {
-        return Err(Error::malformed(format!(
-            "more than {MAX_SIGNATURES} signatures"
-        )));
-    }
-    claims.push(claim);
-    Ok(())
 }
 
 /// The delivery's credentials for `format`; `Ok(None)` when it carries
@@ -166,7 +183,7 @@ fn standard_webhooks<'a>(req: &Request<'a>) -> Result<Option<Delivery<'a>>> {
         return Err(Error::malformed("webhook-id holds '.'"));
     }
     let at = seconds(stamp)?;
-    let mut claims = Vec::new();
+    let mut claims = Claims::default();
     for (n, entry) in signature.split(' ').filter(|e| !e.is_empty()).enumerate() {
         if n == MAX_ENTRIES {
             return Err(Error::malformed("too many webhook-signature entries"));
@@ -175,12 +192,15 @@ fn standard_webhooks<'a>(req: &Request<'a>) -> Result<Option<Delivery<'a>>> {
         let Some(encoded) = entry.strip_prefix("v1,") else {
             continue;
         };
+        // Decoded on the stack: a MAC is at most 64 bytes, and a longer
+        // entry (which does not fit) is garbled.
+        let mut decoded = [0u8; 72];
         if let Some(claim) = STANDARD
-            .decode(encoded)
+            .decode_slice(encoded, &mut decoded)
             .ok()
-            .and_then(|b| Output::from_slice(&b))
+            .and_then(|n| Output::from_slice(&decoded[..n]))
         {
-            push_claim(&mut claims, claim)?;
+            claims.push(claim)?;
         }
     }
     if claims.is_empty() {
@@ -200,28 +220,22 @@ fn stripe<'a>(req: &Request<'a>) -> Result<Option<Delivery<'a>>> {
         return Ok(None);
     };
     let mut stamp = None;
-    let mut claims = Vec::new();
-    // Split on bytes: the `char` searcher costs more than the rest of the parse.
-    for (n, entry) in signature.as_bytes().split(|&b| b == b',').enumerate() {
+    let mut claims = Claims::default();
+    for (n, entry) in signature.split(',').enumerate() {
         if n == MAX_ENTRIES {
             return Err(Error::malformed("too many Stripe-Signature entries"));
         }
         let entry = entry.trim_ascii();
-        let (name, value) = match entry.iter().position(|&b| b == b'=') {
-            Some(at) => (&entry[..at], &entry[at + 1..]),
-            None => (entry, &b""[..]),
-        };
-        // Splitting ASCII bytes of a `str` keeps each piece valid UTF-8.
-        let value = std::str::from_utf8(value).unwrap_or_default();
+        let (name, value) = entry.split_once('=').unwrap_or((entry, ""));
         match name {
-            b"t" if stamp.is_some() => {
+            "t" if stamp.is_some() => {
                 return Err(Error::malformed("Stripe-Signature names t twice"))
             }
-            b"t" => stamp = Some((seconds(value)?, value)),
-            b"v1" => {
-                let claim = hex_mac(value, 32)
+            "t" => stamp = Some((seconds(value)?, value)),
+            "v1" => {
+                let claim = hex_mac(value.as_bytes(), 32)
                     .ok_or_else(|| Error::malformed("a v1 signature is not 64 hex digits"))?;
-                push_claim(&mut claims, claim)?;
+                claims.push(claim)?;
             }
             // v0 (test mode's old scheme) and future versions are not ours.
             _ => {}
@@ -255,13 +269,13 @@ fn github<'a>(req: &Request<'a>, policy: &Policy) -> Result<Option<Delivery<'a>>
     };
     let claim = text
         .strip_prefix(prefix)
-        .and_then(|hex| hex_mac(hex, len))
+        .and_then(|hex| hex_mac(hex.as_bytes(), len))
         .ok_or_else(|| Error::malformed(format!("the signature is not {prefix}<hex>")))?;
     Ok(Some(Delivery {
         format: SchemeName::GitHub,
         id: req.single_header("x-github-delivery")?,
         stamp: None,
-        claims: vec![claim],
+        claims: Claims::one(claim),
         algorithm,
     }))
 }
@@ -277,13 +291,13 @@ fn slack<'a>(req: &Request<'a>) -> Result<Option<Delivery<'a>>> {
     let at = seconds(stamp)?;
     let claim = signature
         .strip_prefix("v0=")
-        .and_then(|hex| hex_mac(hex, 32))
+        .and_then(|hex| hex_mac(hex.as_bytes(), 32))
         .ok_or_else(|| Error::malformed("X-Slack-Signature is not v0=<hex>"))?;
     Ok(Some(Delivery {
         format: SchemeName::Slack,
         id: None,
         stamp: Some((at, stamp)),
-        claims: vec![claim],
+        claims: Claims::one(claim),
         algorithm: Algorithm::Sha256,
     }))
 }
@@ -311,8 +325,8 @@ pub fn prepare<'a>(
     req: &Request<'a>,
     policy: &Policy,
 ) -> Result<Prepared<'a>> {
-    let mut claims = delivery.claims.into_iter();
-    let claimed = claims.next().ok_or(Error::BadSignature)?;
+    let (claimed, alternatives) = delivery.claims.0.into_parts();
+    let claimed = claimed.ok_or(Error::BadSignature)?;
     let freshness = match (delivery.stamp, policy.tolerance) {
         (Some((stamp, shown)), Some(max_skew)) => Freshness::Window {
             stamp,
@@ -342,7 +356,7 @@ pub fn prepare<'a>(
             SchemeName::StandardWebhooks => delivery.id.map(str::to_owned),
             _ => None,
         },
-        alternatives: claims.collect(),
+        alternatives,
         delivery_id: delivery.id.map(str::to_owned),
     })
 }

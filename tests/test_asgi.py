@@ -575,6 +575,18 @@ def test_a_scope_without_raw_path_is_requoted_and_a_websocket_reads_as_get():
     assert verifier.verify_asgi(scope, now=1767225600).key_id == KEY
 
 
+def test_a_method_that_is_not_utf8_is_not_read_as_another():
+    verifier = httpseal.Verifier(schemes=["cavage"], key_loader={KEY: SECRET}.get)
+    headers = [("Host", "example.com"), ("Date", "Thu, 01 Jan 2026 00:00:00 GMT")]
+    signed = Signer("cavage", KEY, SECRET).sign("GET", "/a", "", headers, now=1767225600)
+    raw = [(n.lower().encode(), v.encode()) for n, v in [*headers, *signed]]
+    scope = asgi_scope("GET", b"/a", b"", raw)
+    assert verifier.verify_asgi(scope, now=1767225600).key_id == KEY
+    for method in ("\udcff", "G\udcffT", "DELETE"):
+        with pytest.raises(httpseal.BadSignature):
+            verifier.verify_asgi({**scope, "method": method}, now=1767225600)
+
+
 @pytest.mark.parametrize(
     "scope",
     [

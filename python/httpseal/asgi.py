@@ -115,26 +115,27 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
-async def read_body(receive: Receive, cap: int) -> bytes:
-    """Every ``http.request`` message's body, joined; ``BodyTooLarge`` past
-    ``cap`` (nothing more is read), ``Disconnected`` when the client leaves."""
+async def read_body(receive: Receive, cap: int, first: Message | None = None) -> bytes:
+    """Every ``http.request`` message's body, joined, starting from ``first``
+    when it was already received; ``BodyTooLarge`` past ``cap`` (nothing more
+    is read), ``Disconnected`` when the client leaves."""
     chunks: list[bytes] = []
     size = 0
+    message = first if first is not None else await receive()
     while True:
-        message = await receive()
         kind = message.get("type")
         if kind == "http.disconnect":
             raise Disconnected()
-        if kind != "http.request":
-            continue
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > cap:
-            raise BodyTooLarge()
-        if chunk:
-            chunks.append(chunk)
-        if not message.get("more_body", False):
-            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        if kind == "http.request":
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > cap:
+                raise BodyTooLarge()
+            if chunk:
+                chunks.append(chunk)
+            if not message.get("more_body", False):
+                return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        message = await receive()
 
 
 class _Form:
@@ -315,30 +316,33 @@ class SignatureMiddleware:
         self.app = app
         self.guard = Guard(**options)
         self.max_body = self.guard.max_body
+        # The usual case, bound once: one native call, nothing to await.
+        guard = self.guard
+        self._verify_inline = guard.verifier.verify_asgi if guard.verifies_inline else None
         listed = list(exempt)
         self.exempt_paths = frozenset(p for p in listed if not p.endswith("*"))
         self.exempt_prefixes = tuple(p[:-1] for p in listed if p.endswith("*"))
+        self.has_exempt = bool(listed)
         self.required = bool(required)
         self.websockets = bool(websockets)
 
     def _exempt(self, scope: Scope) -> bool:
         path = scope.get("path", "")
-        if path in self.exempt_paths:
-            return True
-        return bool(self.exempt_prefixes) and path.startswith(self.exempt_prefixes)
+        return path in self.exempt_paths or path.startswith(self.exempt_prefixes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
-        if kind == "lifespan":
+        exempt = self.has_exempt and kind != "lifespan" and self._exempt(scope)
+        if kind == "http" and not exempt:
+            await self._http(scope, receive, send)
+        elif kind == "lifespan":
             await self.app(scope, self._closing_at_shutdown(receive), send)
         elif kind not in ("http", "websocket"):
             await self.app(scope, receive, send)
-        elif self._exempt(scope) or (kind == "websocket" and not self.websockets):
+        elif exempt or (kind == "websocket" and not self.websockets):
             # Unprotected: the app reads ``httpseal`` as ``None``, never a stale verdict.
             scope.setdefault("state", {})["httpseal"] = None
             await self.app(scope, receive, send)
-        elif kind == "http":
-            await self._http(scope, receive, send)
         else:
             await self._websocket(scope, receive, send)
 
@@ -355,23 +359,18 @@ class SignatureMiddleware:
         return lifespan_receive
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        declared = _header(scope, b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
-            shown = declared[:20].decode()
-            logger.warning("body of %s bytes refused on %r", shown, _path(scope))
-            await send_json(send, 413, "request body too large")
-            return
+        message = await receive()
+        body = message.get("body", b"")
+        whole = message.get("type") == "http.request" and not message.get("more_body", False)
+        # A small body comes whole in the first message; a larger one is
+        # refused on its declared length before the rest is read.
+        if not whole or len(body) > self.max_body:
+            body = await self._read_rest(scope, message, receive, send)
+            if body is None:
+                return
         try:
-            body = await read_body(receive, self.max_body)
-        except BodyTooLarge:
-            logger.warning("body over %d bytes refused on %r", self.max_body, _path(scope))
-            await send_json(send, 413, "request body too large")
-            return
-        except Disconnected:
-            return
-        try:
-            if self.guard.verifies_inline:
-                verified = self.guard.verifier.verify_asgi(scope, body)
+            if self._verify_inline is not None:
+                verified = self._verify_inline(scope, body)
             else:
                 verified = await self.guard.verify(scope, body)
         except SignatureError as exc:
@@ -391,6 +390,26 @@ class SignatureMiddleware:
             return
         scope.setdefault("state", {})["httpseal"] = verified
         await self.app(scope, _replaying(body, receive), send)
+
+    async def _read_rest(
+        self, scope: Scope, first: Message, receive: Receive, send: Send
+    ) -> bytes | None:
+        """The body from ``first`` on, or ``None`` once a 413 is sent (or the
+        client left)."""
+        declared = _header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
+            shown = declared[:20].decode()
+            logger.warning("body of %s bytes refused on %r", shown, _path(scope))
+            await send_json(send, 413, "request body too large")
+            return None
+        try:
+            return await read_body(receive, self.max_body, first)
+        except BodyTooLarge:
+            logger.warning("body over %d bytes refused on %r", self.max_body, _path(scope))
+            await send_json(send, 413, "request body too large")
+        except Disconnected:
+            pass
+        return None
 
     async def _refuse(
         self, send: Send, view: RequestView, body: bytes, error: SignatureError | None

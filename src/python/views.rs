@@ -21,7 +21,7 @@ pub(crate) struct Peer<'a> {
     pub url_scheme: &'a str,
 }
 
-/// What either server view holds beside its headers: the request line and
+/// What a WSGI view holds beside its headers: the request line and
 /// the connection.
 struct Target {
     method: String,
@@ -238,8 +238,19 @@ impl<'py> EnvironView<'py> {
 /// The request fields of an ASGI `http` (or `websocket`) scope: the path as
 /// sent (`raw_path`, else `root_path` + `path` re-quoted), the query string
 /// and every header line as the bytes they are (latin-1, as ASGI says).
+/// The scope's own objects are held, and their text borrowed where it is
+/// ASCII: a request's fields are read without a copy.
 pub(crate) struct ScopeView<'py> {
-    target: Target,
+    method: Option<Bound<'py, PyString>>,
+    /// The method when it is not UTF-8 (`method` is then `None`).
+    method_text: String,
+    /// `raw_path` when its text is ASCII, else `None` and `path` is built.
+    raw_path: Option<Bound<'py, PyBytes>>,
+    path: String,
+    query: Option<Bound<'py, PyBytes>>,
+    query_text: String,
+    client: Option<Bound<'py, PyString>>,
+    url_scheme: &'static str,
     header_objects: Vec<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)>,
 }
 
@@ -249,6 +260,11 @@ fn latin1(bytes: &[u8]) -> Cow<'_, str> {
         Ok(text) if bytes.is_ascii() => Cow::Borrowed(text),
         _ => Cow::Owned(bytes.iter().map(|&b| b as char).collect()),
     }
+}
+
+/// The text of ASCII bytes; `""` for any other (callers check first).
+fn ascii(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or_default()
 }
 
 fn scope_error(key: &str, what: &str, found: &Bound<'_, PyAny>) -> PyErr {
@@ -267,54 +283,73 @@ impl<'py> ScopeView<'py> {
         let item = |key: &Bound<'py, PyString>| -> PyResult<Option<Bound<'py, PyAny>>> {
             Ok(scope.get_item(key)?.filter(|v| !v.is_none()))
         };
-        let text = |key: &str, value: Option<Bound<'py, PyAny>>| -> PyResult<String> {
-            match value {
-                None => Ok(String::new()),
-                Some(value) => match value.cast::<PyString>() {
-                    Ok(s) => Ok(s.to_string_lossy().into_owned()),
-                    Err(_) => Err(scope_error(key, "str", &value)),
-                },
-            }
+        let text = |key: &str, value: Option<Bound<'py, PyAny>>| {
+            value
+                .map(|value| {
+                    value
+                        .cast_into::<PyString>()
+                        .map_err(|e| scope_error(key, "str", e.into_inner().as_any()))
+                })
+                .transpose()
         };
-        let bytes = |key: &str, value: Option<Bound<'py, PyAny>>| -> PyResult<Vec<u8>> {
-            match value {
-                None => Ok(Vec::new()),
-                Some(value) => match value.cast::<PyBytes>() {
-                    Ok(b) => Ok(b.as_bytes().to_vec()),
-                    Err(_) => Err(scope_error(key, "bytes", &value)),
-                },
-            }
+        let bytes = |key: &str, value: Option<Bound<'py, PyAny>>| {
+            value
+                .map(|value| {
+                    value
+                        .cast_into::<PyBytes>()
+                        .map_err(|e| scope_error(key, "bytes", e.into_inner().as_any()))
+                })
+                .transpose()
         };
+        // An empty method is a websocket handshake: GET. One that is not
+        // UTF-8 is read as Python would print it, never taken for another.
         let mut method = text("method", item(intern!(py, "method"))?)?;
-        if method.is_empty() {
-            method.push_str("GET"); // a websocket handshake
+        let mut method_text = String::new();
+        if let Some(m) = method.as_ref().filter(|m| m.to_str().is_err()) {
+            method_text = m.to_string_lossy().into_owned();
+            method = None;
         }
-        let raw_path = bytes("raw_path", item(intern!(py, "raw_path"))?)?;
-        let path = if raw_path.is_empty() {
-            let mut full = text("root_path", item(intern!(py, "root_path"))?)?;
-            full.push_str(&text("path", item(intern!(py, "path"))?)?);
-            requote(full.as_bytes())
-        } else {
-            let without_query = raw_path.split(|&b| b == b'?').next().unwrap_or(b"");
-            latin1(without_query).into_owned()
-        };
-        let query =
-            latin1(&bytes("query_string", item(intern!(py, "query_string"))?)?).into_owned();
-        let remote_addr = match item(intern!(py, "client"))? {
+        let mut raw_path = bytes("raw_path", item(intern!(py, "raw_path"))?)?
+            .filter(|raw| !raw.as_bytes().is_empty());
+        let mut path = String::new();
+        match &raw_path {
+            Some(raw) => {
+                let without_query = raw.as_bytes().split(|&b| b == b'?').next().unwrap_or(b"");
+                if !raw.as_bytes().is_ascii() {
+                    path = latin1(without_query).into_owned();
+                    raw_path = None;
+                }
+            }
+            None => {
+                let mut full = String::new();
+                for key in [intern!(py, "root_path"), intern!(py, "path")] {
+                    if let Some(part) = text(&key.to_string_lossy(), item(key)?)? {
+                        full.push_str(&part.to_string_lossy());
+                    }
+                }
+                path = requote(full.as_bytes());
+            }
+        }
+        let mut query = bytes("query_string", item(intern!(py, "query_string"))?)?;
+        let mut query_text = String::new();
+        if let Some(q) = query.as_ref().filter(|q| !q.as_bytes().is_ascii()) {
+            query_text = latin1(q.as_bytes()).into_owned();
+            query = None;
+        }
+        let client = match item(intern!(py, "client"))? {
             Some(client) => client
                 .get_item(0)
                 .ok()
-                .and_then(|host| host.extract::<String>().ok())
-                .unwrap_or_default(),
-            None => String::new(),
+                .and_then(|host| host.cast_into::<PyString>().ok())
+                .filter(|host| host.to_str().is_ok()),
+            None => None,
         };
         let scheme = text("scheme", item(intern!(py, "scheme"))?)?;
-        let url_scheme = if matches!(scheme.as_ref(), "https" | "wss") {
-            "https"
-        } else {
-            "http"
+        let url_scheme = match scheme.as_ref().map(|s| s.to_str()) {
+            Some(Ok("https" | "wss")) => "https",
+            _ => "http",
         };
-        let mut header_objects = Vec::new();
+        let mut header_objects = Vec::with_capacity(16);
         if let Some(headers) = item(intern!(py, "headers"))? {
             let not_pairs =
                 || scope_error("headers", "an iterable of (bytes, bytes) pairs", &headers);
@@ -337,19 +372,27 @@ impl<'py> ScopeView<'py> {
             }
         }
         Ok(ScopeView {
-            target: Target {
-                method,
-                path,
-                query,
-                remote_addr,
-                url_scheme,
-            },
+            method,
+            method_text,
+            raw_path,
+            path,
+            query,
+            query_text,
+            client,
+            url_scheme,
             header_objects,
         })
     }
 
     pub(crate) fn peer(&self) -> Peer<'_> {
-        self.target.peer()
+        Peer {
+            remote_addr: self
+                .client
+                .as_ref()
+                .and_then(|c| c.to_str().ok())
+                .unwrap_or_default(),
+            url_scheme: self.url_scheme,
+        }
     }
 
     pub(crate) fn headers(&self) -> Vec<Header<'_>> {
@@ -360,6 +403,23 @@ impl<'py> ScopeView<'py> {
     }
 
     pub(crate) fn request<'a>(&'a self, headers: &'a [Header<'a>], body: &'a [u8]) -> Request<'a> {
-        self.target.request(headers, body)
+        let path = match &self.raw_path {
+            Some(raw) => ascii(raw.as_bytes().split(|&b| b == b'?').next().unwrap_or(b"")),
+            None => &self.path,
+        };
+        let method = match &self.method {
+            Some(m) => m.to_str().unwrap_or_default(),
+            None => &self.method_text,
+        };
+        Request {
+            method: if method.is_empty() { "GET" } else { method },
+            path,
+            query: match &self.query {
+                Some(q) => ascii(q.as_bytes()),
+                None => &self.query_text,
+            },
+            headers,
+            body,
+        }
     }
 }

@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 from rest_framework_hmac.client import HMACSigner as LegacySigner
 
 import httpseal
+from httpseal._drf_json import Unsignable, compact
 from httpseal.client import BaseHMAC, HMACAuth, HMACSigner
 
 SECRET = "0123456789abcdef0123456789abcdef01234567"
@@ -71,6 +72,31 @@ def test_signatures_equal_the_original(secret, method, path, stamp, data):
     assert HMACSigner(owner(secret)).calc_signature(headers, data) == theirs
     body = json.dumps(data, separators=(",", ":")).encode() if data else b""
     httpseal.verify_drf(secret, method, "10.0.0.1", path, timestamp, theirs, body, now=float(stamp))
+
+
+@given(
+    data=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+        lambda inner: (
+            st.lists(inner, max_size=4)
+            | st.dictionaries(
+                st.text() | st.integers() | st.floats() | st.none(), inner, max_size=4
+            )
+        ),
+        max_leaves=20,
+    )
+)
+def test_the_json_rule_serialises_as_json_dumps(data):
+    expected = json.dumps(data, separators=(",", ":")).encode() if data else b""
+    assert compact(data) == expected
+
+
+def test_the_json_rule_refuses_what_json_cannot_hold():
+    cyclic: list = []
+    cyclic.append(cyclic)
+    for data in ({"x": object()}, {"s": {1}}, {(1, 2): 3}, cyclic):
+        with pytest.raises(Unsignable):
+            compact(data)
 
 
 def test_get_user_secret_is_the_override_point():

@@ -11,6 +11,25 @@ from typing import Any
 
 # json.dumps(data, separators=(",", ":")), without building an encoder per call.
 _COMPACT = json.JSONEncoder(separators=(",", ":"))
+# The same, as the C encoder json.dumps builds for each call, built once: with
+# no markers dict (parsed data holds no cycles; one too deep is a
+# RecursionError either way) it keeps no state between calls.
+_c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+_C_COMPACT = (
+    None
+    if _c_make_encoder is None
+    else _c_make_encoder(
+        None,
+        _COMPACT.default,
+        json.encoder.encode_basestring_ascii,
+        None,
+        ":",
+        ",",
+        False,
+        False,
+        True,
+    )
+)
 
 
 class Unsignable(Exception):
@@ -23,7 +42,9 @@ def compact(data: Any) -> bytes:
     if not data:
         return b""
     try:
-        return _COMPACT.encode(data).encode()
+        if _C_COMPACT is None or isinstance(data, str):
+            return _COMPACT.encode(data).encode()
+        return "".join(_C_COMPACT(data, 0)).encode()
     except (TypeError, ValueError, RecursionError):
         raise Unsignable("request data cannot be serialized as JSON") from None
 

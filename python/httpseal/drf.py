@@ -115,8 +115,9 @@ class HMACAuthentication(BaseAuthentication):
         lookups: dict[str, Any] = {}
         token = _hmac_lookup.set((self, lookups))
         try:
-            with attempt.refusals():
-                verified = attempt.verify()
+            verified = attempt.verify()
+        except _HmacAttempt.REFUSED as exc:
+            raise attempt.refusal(exc) from None
         finally:
             _hmac_lookup.reset(token)
         if verified is None:
@@ -138,7 +139,7 @@ class HMACAuthentication(BaseAuthentication):
         ``host[:port]`` (``get_host()``) with ``DRF_HMAC_HOST = "host"``."""
         if setting("DRF_HMAC_HOST") == "host":
             return _signed.host(request._request)
-        return request.META.get("REMOTE_ADDR", "")
+        return request._request.META.get("REMOTE_ADDR", "")
 
     @staticmethod
     def get_signed_data(request) -> bytes:
@@ -173,44 +174,53 @@ class _HmacAttempt:
         self.signed_data = engine.signable(lambda: authentication.get_signed_data(request))
 
     def credentials(self) -> tuple[str, str] | None:
+        django_request = self.request._request  # not through DRF's __getattr__
         return _legacy_hmac_verifier().credentials_environ(
-            self.request.META, host=self.hostname, path=self.request.path_info
+            django_request.META, host=self.hostname, path=django_request.path_info
         )
 
     def verify(self, **options: Any) -> Verified | None:
+        django_request = self.request._request
         return _legacy_hmac_verifier().verify_environ(
-            self.request.META,
+            django_request.META,
             host=self.hostname,
-            path=self.request.path_info,
+            path=django_request.path_info,
             drf_data=self.signed_data,
             **options,
         )
 
+    # What a verification raises for a request it does not accept.
+    REFUSED = (SignatureError, ReplayStoreUnavailable, _signed.TooLarge)
+
     @contextmanager
     def refusals(self) -> Iterator[None]:
-        """A refusal as a logged 401, a replay store outage as a 503."""
+        """``refusal`` around a block (the async class awaits inside it)."""
         try:
             yield
-        except SignatureError as exc:
-            detail = ""
-            if shows_signing_input():
-                detail = _explain.detail(
-                    lambda: _legacy_hmac_verifier().signing_input_environ(
-                        self.request.META,
-                        host=self.hostname,
-                        path=self.request.path_info,
-                        drf_data=self.signed_data,
-                    )
-                )
-            raise self.authentication._fail(
-                self.request, str(exc), exc.key_id, detail, exc.code
-            ) from None
-        except ReplayStoreUnavailable as exc:
+        except self.REFUSED as exc:
+            raise self.refusal(exc) from None
+
+    def refusal(self, exc: Exception) -> exceptions.APIException:
+        """What to raise for one of ``REFUSED``: a refusal as a logged 401, a
+        replay store outage as a 503, a body over the cap as a 413."""
+        if isinstance(exc, ReplayStoreUnavailable):
             engine.store_down(self.request._request, "drf-hmac", str(exc))
-            raise ServiceUnavailable() from None
-        except _signed.TooLarge as exc:
+            return ServiceUnavailable()
+        if isinstance(exc, _signed.TooLarge):
             engine.too_large(self.request._request, ["drf-hmac"], exc)
-            raise PayloadTooLarge() from None
+            return PayloadTooLarge()
+        assert isinstance(exc, SignatureError)
+        detail = ""
+        if shows_signing_input():
+            detail = _explain.detail(
+                lambda: _legacy_hmac_verifier().signing_input_environ(
+                    self.request.META,
+                    host=self.hostname,
+                    path=self.request.path_info,
+                    drf_data=self.signed_data,
+                )
+            )
+        return self.authentication._fail(self.request, str(exc), exc.key_id, detail, exc.code)
 
     def accepted(self, verified: Verified, hmac_key: Any) -> tuple[Any, Any]:
         if self.bad_host:
@@ -373,7 +383,9 @@ def _judged_for(request, schemes: tuple[str, ...]) -> engine.Outcome | None:
         judged = _judged_by_middleware(request, scheme)
         if judged is not None:
             return judged
-    judged_for = getattr(request._request, "httpseal_schemes", ())
+    judged_for = getattr(request._request, "httpseal_schemes", None)
+    if not judged_for:
+        return None  # no middleware looked at this request
     return engine.NOT_OURS if set(schemes) <= set(judged_for) else None
 
 

@@ -170,7 +170,13 @@ impl<'py> EnvironView<'py> {
             };
             let key = key.to_string_lossy();
             let name = if let Some(rest) = key.strip_prefix("HTTP_") {
-                rest.replace('_', "-").to_ascii_lowercase()
+                // `HTTP_X_FOO` -> `x-foo`, in one pass and one allocation.
+                rest.chars()
+                    .map(|c| match c {
+                        '_' => '-',
+                        c => c.to_ascii_lowercase(),
+                    })
+                    .collect()
             } else {
                 match key.as_ref() {
                     "CONTENT_TYPE" => "content-type".to_owned(),

@@ -150,12 +150,16 @@ def _detached(instance: Any) -> Any:
     """A copy of a model instance sharing nothing mutable with it: its own
     ``__dict__``, ``_state`` and cache of related objects. (``copy.copy``
     does the same through pickling's protocol, several times slower.)"""
-    duplicate = instance.__class__.__new__(instance.__class__)
+    cls = instance.__class__
+    duplicate = cls.__new__(cls)
     fields = instance.__dict__.copy()
-    state = fields["_state"].__class__()
-    state.__dict__.update(fields["_state"].__dict__)
-    if "fields_cache" in state.__dict__:
-        state.fields_cache = dict(state.fields_cache)
+    original = fields["_state"]
+    # ``ModelState`` rebuilt without its ``__init__``: every attribute is copied.
+    state = object.__new__(original.__class__)
+    state.__dict__ = attributes = original.__dict__.copy()
+    cache = attributes.get("fields_cache")
+    if cache is not None:
+        attributes["fields_cache"] = cache.copy()
     fields["_state"] = state
     duplicate.__dict__ = fields
     return duplicate
@@ -438,20 +442,21 @@ def refusal(reason: str) -> SignatureError:
     return MalformedSignature(reason)
 
 
+def read_signed(read: Callable[..., bytes], *args: Any) -> bytes:
+    """``read(*args)``, with ``Unsignable`` as a refusal the core attributes
+    to the scheme and key it concerns; ``TooLarge`` goes through the core to
+    the adapter, which answers 413."""
+    try:
+        return read(*args)
+    except _signed.TooLarge:
+        raise
+    except _signed.Unsignable as exc:
+        raise MalformedSignature(str(exc)) from None
+
+
 def signable(read: Callable[[], bytes]) -> Callable[[], bytes]:
-    """``read`` with ``Unsignable`` as a refusal the core attributes to the
-    scheme and key it concerns; ``TooLarge`` goes through the core to the
-    adapter, which answers 413."""
-
-    def signable() -> bytes:
-        try:
-            return read()
-        except _signed.TooLarge:
-            raise
-        except _signed.Unsignable as exc:
-            raise MalformedSignature(str(exc)) from None
-
-    return signable
+    """``read`` through ``read_signed``, for the core to call."""
+    return lambda: read_signed(read)
 
 
 # What a verification raises for a request it does not accept, each mapped to
@@ -459,27 +464,29 @@ def signable(read: Callable[[], bytes]) -> Callable[[], bytes]:
 UNVERIFIED = (SignatureError, ReplayStoreUnavailable, _signed.TooLarge)
 
 
-@dataclass(slots=True)  # not frozen, as ``Outcome``
 class _Signed:
-    """What the pipeline reads of a Django request beyond ``request.META``."""
+    """What the pipeline reads of a Django request beyond ``request.META``:
+    the validated host, and the body and drf-hmac's bytes, read only when a
+    scheme asks for them (through bound methods: nothing is built per
+    request for them)."""
 
-    host: str | None
-    bad_host: bool  # the host is signed but not one ALLOWED_HOSTS allows
-    body: Callable[[], bytes]
-    drf_data: Callable[[], bytes]
+    __slots__ = ("_drf_data", "bad_host", "host", "request")
 
-    @classmethod
-    def of(
-        cls, request: Any, schemes: Sequence[str], drf_data: Callable[[], bytes] | None
-    ) -> _Signed:
+    def __init__(
+        self, request: Any, schemes: Sequence[str], drf_data: Callable[[], bytes] | None
+    ) -> None:
+        self.request = request
         checks_host = signs_host(schemes)
-        host = _signed.allowed_host(request) if checks_host else None
-        return cls(
-            host=host,
-            bad_host=checks_host and host is None,
-            body=signable(lambda: _signed.body(request)),
-            drf_data=signable(drf_data or drf_data_from_body(request)),
-        )
+        self.host: str | None = _signed.allowed_host(request) if checks_host else None
+        # The host is signed but not one ALLOWED_HOSTS allows.
+        self.bad_host = checks_host and self.host is None
+        self._drf_data = drf_data
+
+    def body(self) -> bytes:
+        return read_signed(_signed.body, self.request)
+
+    def drf_data(self) -> bytes:
+        return read_signed(self._drf_data or drf_data_from_body(self.request))
 
     def verify(self, request: Any, schemes: Sequence[str], **options: Any) -> Verified | None:
         return verifier(schemes).verify_environ(
@@ -522,7 +529,7 @@ def authenticate(
     """Runs ``request`` (a Django ``HttpRequest``) through the pipeline for
     ``schemes``. ``drf_data`` is what drf-hmac signs after its timestamp
     line; by default it is derived from the body."""
-    signed = _Signed.of(request, schemes, drf_data)
+    signed = _Signed(request, schemes, drf_data)
     token = _loaded.set(None)
     try:
         verified = signed.verify(request, schemes)
@@ -550,7 +557,7 @@ async def aauthenticate(
     on a key-cache miss, a sync ``KEY_LOADER`` or ``USER_LOADER``, acting
     as another user, a replay store other than ``"memory"`` that is not async
     (``"cache:<alias>"``; a ``redis://`` URL is awaited on ``redis.asyncio``)."""
-    signed = _Signed.of(request, schemes, drf_data)
+    signed = _Signed(request, schemes, drf_data)
     check = verifier(schemes)
     try:
         found = check.credentials_environ(request.META, host=signed.host, url_scheme=request.scheme)
@@ -652,7 +659,8 @@ def _accept(request: Any, verified: Verified, key: Any) -> Outcome:
 
 def _user_of(key_id: str, key: Any) -> Any:
     if key is not None:
-        return key.user
+        # The relation's cache (filled with the key), else the descriptor.
+        return key._state.fields_cache.get("user") or key.user
     path = setting("USER_LOADER")
     if path is not None:
         return _imported(path)(key_id)

@@ -136,6 +136,39 @@ def test_the_key_cache_answers_without_a_query_and_hands_out_copies(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("hands_on_key", [True, False])
+def test_every_accepted_request_gets_its_own_user(settings, keys, hands_on_key):
+    """A view changing ``request.user`` (or the key it was handed) changes
+    neither the cached entry nor the next request's."""
+    from django.test import RequestFactory
+
+    from httpseal.django import engine
+
+    settings.HTTPSEAL = {"SCHEMES": ALL, "KEY_CACHE_SECONDS": 60}
+
+    def accepted():
+        method, path, query, headers, body = request_for("cavage", path="/signed/notes/")
+        meta = {f"HTTP_{n.upper().replace('-', '_')}": v for n, v in headers.items()}
+        meta["CONTENT_TYPE"] = meta.pop("HTTP_CONTENT_TYPE")
+        meta["CONTENT_LENGTH"] = meta.pop("HTTP_CONTENT_LENGTH")
+        meta["QUERY_STRING"] = query
+        request = RequestFactory().generic(method, path, body, **meta)
+        outcome = engine.authenticate(request, ["cavage"], hands_on_key=hands_on_key)
+        assert outcome.verified is not None and outcome.user.username == "user-cav"
+        return outcome
+
+    first = accepted()
+    cached = engine.keys.get("cav", copy=False)
+    first.user.username = "changed by a view"
+    if hands_on_key:
+        assert first.key.user is first.user
+        first.key.name = "changed too"
+    second = accepted()
+    assert second.user is not first.user and second.user.username == "user-cav"
+    assert cached.user.username == "user-cav" and cached.name != "changed too"
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("scheme", "options"), [("cavage", {}), ("drf-hmac", {"DRF_HMAC_HOST": "host"})]
 )

@@ -358,7 +358,7 @@ class SignatureAuthentication(BaseAuthentication):
         if schemes is None:
             return None
         outcome = _judged_for(request, schemes) or engine.authenticate(
-            request._request, schemes, drf_data=self._drf_data(request)
+            request._request, schemes, drf_data=self._drf_data(request), hands_on_key=False
         )
         return _result(request, outcome)
 

@@ -61,15 +61,22 @@ def allowed_host(request: Any) -> str | None:
         return None
 
 
+def _parse_errors() -> tuple[type[Any], ...]:
+    """DRF's parse errors, imported when one is being handled (this module
+    serves Django without DRF too; an ``except`` clause is evaluated only
+    when something was raised)."""
+    from rest_framework import exceptions
+
+    return (exceptions.ParseError, exceptions.UnsupportedMediaType)
+
+
 def drf_json(request: Any) -> bytes:
     """django-rest-framework-hmac's body rule: ``request.data`` as compact
     JSON when it is truthy. Form data with a repeated key is refused: JSON
     keeps one value per key, so the others would go unsigned."""
-    from rest_framework import exceptions
-
     try:
         data = request.data
-    except (exceptions.ParseError, exceptions.UnsupportedMediaType) as exc:
+    except _parse_errors() as exc:
         raise Unsignable(f"unparseable body: {exc.detail}") from None
     except RequestDataTooBig:
         raise TooLarge() from None

@@ -98,14 +98,17 @@ class KeyCache:
         self._entries: dict[str, tuple[float, Any]] = {}
         self._lock = threading.Lock()
 
-    def get(self, key_id: str) -> Any:
+    def get(self, key_id: str, *, copy: bool = True) -> Any:
+        """The key (with its user) for ``key_id``, or ``None``. With
+        ``copy=False`` a cached key is the shared entry itself, for a caller
+        that only reads it and copies whatever it hands on."""
         if len(key_id) > MAX_KEY_ID:
             return None
         lifetime = setting("KEY_CACHE_SECONDS") or 0
         now = time.monotonic()
         hit = self._entries.get(key_id) if lifetime else None
         if hit is not None and hit[0] > now:
-            return _copied(hit[1])
+            return _copied(hit[1]) if copy else hit[1]
         from httpseal.django.models import HMACKey  # models load after this module
 
         key = HMACKey.objects.select_related("user").filter(key=key_id).first()
@@ -116,7 +119,7 @@ class KeyCache:
                 if len(self._entries) >= MAX_CACHED_KEYS:
                     self._entries.clear()
                 self._entries[key_id] = (now + lifetime, key)
-            return _copied(key)
+            return _copied(key) if copy else key
         return key
 
     def cached(self, key_id: str) -> Any:
@@ -200,7 +203,9 @@ def retirement(key: Any) -> SignatureError | None:
 def load_hmac_key(key_id: str) -> str | None:
     """The default key loader: the ``HMACKey``'s secret (the core hex-decodes
     it for drf-hmac and uses its UTF-8 bytes for every other scheme)."""
-    key = keys.get(key_id)
+    # The shared entry: only its secret is read here, and ``authenticate``
+    # copies what it hands on.
+    key = keys.get(key_id, copy=False)
     _loaded.set((key_id, key))
     return None if key is None else secret_of(key)
 
@@ -524,11 +529,17 @@ class _Signed:
 
 
 def authenticate(
-    request: Any, schemes: Sequence[str], drf_data: Callable[[], bytes] | None = None
+    request: Any,
+    schemes: Sequence[str],
+    drf_data: Callable[[], bytes] | None = None,
+    *,
+    hands_on_key: bool = True,
 ) -> Outcome:
     """Runs ``request`` (a Django ``HttpRequest``) through the pipeline for
     ``schemes``. ``drf_data`` is what drf-hmac signs after its timestamp
-    line; by default it is derived from the body."""
+    line; by default it is derived from the body. The outcome's user is the
+    request's own copy; so is its key, unless ``hands_on_key=False`` says the
+    caller shows it to nobody (it is then the cached one, only read)."""
     signed = _Signed(request, schemes, drf_data)
     token = _loaded.set(None)
     try:
@@ -543,7 +554,12 @@ def authenticate(
     if signed.bad_host:
         return refuse_host(request, verified)
     key = loaded[1] if loaded is not None and loaded[0] == verified.key_id else None
-    outcome = _accept(request, verified, key)
+    user = None
+    if key is not None and hands_on_key:
+        key = _copied(key)
+    elif key is not None:
+        user = _detached(_user_of(verified.key_id, key))
+    outcome = _accept(request, verified, key, user)
     note_use(outcome.key)
     return outcome
 
@@ -635,7 +651,10 @@ def _not_ours(request: Any, schemes: Sequence[str]) -> Outcome:
     return NOT_OURS
 
 
-def _accept(request: Any, verified: Verified, key: Any) -> Outcome:
+def _accept(request: Any, verified: Verified, key: Any, user: Any = None) -> Outcome:
+    """The outcome for a verified request: refused when its key is retired
+    or restricted or its user inactive; ``user`` is the key's (by default
+    read from it)."""
     scheme, key_id = verified.scheme, verified.key_id
     retired = None if key is None else retirement(key)
     if retired is not None:
@@ -643,7 +662,8 @@ def _accept(request: Any, verified: Verified, key: Any) -> Outcome:
     if key is not None and not key.allows(scheme, verified.algorithm):
         reason = f"the key may not sign with {scheme} {verified.algorithm}"
         return refuse(request, scheme, key_id, reason, code="disallowed_scheme")
-    user = _user_of(key_id, key)
+    if user is None:
+        user = _user_of(key_id, key)
     if user is None or not getattr(user, "is_active", True):
         return refuse(request, scheme, key_id, "no active user for the key", code="inactive_user")
     if verified.act_as is not None and verified.act_as != _username(user):

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import wraps
+from functools import partial, wraps
 from typing import Any, TypeVar, cast
 
 from rest_framework import exceptions
@@ -372,8 +372,8 @@ class SignatureAuthentication(BaseAuthentication):
     @staticmethod
     def _drf_data(request):
         if setting("DRF_HMAC_BODY") == "raw":
-            return lambda: _signed.body(request._request)
-        return lambda: _signed.drf_json(request)
+            return partial(_signed.body, request._request)
+        return partial(_signed.drf_json, request)
 
 
 def _judged_for(request, schemes: tuple[str, ...]) -> engine.Outcome | None:

@@ -190,14 +190,12 @@ fn parse_value(text: &str) -> Result<(Cow<'_, str>, &str)> {
             .bytes()
             .position(|b| b == b',' || b.is_ascii_whitespace())
             .unwrap_or(text.len());
-        if text[..end].contains('"') {
+        if memchr::memchr(b'"', &text.as_bytes()[..end]).is_some() {
             return Err(Error::malformed("stray quote in parameter value"));
         }
         return Ok((Cow::Borrowed(&text[..end]), &text[end..]));
     };
-    let end = body
-        .bytes()
-        .position(|b| b == b'"' || b == b'\\')
+    let end = memchr::memchr2(b'"', b'\\', body.as_bytes())
         .ok_or_else(|| Error::malformed("unterminated quoted string"))?;
     if body.as_bytes()[end] == b'"' {
         return Ok((Cow::Borrowed(&body[..end]), &body[end + 1..]));
@@ -485,9 +483,10 @@ pub fn check_digest(header: &str, body: &[u8], legacy: bool) -> Result<()> {
     let mut unsupported = None;
     for entry in header.split(',') {
         let entry = entry.trim();
-        let Some((name, value)) = entry.split_once('=') else {
+        let Some(at) = memchr::memchr(b'=', entry.as_bytes()) else {
             return Err(Error::malformed("Digest entry without '='"));
         };
+        let (name, value) = (&entry[..at], &entry[at + 1..]);
         match BodyDigest::from_name(name.trim()) {
             Some(d) if legacy || !d.is_legacy() => {
                 let claimed = base64_decode_mac(value.trim())

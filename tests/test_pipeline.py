@@ -8,6 +8,8 @@ import time
 from email.utils import formatdate
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 import httpseal
 from httpseal import Verifier
@@ -330,6 +332,62 @@ def test_environ_path_as_sent_and_bare_test_client_names():
     assert (
         verifier().verify_environ(environ, body, host="example.com", now=NOW).scheme == "drf-hmac"
     )
+
+
+URI_TEXT = st.text(
+    st.characters(min_codepoint=0x21, max_codepoint=0xFF, exclude_characters="?#"), max_size=30
+)
+
+
+@settings(max_examples=200)
+@given(
+    scheme=st.sampled_from(["cavage", "rfc9421"]),
+    path=URI_TEXT.map(lambda p: "/" + p),
+    query=URI_TEXT,
+    form=st.sampled_from(["RAW_URI", "REQUEST_URI", "absolute", "authority only"]),
+    remote_addr=st.sampled_from(["", "10.0.0.7", "caf\u00e9"]),
+)
+def test_an_environ_reads_as_the_request_it_describes(scheme, path, query, form, remote_addr):
+    """Whatever a WSGI server puts in the request URI, ``verify_environ``
+    reads the request that ``verify`` is given as text."""
+    secret = "environ-secret"
+    check = Verifier(schemes=["cavage", "rfc9421"], key_loader={"k": secret}.get)
+    headers = {"Host": "example.com", "Date": http_date()}
+    sent_path = "/" if form == "authority only" else path
+    try:
+        signed = httpseal.Signer(scheme, "k", secret).sign(
+            "GET", sent_path, query, headers, b"", now=NOW
+        )
+    except ValueError:  # a request no client could send
+        assume(False)
+    uri = {"absolute": f"http://example.com{path}", "authority only": "http://example.com"}.get(
+        form, path
+    )
+    environ = environ_for(
+        "GET", "/ignored", query, {**headers, **dict(signed)}, REMOTE_ADDR=remote_addr
+    )
+    environ["REQUEST_URI" if form == "REQUEST_URI" else "RAW_URI"] = f"{uri}?{query}"
+
+    def outcome(call):
+        try:
+            found = call()
+        except httpseal.SignatureError as exc:
+            return exc.code
+        return (found.scheme, found.key_id) if found else None
+
+    as_environ = outcome(lambda: check.verify_environ(environ, b"", now=NOW))
+    as_text = outcome(
+        lambda: check.verify(
+            "GET",
+            sent_path,
+            query,
+            {**headers, **dict(signed)},
+            b"",
+            remote_addr=remote_addr,
+            now=NOW,
+        )
+    )
+    assert as_environ == as_text == (scheme, "k")
 
 
 def test_the_error_table_is_pinned():

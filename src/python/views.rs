@@ -21,39 +21,65 @@ pub(crate) struct Peer<'a> {
     pub url_scheme: &'a str,
 }
 
+/// Text read from a WSGI environ: the `str` itself when it is UTF-8 (its
+/// text borrowed where it is used), else a copy made readable.
+enum EnvText<'py> {
+    Str(Bound<'py, PyString>),
+    Copy(String),
+}
+
+impl EnvText<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            EnvText::Str(s) => s.to_str().unwrap_or_default(),
+            EnvText::Copy(s) => s,
+        }
+    }
+}
+
 /// What a WSGI view holds beside its headers: the request line and
-/// the connection.
-struct Target {
-    method: String,
-    path: String,
-    query: String,
-    remote_addr: String,
+/// the connection. The path is `path_span` of `path` (a request URI's path).
+struct Target<'py> {
+    method: EnvText<'py>,
+    path: EnvText<'py>,
+    path_span: std::ops::Range<usize>,
+    query: EnvText<'py>,
+    remote_addr: EnvText<'py>,
     url_scheme: &'static str,
 }
 
-impl Target {
+impl Target<'_> {
     fn peer(&self) -> Peer<'_> {
         Peer {
-            remote_addr: &self.remote_addr,
+            remote_addr: self.remote_addr.as_str(),
             url_scheme: self.url_scheme,
         }
     }
 
     fn request<'a>(&'a self, headers: &'a [Header<'a>], body: &'a [u8]) -> Request<'a> {
         Request {
-            method: &self.method,
-            path: &self.path,
-            query: &self.query,
+            method: self.method.as_str(),
+            path: self
+                .path
+                .as_str()
+                .get(self.path_span.clone())
+                .unwrap_or_default(),
+            query: self.query.as_str(),
             headers,
             body,
         }
+    }
+
+    fn set_path(&mut self, path: String) {
+        self.path_span = 0..path.len();
+        self.path = EnvText::Copy(path);
     }
 }
 
 /// The request fields of a WSGI environ, text borrowed where it can be.
 pub(crate) struct EnvironView<'py> {
-    target: Target,
-    header_objects: Vec<(String, Bound<'py, PyAny>)>,
+    target: Target<'py>,
+    header_objects: Vec<(Cow<'static, str>, Bound<'py, PyAny>)>,
     host: Option<String>,
 }
 
@@ -95,6 +121,16 @@ fn header_text(value: &Bound<'_, PyAny>, key: &str) -> PyResult<String> {
     )))
 }
 
+/// An environ value as `EnvText`: the `str` when it is UTF-8, else the
+/// text `header_text` makes of it.
+fn env_text<'py>(value: Bound<'py, PyAny>, key: &str) -> PyResult<EnvText<'py>> {
+    match value.cast_into::<PyString>() {
+        Ok(s) if s.to_str().is_ok() => Ok(EnvText::Str(s)),
+        Ok(s) => Ok(EnvText::Copy(header_text(s.as_any(), key)?)),
+        Err(e) => Ok(EnvText::Copy(header_text(&e.into_inner(), key)?)),
+    }
+}
+
 impl<'py> EnvironView<'py> {
     /// `environ` (which must be a dict) read, with `path` in place of the
     /// path as sent when given.
@@ -112,7 +148,7 @@ impl<'py> EnvironView<'py> {
         })?;
         let mut view = EnvironView::read(environ, host)?;
         if let Some(path) = path {
-            view.target.path = path.to_owned();
+            view.target.set_path(path.to_owned());
         }
         if let Some(url_scheme) = url_scheme {
             view.target.url_scheme = url_scheme_arg(url_scheme)?;
@@ -130,10 +166,10 @@ impl<'py> EnvironView<'py> {
 
     fn read(environ: &Bound<'py, PyDict>, host: Option<&str>) -> PyResult<Self> {
         let py = environ.py();
-        let get = |key: &Bound<'py, PyString>| -> PyResult<String> {
+        let get = |key: &Bound<'py, PyString>| -> PyResult<EnvText<'py>> {
             match environ.get_item(key)? {
-                Some(value) if !value.is_none() => header_text(&value, &key.to_string_lossy()),
-                _ => Ok(String::new()),
+                Some(value) if !value.is_none() => env_text(value, &key.to_string_lossy()),
+                _ => Ok(EnvText::Copy(String::new())),
             }
         };
         let method = get(intern!(py, "REQUEST_METHOD"))?;
@@ -141,49 +177,63 @@ impl<'py> EnvironView<'py> {
         let remote_addr = get(intern!(py, "REMOTE_ADDR"))?;
         // A scheme the environ does not name as http or https is taken as
         // http: it only decides what `@scheme` and `@target-uri` read.
-        let url_scheme = url_scheme_arg(&get(intern!(py, "wsgi.url_scheme"))?).unwrap_or("http");
+        let url_scheme =
+            url_scheme_arg(get(intern!(py, "wsgi.url_scheme"))?.as_str()).unwrap_or("http");
         let mut raw = get(intern!(py, "RAW_URI"))?;
-        if raw.is_empty() {
+        if raw.as_str().is_empty() {
             raw = get(intern!(py, "REQUEST_URI"))?;
         }
-        let path = if raw.is_empty() {
-            let mut full = get(intern!(py, "SCRIPT_NAME"))?;
-            full.push_str(&get(intern!(py, "PATH_INFO"))?);
-            requote(&wsgi_bytes(&full))
+        let (path, path_span) = if raw.as_str().is_empty() {
+            let mut full = get(intern!(py, "SCRIPT_NAME"))?.as_str().to_owned();
+            full.push_str(get(intern!(py, "PATH_INFO"))?.as_str());
+            let path = requote(&wsgi_bytes(&full));
+            let span = 0..path.len();
+            (EnvText::Copy(path), span)
         } else {
-            let without_query = raw.split('?').next().unwrap_or("");
-            match without_query.find("://") {
-                Some(at) => {
-                    let after = &without_query[at + 3..];
-                    after
-                        .find('/')
-                        .map_or("/".to_owned(), |i| after[i..].to_owned())
-                }
-                None => without_query.to_owned(),
+            // The path of the request URI as sent: before any `?`, and
+            // after the authority of an absolute URI (`/` when it has none).
+            let text = raw.as_str();
+            let end = text.find('?').unwrap_or(text.len());
+            match text[..end].find("://").map(|at| at + 3) {
+                None => (raw, 0..end),
+                Some(after) => match text[after..end].find('/') {
+                    Some(slash) => (raw, after + slash..end),
+                    None => (EnvText::Copy("/".to_owned()), 0..1),
+                },
             }
         };
-        let mut header_objects = Vec::new();
+        let mut header_objects = Vec::with_capacity(16);
         let mut bare = Vec::new();
         for (key, value) in environ.iter() {
             let Ok(key) = key.cast::<PyString>() else {
                 continue;
             };
             let key = key.to_string_lossy();
-            let name = if let Some(rest) = key.strip_prefix("HTTP_") {
+            let name: Cow<'static, str> = if let Some(rest) = key.strip_prefix("HTTP_") {
                 // `HTTP_X_FOO` -> `x-foo`, in one pass and one allocation.
-                rest.chars()
-                    .map(|c| match c {
-                        '_' => '-',
-                        c => c.to_ascii_lowercase(),
-                    })
-                    .collect()
+                Cow::Owned(
+                    rest.chars()
+                        .map(|c| match c {
+                            '_' => '-',
+                            c => c.to_ascii_lowercase(),
+                        })
+                        .collect(),
+                )
             } else {
                 match key.as_ref() {
-                    "CONTENT_TYPE" => "content-type".to_owned(),
-                    "CONTENT_LENGTH" => "content-length".to_owned(),
+                    "CONTENT_TYPE" => Cow::Borrowed("content-type"),
+                    "CONTENT_LENGTH" => Cow::Borrowed("content-length"),
                     // django-rest-framework-hmac's test client sets these bare.
-                    "Key" | "Signature" | "Timestamp" => {
-                        bare.push((key.to_ascii_lowercase(), value));
+                    "Key" => {
+                        bare.push((Cow::Borrowed("key"), value));
+                        continue;
+                    }
+                    "Signature" => {
+                        bare.push((Cow::Borrowed("signature"), value));
+                        continue;
+                    }
+                    "Timestamp" => {
+                        bare.push((Cow::Borrowed("timestamp"), value));
                         continue;
                     }
                     _ => continue,
@@ -212,6 +262,7 @@ impl<'py> EnvironView<'py> {
             target: Target {
                 method,
                 path,
+                path_span,
                 query,
                 remote_addr,
                 url_scheme,
@@ -232,7 +283,7 @@ impl<'py> EnvironView<'py> {
                 },
                 Err(_) => Cow::Owned(header_text(value, name)?),
             };
-            headers.push((Cow::Borrowed(name.as_str()), text));
+            headers.push((Cow::Borrowed(name.as_ref()), text));
         }
         if let Some(host) = &self.host {
             headers.push((Cow::Borrowed("host"), Cow::Borrowed(host.as_str())));

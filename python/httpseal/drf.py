@@ -171,7 +171,7 @@ class _HmacAttempt:
             self.hostname, self.bad_host = authentication.get_hostname(request), False
         except _signed.Unsignable:
             self.hostname, self.bad_host = None, True
-        self.signed_data = engine.signable(lambda: authentication.get_signed_data(request))
+        self.signed_data = partial(engine.read_signed, authentication.get_signed_data, request)
 
     def credentials(self) -> tuple[str, str] | None:
         django_request = self.request._request  # not through DRF's __getattr__
@@ -233,12 +233,13 @@ class _HmacAttempt:
             raise self.authentication._fail(
                 self.request, str(retired), verified.key_id, code=retired.code
             )
-        if not getattr(hmac_key.user, "is_active", True):
+        user = hmac_key.user
+        if not getattr(user, "is_active", True):
             raise self.authentication._fail(
                 self.request, "inactive user", verified.key_id, code="inactive_user"
             )
         self.request._request.httpseal = verified
-        return hmac_key.user, hmac_key
+        return user, hmac_key
 
 
 # The HMACAuthentication verifying the current request, and the HMACKey rows

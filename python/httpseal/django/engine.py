@@ -459,11 +459,6 @@ def read_signed(read: Callable[..., bytes], *args: Any) -> bytes:
         raise MalformedSignature(str(exc)) from None
 
 
-def signable(read: Callable[[], bytes]) -> Callable[[], bytes]:
-    """``read`` through ``read_signed``, for the core to call."""
-    return lambda: read_signed(read)
-
-
 # What a verification raises for a request it does not accept, each mapped to
 # its answer by ``_Signed.failed``.
 UNVERIFIED = (SignatureError, ReplayStoreUnavailable, _signed.TooLarge)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import time
 from contextvars import ContextVar
+from functools import partial
 from typing import Any
 
 import django.contrib.auth
@@ -94,7 +95,7 @@ def verify(request) -> Verified | None:
     token = _current.set(request)
     try:
         verified = verifier().verify_environ(
-            request.META, engine.signable(lambda: _signed.body(request)), host=host
+            request.META, partial(engine.read_signed, _signed.body, request), host=host
         )
     finally:
         _current.reset(token)
@@ -110,7 +111,7 @@ def explained(request) -> str:
     host = _signed.allowed_host(request)
     return _explain.detail(
         lambda: verifier().signing_input_environ(
-            request.META, engine.signable(lambda: _signed.body(request)), host=host
+            request.META, partial(engine.read_signed, _signed.body, request), host=host
         )
     )
 

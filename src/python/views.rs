@@ -331,6 +331,21 @@ fn scope_error(key: &str, what: &str, found: &Bound<'_, PyAny>) -> PyErr {
     ))
 }
 
+/// A scope item (`None` when absent) as a `T`; another type is a `TypeError`.
+fn typed_item<'py, T: pyo3::type_object::PyTypeCheck>(
+    key: &str,
+    what: &str,
+    value: Option<Bound<'py, PyAny>>,
+) -> PyResult<Option<Bound<'py, T>>> {
+    value
+        .map(|value| {
+            value
+                .cast_into::<T>()
+                .map_err(|e| scope_error(key, what, e.into_inner().as_any()))
+        })
+        .transpose()
+}
+
 impl<'py> ScopeView<'py> {
     pub(crate) fn from_arg(scope: &'py Bound<'py, PyAny>) -> PyResult<Self> {
         let scope = scope.cast::<PyDict>().map_err(|_| {
@@ -340,24 +355,8 @@ impl<'py> ScopeView<'py> {
         let item = |key: &Bound<'py, PyString>| -> PyResult<Option<Bound<'py, PyAny>>> {
             Ok(scope.get_item(key)?.filter(|v| !v.is_none()))
         };
-        let text = |key: &str, value: Option<Bound<'py, PyAny>>| {
-            value
-                .map(|value| {
-                    value
-                        .cast_into::<PyString>()
-                        .map_err(|e| scope_error(key, "str", e.into_inner().as_any()))
-                })
-                .transpose()
-        };
-        let bytes = |key: &str, value: Option<Bound<'py, PyAny>>| {
-            value
-                .map(|value| {
-                    value
-                        .cast_into::<PyBytes>()
-                        .map_err(|e| scope_error(key, "bytes", e.into_inner().as_any()))
-                })
-                .transpose()
-        };
+        let text = |key: &str, value| typed_item::<PyString>(key, "str", value);
+        let bytes = |key: &str, value| typed_item::<PyBytes>(key, "bytes", value);
         // An empty method is a websocket handshake: GET. One that is not
         // UTF-8 is read as Python would print it, never taken for another.
         let mut method = text("method", item(intern!(py, "method"))?)?;

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import email.utils
+import functools
 import hashlib
 
 import flask_cavage
@@ -76,26 +77,29 @@ def app_with(module) -> Flask:
 def main() -> None:
     headers = signed_headers()
     assert legacy_verify(headers) and native_verify(headers).key_id == "access_key_1"
+    # Each side is the call itself, bound to its arguments: no wrapper frame
+    # of the benchmark's own is timed with either.
+    peer = functools.partial(legacy_verify, headers)
     compare(
         "verify POST, 6 headers + 1 KB Digest vs httpsig+Flask-Cavage",
         *paired_median_ns(
-            lambda: native_verify(headers),
-            lambda: legacy_verify(headers),
+            functools.partial(VERIFIER.verify, "POST", "/orders", "", headers, BODY),
+            peer,
             number=5000,
             peer_number=200,
         ),
-        target=30,
+        target=50,
     )
     assert pipeline_verify(headers).scheme == "cavage"
     compare(
         "the same through Verifier (all three schemes configured)",
         *paired_median_ns(
-            lambda: pipeline_verify(headers),
-            lambda: legacy_verify(headers),
+            functools.partial(PIPELINE.verify, "POST", "/orders", "", headers, BODY),
+            peer,
             number=5000,
             peer_number=200,
         ),
-        target=30,
+        target=50,
     )
     ours, theirs = app_with(httpseal.flask).test_client(), app_with(flask_cavage).test_client()
     assert ours.post("/orders", headers=headers, data=BODY).status_code == 200

@@ -117,7 +117,8 @@ fn number(text: &str) -> Option<u32> {
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) || text.len() > 9 {
         return None;
     }
-    text.parse().ok()
+    // Nine digits at most, so the sum stays below u32::MAX.
+    Some(text.bytes().fold(0, |n, b| n * 10 + u32::from(b - b'0')))
 }
 
 fn month_number(name: &str) -> Option<u32> {
@@ -130,12 +131,17 @@ fn month_number(name: &str) -> Option<u32> {
         .map(|i| i as u32 + 1)
 }
 
+/// `HH:MM:SS`, two digits each.
 fn clock(text: &str) -> Option<(u32, u32, u32)> {
-    let mut parts = text.split(':');
-    let h = parts.next().filter(|p| p.len() == 2).and_then(number)?;
-    let m = parts.next().filter(|p| p.len() == 2).and_then(number)?;
-    let s = parts.next().filter(|p| p.len() == 2).and_then(number)?;
-    parts.next().is_none().then_some((h, m, s))
+    let b = text.as_bytes();
+    if b.len() != 8 || b[2] != b':' || b[5] != b':' {
+        return None;
+    }
+    Some((
+        number(&text[..2])?,
+        number(&text[3..5])?,
+        number(&text[6..])?,
+    ))
 }
 
 /// Parses an HTTP date in any of the three forms RFC 9110 requires a

@@ -6,6 +6,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString};
+use pyo3::PyTypeInfo;
 
 use zeroize::Zeroizing;
 
@@ -17,12 +18,37 @@ use crate::request::{Header, Request};
 /// release costs more than it gives.
 const DETACH_THRESHOLD: usize = 16 * 1024;
 
+/// Whether `obj` is a `T`, its exact type tried first: under the stable ABI
+/// the general check is a call into the interpreter, the exact one a pointer
+/// compare, and request data is almost always of the exact built-in types.
+pub(crate) fn is<T: PyTypeInfo>(obj: &Bound<'_, PyAny>) -> bool {
+    obj.is_exact_instance_of::<T>() || obj.is_instance_of::<T>()
+}
+
+/// `obj` as a `T`, by `is`.
+pub(crate) fn cast<'a, 'py, T: PyTypeInfo>(
+    obj: &'a Bound<'py, PyAny>,
+) -> Option<&'a Bound<'py, T>> {
+    match obj.cast_exact::<T>() {
+        Ok(exact) => Some(exact),
+        Err(_) => obj.cast::<T>().ok(),
+    }
+}
+
+/// `obj` as a `T`, by `is`, taking ownership.
+fn cast_into<T: PyTypeInfo>(obj: Bound<'_, PyAny>) -> Option<Bound<'_, T>> {
+    match obj.cast_into_exact::<T>() {
+        Ok(exact) => Some(exact),
+        Err(err) => err.into_inner().cast_into::<T>().ok(),
+    }
+}
+
 /// Bytes of a `str` (UTF-8), `bytes` or `bytearray` argument.
 pub(crate) fn bytes_arg<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<Cow<'a, [u8]>> {
-    if let Ok(b) = obj.cast::<PyBytes>() {
+    if let Some(b) = cast::<PyBytes>(obj) {
         return Ok(Cow::Borrowed(b.as_bytes()));
     }
-    if let Ok(s) = obj.cast::<PyString>() {
+    if let Some(s) = cast::<PyString>(obj) {
         return match s.to_cow()? {
             Cow::Borrowed(text) => Ok(Cow::Borrowed(text.as_bytes())),
             Cow::Owned(text) => Ok(Cow::Owned(text.into_bytes())),
@@ -55,13 +81,13 @@ pub(crate) fn wire_bytes<'a>(
     if obj.is_none() {
         return Ok(None);
     }
-    if let Ok(s) = obj.cast::<PyString>() {
+    if let Some(s) = cast::<PyString>(obj) {
         return Ok(s.to_cow().ok().map(|text| match text {
             Cow::Borrowed(t) => Cow::Borrowed(t.as_bytes()),
             Cow::Owned(t) => Cow::Owned(t.into_bytes()),
         }));
     }
-    if obj.is_instance_of::<PyBytes>() || obj.is_instance_of::<PyByteArray>() {
+    if is::<PyBytes>(obj) || is::<PyByteArray>(obj) {
         return bytes_arg(obj, what).map(Some);
     }
     Err(PyTypeError::new_err(format!(
@@ -131,12 +157,12 @@ pub(crate) fn maybe_detach<T: Send>(
 /// A `str` argument that came off the wire; unencodable characters are
 /// replaced rather than raised, so hostile input stays an auth failure.
 pub(crate) fn text_arg<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<Cow<'a, str>> {
-    match obj.cast::<PyString>() {
-        Ok(s) => match s.to_str() {
+    match cast::<PyString>(obj) {
+        Some(s) => match s.to_str() {
             Ok(text) => Ok(Cow::Borrowed(text)),
             Err(_) => Ok(Cow::Owned(s.to_string_lossy().into_owned())),
         },
-        Err(_) => Err(PyTypeError::new_err(format!(
+        None => Err(PyTypeError::new_err(format!(
             "{what} must be str, not {}",
             type_name(obj)
         ))),
@@ -155,14 +181,18 @@ pub(crate) fn headers_arg<'py>(
         ))
     };
     let pair = |name: Bound<'py, PyAny>, value: Bound<'py, PyAny>| match (
-        name.cast_into::<PyString>(),
-        value.cast_into::<PyString>(),
+        cast_into::<PyString>(name),
+        cast_into::<PyString>(value),
     ) {
-        (Ok(n), Ok(v)) => Ok((n, v)),
+        (Some(n), Some(v)) => Ok((n, v)),
         _ => Err(PyTypeError::new_err("header names and values must be str")),
     };
-    if let Ok(dict) = obj.cast::<PyDict>() {
-        return dict.iter().map(|(n, v)| pair(n, v)).collect();
+    if let Some(dict) = cast::<PyDict>(obj) {
+        let mut headers = Vec::with_capacity(dict.len());
+        for (name, value) in dict.iter() {
+            headers.push(pair(name, value)?);
+        }
+        return Ok(headers);
     }
     let items = if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
         return Err(not_pairs());
@@ -191,7 +221,11 @@ pub(crate) fn borrow_headers<'a>(
             Err(_) => Cow::Owned(s.to_string_lossy().into_owned()),
         }
     };
-    headers.iter().map(|(n, v)| (text(n), text(v))).collect()
+    let mut borrowed = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        borrowed.push((text(name), text(value)));
+    }
+    borrowed
 }
 
 /// A body: `bytes`, `bytearray`, `str` (UTF-8), `None` or absent (empty).

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyList, PyString, PyTuple};
 use std::borrow::Cow;
 
-use super::convert::{secret_arg, type_name};
+use super::convert::{is, secret_arg, type_name};
 use super::hmac::HmacKey;
 use crate::keys::KeyEntry;
 use crate::mac::Secret;
@@ -73,22 +73,21 @@ fn secret_from<'a>(item: &'a Bound<'_, PyAny>, name: &str) -> PyResult<Option<Ke
     if item.is_none() {
         return Ok(None);
     }
-    if let Ok(key) = item.cast::<HmacKey>() {
-        let key = key.get();
-        return Ok(Some(KeyEntry {
-            secret: Secret::Pinned(Cow::Borrowed(&key.key)),
-            schemes: key.schemes,
-            validity: key.validity,
-        }));
-    }
-    let is_bytes = item.is_instance_of::<PyBytes>()
-        || item.is_instance_of::<PyString>()
-        || item.is_instance_of::<PyByteArray>();
-    if !is_bytes {
-        return Err(wrong_type(item, name));
-    }
-    let raw = secret_arg(item, "a secret")?;
-    Ok((!raw.is_empty()).then_some(KeyEntry::any_scheme(Secret::Raw(raw))))
+    // Exact types first (pointer compares); the general checks only after.
+    let key = match item.cast_exact::<HmacKey>() {
+        Ok(key) => key,
+        Err(_) if is::<PyString>(item) || is::<PyBytes>(item) || is::<PyByteArray>(item) => {
+            let raw = secret_arg(item, "a secret")?;
+            return Ok((!raw.is_empty()).then_some(KeyEntry::any_scheme(Secret::Raw(raw))));
+        }
+        Err(_) => item.cast::<HmacKey>().map_err(|_| wrong_type(item, name))?,
+    };
+    let key = key.get();
+    Ok(Some(KeyEntry {
+        secret: Secret::Pinned(Cow::Borrowed(&key.key)),
+        schemes: key.schemes,
+        validity: key.validity,
+    }))
 }
 
 /// What the loader returned, as key entries (empty: unknown key). A single
@@ -100,13 +99,13 @@ pub(crate) fn entries_from<'a>(
     let Some(loaded) = loaded else {
         return Ok(Vec::new());
     };
-    if !(loaded.is_instance_of::<PyList>() || loaded.is_instance_of::<PyTuple>()) {
+    if !(is::<PyList>(loaded) || is::<PyTuple>(loaded)) {
         return Ok(secret_from(loaded, name)?.into_iter().collect());
     }
     let mut secrets = Vec::new();
     for item in loaded.try_iter()? {
         let item = item?;
-        if item.is_instance_of::<PyList>() || item.is_instance_of::<PyTuple>() {
+        if is::<PyList>(&item) || is::<PyTuple>(&item) {
             return Err(wrong_type(&item, name));
         }
         // Skipped items keep their place, so `secret_index` is the loader's.

@@ -10,7 +10,7 @@ use crate::mac::{
     base64_decode_mac, base64_encode, ct_eq, Algorithm, BodyDigest, Key, KeyCache, Secret,
 };
 use crate::pipeline::{self, AlgorithmChoice, DigestCheck, Freshness, Prepared, Verified};
-use crate::request::{count_signed_bytes, listed_names, Request};
+use crate::request::{count_signed_bytes, listed_names, trim, Request};
 use crate::time;
 
 pub const REQUEST_TARGET: &str = "(request-target)";
@@ -290,7 +290,28 @@ pub fn request_target(req: &Request<'_>, rule: QueryRule) -> String {
 /// whole is capped at `MAX_SIGNED_HEADER_BYTES`, so it is never larger than
 /// the request's own headers; the cap is checked before each value is copied.
 pub fn signing_string(names: &[&str], req: &Request<'_>, rule: QueryRule) -> Result<String> {
-    let mut out = String::with_capacity(256);
+    signing_input(names, req, rule).map(|input| input.text)
+}
+
+/// The signing string, and the signed `Date` and `Digest` as it read them,
+/// so the checks that follow need not look them up again.
+struct SigningInput<'a> {
+    text: String,
+    date: Option<Cow<'a, str>>,
+    digest: Option<Cow<'a, str>>,
+}
+
+fn signing_input<'a>(
+    names: &[&str],
+    req: &Request<'a>,
+    rule: QueryRule,
+) -> Result<SigningInput<'a>> {
+    let mut input = SigningInput {
+        text: String::with_capacity(256),
+        date: None,
+        digest: None,
+    };
+    let out = &mut input.text;
     let mut total = 0;
     for (i, &name) in names.iter().enumerate() {
         if i > 0 {
@@ -301,7 +322,7 @@ pub fn signing_string(names: &[&str], req: &Request<'_>, rule: QueryRule) -> Res
         if name == REQUEST_TARGET {
             let len = req.method.len() + req.path.len() + req.query.len() + 2;
             count_signed_bytes(&mut total, name.len() + len + 3)?;
-            push_request_target(&mut out, req, rule);
+            push_request_target(out, req, rule);
         } else if name.starts_with('(') {
             return Err(Error::malformed(format!(
                 "unsupported pseudo-header {}",
@@ -313,9 +334,14 @@ pub fn signing_string(names: &[&str], req: &Request<'_>, rule: QueryRule) -> Res
                 .ok_or_else(|| Error::MissingHeader(name.to_owned()))?;
             count_signed_bytes(&mut total, name.len() + value.len() + 3)?;
             out.push_str(&value);
+            if name.eq_ignore_ascii_case("date") {
+                input.date = Some(value);
+            } else if name.eq_ignore_ascii_case("digest") {
+                input.digest = Some(value);
+            }
         }
     }
-    Ok(out)
+    Ok(input)
 }
 
 /// What a server demands of every signature.
@@ -394,7 +420,9 @@ pub fn prepare<'a>(params: Params<'a>, req: &Request<'a>, policy: &Policy) -> Re
         }
         None => AlgorithmChoice::FromKey(policy.allowed.clone()),
     };
-    let is_signed = |name: &str| signed.contains(&name);
+    // Both lists are lowercase; comparing in place is cheaper than `==`'s
+    // call to `memcmp` for names this short.
+    let is_signed = |name: &str| signed.iter().any(|s| s.eq_ignore_ascii_case(name));
     if let Some(missing) = policy.required.iter().find(|r| !is_signed(r)) {
         return Err(Error::HeaderNotSigned(format!(
             "header {}",
@@ -405,13 +433,10 @@ pub fn prepare<'a>(params: Params<'a>, req: &Request<'a>, policy: &Policy) -> Re
     if policy.max_skew.is_some() && !is_signed("date") {
         return Err(Error::HeaderNotSigned("header 'date'".to_owned()));
     }
-    let head = signing_string(&signed, req, policy.query_rule)?.into_bytes();
-    let claimed = base64_decode_mac(params.signature.trim())
+    let input = signing_input(&signed, req, policy.query_rule)?;
+    let claimed = base64_decode_mac(trim(&params.signature))
         .ok_or_else(|| Error::malformed("signature is not base64"))?;
-    let stamp = req
-        .header("date")
-        .filter(|_| is_signed("date"))
-        .map(|date| (time::parse_http_date(&date), date));
+    let stamp = input.date.map(|date| (time::parse_http_date(&date), date));
     let (timestamp, freshness) = match (stamp, policy.max_skew) {
         (Some((None, date)), Some(_)) => {
             return Err(Error::malformed(format!(
@@ -431,23 +456,17 @@ pub fn prepare<'a>(params: Params<'a>, req: &Request<'a>, policy: &Policy) -> Re
         (Some((at, _)), None) => (at, Freshness::Unchecked),
         (None, _) => (None, Freshness::Unchecked),
     };
-    let digest = if is_signed("digest") || policy.required.iter().any(|h| h == "digest") {
-        let header = req
-            .header("digest")
-            .ok_or_else(|| Error::MissingHeader("digest".into()))?;
-        Some(DigestCheck::Digest {
-            header,
-            legacy: policy.legacy_digests,
-        })
-    } else {
-        None
-    };
+    // Every required header is signed by now, so a required `digest` is too.
+    let digest = input.digest.map(|header| DigestCheck::Digest {
+        header,
+        legacy: policy.legacy_digests,
+    });
     drop(signed);
     Ok(Prepared {
         scheme: SchemeName::Cavage,
         key_id: params.key_id,
         algorithm,
-        head,
+        head: input.text.into_bytes(),
         tail: b"",
         claimed,
         freshness,
@@ -482,14 +501,14 @@ pub fn check_digest(header: &str, body: &[u8], legacy: bool) -> Result<()> {
     let mut checked = 0;
     let mut unsupported = None;
     for entry in header.split(',') {
-        let entry = entry.trim();
+        let entry = trim(entry);
         let Some(at) = memchr::memchr(b'=', entry.as_bytes()) else {
             return Err(Error::malformed("Digest entry without '='"));
         };
         let (name, value) = (&entry[..at], &entry[at + 1..]);
-        match BodyDigest::from_name(name.trim()) {
+        match BodyDigest::from_name(trim(name)) {
             Some(d) if legacy || !d.is_legacy() => {
-                let claimed = base64_decode_mac(value.trim())
+                let claimed = base64_decode_mac(trim(value))
                     .ok_or_else(|| Error::malformed("Digest value is not base64"))?;
                 if !ct_eq(&d.hash(body), &claimed) {
                     return Err(Error::DigestMismatch(format!(
@@ -499,7 +518,7 @@ pub fn check_digest(header: &str, body: &[u8], legacy: bool) -> Result<()> {
                 }
                 checked += 1;
             }
-            _ => unsupported = Some(name.trim().to_owned()),
+            _ => unsupported = Some(trim(name).to_owned()),
         }
     }
     if checked == 0 {

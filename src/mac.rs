@@ -171,26 +171,12 @@ fn decode_base64(text: &[u8], values: &Alphabet, padded: bool, out: &mut [u8]) -
     }
     let mut len = 0;
     for quad in quads.chunks_exact(4) {
-        let mut word = 0u32;
-        for &c in quad {
-            let v = values[c as usize];
-            if v == INVALID {
-                return None;
-            }
-            word = word << 6 | u32::from(v);
-        }
+        let word = sextets(quad, values)?;
         out[len..len + 3].copy_from_slice(&word.to_be_bytes()[1..]);
         len += 3;
     }
     if !rest.is_empty() {
-        let mut word = 0u32;
-        for &c in rest {
-            let v = values[c as usize];
-            if v == INVALID {
-                return None;
-            }
-            word = word << 6 | u32::from(v);
-        }
+        let word = sextets(rest, values)?;
         // Two characters carry one byte and four spare bits, three carry two
         // bytes and two spare bits; set spare bits mean another encoder's text.
         let (bytes, spare) = if rest.len() == 2 { (1, 4) } else { (2, 2) };
@@ -204,6 +190,16 @@ fn decode_base64(text: &[u8], values: &Alphabet, padded: bool, out: &mut [u8]) -
         len += bytes;
     }
     Some(len)
+}
+
+/// Up to four base64 characters' six-bit values, packed into one word.
+fn sextets(chars: &[u8], values: &Alphabet) -> Option<u32> {
+    chars
+        .iter()
+        .try_fold(0u32, |word, &c| match values[c as usize] {
+            INVALID => None,
+            v => Some(word << 6 | u32::from(v)),
+        })
 }
 
 fn nibble(c: u8) -> Option<u8> {

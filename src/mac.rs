@@ -8,7 +8,7 @@ use sha1::Sha1;
 use sha2::{Digest as _, Sha224, Sha256, Sha384, Sha512};
 use std::borrow::{Borrow, Cow};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
@@ -313,13 +313,14 @@ impl std::fmt::Debug for Output {
 }
 
 /// An HMAC key with its inner and outer pads already absorbed, so a server
-/// that verifies many requests pays for the key schedule once.
+/// that verifies many requests pays for the key schedule once. The state is
+/// shared: keys, secrets and key entries move by pointer, not as the few
+/// hundred bytes of hash state.
 #[derive(Clone)]
 pub struct Key {
-    state: KeyState,
+    state: Arc<KeyState>,
 }
 
-#[derive(Clone)]
 enum KeyState {
     Sha1(Hmac<Sha1>),
     Sha224(Hmac<Sha224>),
@@ -360,11 +361,13 @@ impl Key {
                 KeyState::Sha512(Hmac::new_from_slice(secret).expect("any key length"))
             }
         };
-        Key { state }
+        Key {
+            state: Arc::new(state),
+        }
     }
 
     pub fn algorithm(&self) -> Algorithm {
-        match self.state {
+        match *self.state {
             KeyState::Sha1(_) => Algorithm::Sha1,
             KeyState::Sha224(_) => Algorithm::Sha224,
             KeyState::Sha256(_) => Algorithm::Sha256,
@@ -375,7 +378,7 @@ impl Key {
 
     /// MAC over the concatenation of `parts`, so callers need not build one buffer.
     pub fn sign_parts(&self, parts: &[&[u8]]) -> Output {
-        with_state!(&self.state, mac => {
+        with_state!(&*self.state, mac => {
             let mut mac = mac.clone();
             for part in parts {
                 mac.update(part);
@@ -400,9 +403,6 @@ impl Key {
 
 /// A secret the key store returned: raw, usable with any allowed algorithm, or
 /// a key pinned to one hash function. Copies of raw secrets are wiped on drop.
-// A few of these live for one request; boxing the key would cost an
-// allocation per pinned secret for nothing.
-#[allow(clippy::large_enum_variant)]
 pub enum Secret<'a> {
     Raw(SecretBytes<'a>),
     Pinned(Cow<'a, Key>),

@@ -215,17 +215,20 @@ pub(crate) fn headers_arg<'py>(
 pub(crate) fn borrow_headers<'a>(
     headers: &'a [(Bound<'_, PyString>, Bound<'_, PyString>)],
 ) -> Vec<Header<'a>> {
-    let text = |s: &'a Bound<'_, PyString>| -> Cow<'a, str> {
-        match s.to_str() {
-            Ok(borrowed) => Cow::Borrowed(borrowed),
-            Err(_) => Cow::Owned(s.to_string_lossy().into_owned()),
-        }
-    };
-    let mut borrowed = Vec::with_capacity(headers.len());
-    for (name, value) in headers {
-        borrowed.push((text(name), text(value)));
+    headers
+        .iter()
+        .map(|(name, value)| (header_text(name), header_text(value)))
+        .collect()
+}
+
+/// Inlined so that the text goes straight into the list: returned from a
+/// call, it is stored in words and read back whole, a stall per header.
+#[inline(always)]
+fn header_text<'a>(s: &'a Bound<'_, PyString>) -> Cow<'a, str> {
+    match s.to_str() {
+        Ok(borrowed) => Cow::Borrowed(borrowed),
+        Err(_) => Cow::Owned(s.to_string_lossy().into_owned()),
     }
-    borrowed
 }
 
 /// A body: `bytes`, `bytearray`, `str` (UTF-8), `None` or absent (empty).

@@ -90,17 +90,37 @@ fn secret_from<'a>(item: &'a Bound<'_, PyAny>, name: &str) -> PyResult<Option<Ke
     }))
 }
 
+/// Key entries as a loader returned them: a single secret held in place, so
+/// the usual answer costs no allocation, or the items of a list.
+pub(crate) enum Entries<'a> {
+    One([KeyEntry<'a>; 1]),
+    Many(Vec<KeyEntry<'a>>),
+}
+
+impl<'a> std::ops::Deref for Entries<'a> {
+    type Target = [KeyEntry<'a>];
+    fn deref(&self) -> &[KeyEntry<'a>] {
+        match self {
+            Entries::One(one) => one,
+            Entries::Many(many) => many,
+        }
+    }
+}
+
 /// What the loader returned, as key entries (empty: unknown key). A single
 /// secret is borrowed; the items of a list are copied (and wiped on drop).
 pub(crate) fn entries_from<'a>(
     loaded: Option<&'a Bound<'_, PyAny>>,
     name: &str,
-) -> PyResult<Vec<KeyEntry<'a>>> {
+) -> PyResult<Entries<'a>> {
     let Some(loaded) = loaded else {
-        return Ok(Vec::new());
+        return Ok(Entries::Many(Vec::new()));
     };
     if !(is::<PyList>(loaded) || is::<PyTuple>(loaded)) {
-        return Ok(secret_from(loaded, name)?.into_iter().collect());
+        return Ok(match secret_from(loaded, name)? {
+            Some(entry) => Entries::One([entry]),
+            None => Entries::Many(Vec::new()),
+        });
     }
     let mut secrets = Vec::new();
     for item in loaded.try_iter()? {
@@ -118,5 +138,5 @@ pub(crate) fn entries_from<'a>(
             None => KeyEntry::placeholder(),
         });
     }
-    Ok(secrets)
+    Ok(Entries::Many(secrets))
 }

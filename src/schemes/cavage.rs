@@ -170,9 +170,7 @@ pub fn parse_params(text: &str) -> Result<Params<'_>> {
         Some(list) if list.trim().is_empty() => {
             return Err(Error::malformed("headers parameter is empty"));
         }
-        Some(list) if list.bytes().any(|b| b.is_ascii_uppercase()) => {
-            Cow::Owned(list.to_ascii_lowercase())
-        }
+        Some(list) if has_uppercase(&list) => Cow::Owned(list.to_ascii_lowercase()),
         Some(list) => list,
     };
     Ok(Params {
@@ -181,6 +179,13 @@ pub fn parse_params(text: &str) -> Result<Params<'_>> {
         headers,
         signature,
     })
+}
+
+/// Whether `text` has an ASCII capital: a fold rather than `any`, because
+/// without the early exit it checks a vector of bytes at a time.
+fn has_uppercase(text: &str) -> bool {
+    text.bytes()
+        .fold(false, |upper, b| upper | b.is_ascii_uppercase())
 }
 
 /// One parameter value and the text after it.

@@ -23,7 +23,7 @@ pub fn listed_names(list: &str) -> Result<Vec<&str>> {
                 "more than {MAX_LISTED_HEADERS} headers are listed"
             )));
         }
-        if names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+        if names.iter().any(|n| eq_ignore_case(n, name)) {
             return Err(Error::malformed(format!(
                 "header {} is listed twice",
                 crate::error::quoted(name)
@@ -92,6 +92,43 @@ pub fn trim(text: &str) -> &str {
     }
 }
 
+/// `str::eq_ignore_ascii_case`, eight bytes a step: header names are
+/// compared many times per request, and a byte at a time that adds up.
+pub fn eq_ignore_case(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut a_words, mut b_words) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (x, y) in (&mut a_words).zip(&mut b_words) {
+        if lowercase_word(word(x)) != lowercase_word(word(y)) {
+            return false;
+        }
+    }
+    a_words
+        .remainder()
+        .eq_ignore_ascii_case(b_words.remainder())
+}
+
+/// Eight bytes as one word.
+fn word(bytes: &[u8]) -> u64 {
+    let mut word = [0; 8];
+    word.copy_from_slice(bytes);
+    u64::from_le_bytes(word)
+}
+
+/// Eight bytes with `A`–`Z` lowercased, as `u8::to_ascii_lowercase` does
+/// each: bit 7 marks the bytes from `A` to `Z` (and only ASCII ones), and
+/// moves down to the `0x20` that makes each lowercase.
+fn lowercase_word(x: u64) -> u64 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low = x & !HIGH;
+    let from_a = low + 0x3f3f_3f3f_3f3f_3f3f; // bit 7 set from b'A' (0x41) up
+    let past_z = low + 0x2525_2525_2525_2525; // bit 7 set from b'[' (0x5b) up
+    let upper = from_a & !past_z & !x & HIGH;
+    x | upper >> 2
+}
+
 /// One header as `(name, value)`, borrowed from the caller where it can be.
 pub type Header<'a> = (Cow<'a, str>, Cow<'a, str>);
 
@@ -120,7 +157,7 @@ impl<'a> Request<'a> {
     pub fn header_values<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'a str> + 's {
         self.headers
             .iter()
-            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .filter(move |(n, _)| eq_ignore_case(n, name))
             .map(|(_, v)| v.as_ref())
     }
 
@@ -177,6 +214,22 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn eq_ignore_case_is_the_std_one(
+            a in "[@AZ\\[`az{\u{c0}\u{e0}a-c-]{0,20}",
+            b in "[@AZ\\[`az{\u{c0}\u{e0}A-C-]{0,20}",
+        ) {
+            proptest::prop_assert_eq!(eq_ignore_case(&a, &b), a.eq_ignore_ascii_case(&b));
+            let upper = a.to_ascii_uppercase();
+            proptest::prop_assert!(eq_ignore_case(&a, &upper));
+        }
+
+        #[test]
+        fn lowercase_word_lowercases_each_byte(bytes in proptest::array::uniform8(proptest::num::u8::ANY)) {
+            let expected = u64::from_le_bytes(bytes.map(|b| b.to_ascii_lowercase()));
+            proptest::prop_assert_eq!(lowercase_word(u64::from_le_bytes(bytes)), expected);
+        }
+
         #[test]
         fn trim_is_str_trim(text in "[ \t\n\x0b\x0c\r\u{85}\u{a0}\u{3000}a-c]{0,8}") {
             proptest::prop_assert_eq!(trim(&text), text.trim());

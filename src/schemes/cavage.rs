@@ -10,7 +10,7 @@ use crate::mac::{
     base64_decode_mac, base64_encode, ct_eq, Algorithm, BodyDigest, Key, KeyCache, Secret,
 };
 use crate::pipeline::{self, AlgorithmChoice, DigestCheck, Freshness, Prepared, Verified};
-use crate::request::{count_signed_bytes, listed_names, trim, Request};
+use crate::request::{count_signed_bytes, eq_ignore_case, listed_names, trim, Request};
 use crate::time;
 
 pub const REQUEST_TARGET: &str = "(request-target)";
@@ -425,9 +425,7 @@ pub fn prepare<'a>(params: Params<'a>, req: &Request<'a>, policy: &Policy) -> Re
         }
         None => AlgorithmChoice::FromKey(policy.allowed.clone()),
     };
-    // Both lists are lowercase; comparing in place is cheaper than `==`'s
-    // call to `memcmp` for names this short.
-    let is_signed = |name: &str| signed.iter().any(|s| s.eq_ignore_ascii_case(name));
+    let is_signed = |name: &str| signed.iter().any(|s| eq_ignore_case(s, name));
     if let Some(missing) = policy.required.iter().find(|r| !is_signed(r)) {
         return Err(Error::HeaderNotSigned(format!(
             "header {}",

@@ -1,5 +1,5 @@
 """The key lifecycle's costs. A key-cache miss now decrypts the stored
-secret (the issue's limit: 20 µs), measured beside the same AEAD through
+secret (its limit: 20 µs), measured beside the same AEAD through
 ``cryptography`` (base64 decoding included on both sides); and what the
 lifecycle adds to a request verified with a warm key cache: the checks of
 an ``HMACKey``'s expiry and revocation, its decrypted secret, and the

@@ -51,7 +51,7 @@ def header() -> None:
 def compare(name: str, ours_ns: float, peer_ns: float, target: float | None = None) -> float:
     """Prints one row; ratio > 1 means httpseal is faster."""
     ratio = peer_ns / ours_ns
-    verdict = "" if target is None else (f"≥{target:g}x " + ("ok" if ratio >= target else "MISS"))
+    verdict = "" if target is None else (f"≥{target:.3g}x " + ("ok" if ratio >= target else "MISS"))
     print(ROW.format(name, fmt_ns(ours_ns), fmt_ns(peer_ns), f"{ratio:.2f}x", verdict))
     return ratio
 

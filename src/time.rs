@@ -153,50 +153,42 @@ const FIXDATE_SPACES: [usize; 5] = [4, 7, 11, 16, 25];
 /// by scanning. `None` for any other layout, which takes the general path.
 fn fixdate_words(text: &str) -> Option<[&str; 6]> {
     let b = text.as_bytes();
-    if b.len() != 29 {
+    if b.len() != 29 || !FIXDATE_SPACES.iter().all(|&i| b[i] == b' ') {
         return None;
     }
-    let laid_out = b.iter().enumerate().all(|(i, &c)| {
-        let space = FIXDATE_SPACES.contains(&i);
-        if space {
-            c == b' '
-        } else {
-            !c.is_ascii_whitespace()
-        }
-    });
+    // Those five spaces and no other whitespace.
+    if b.iter().filter(|c| c.is_ascii_whitespace()).count() != FIXDATE_SPACES.len() {
+        return None;
+    }
     // Every cut falls beside an ASCII space, so on a character boundary.
-    laid_out.then(|| {
-        [
-            &text[..4],
-            &text[5..7],
-            &text[8..11],
-            &text[12..16],
-            &text[17..25],
-            &text[26..],
-        ]
-    })
+    Some([
+        &text[..4],
+        &text[5..7],
+        &text[8..11],
+        &text[12..16],
+        &text[17..25],
+        &text[26..],
+    ])
+}
+
+/// The words of `text` between runs of ASCII whitespace, and how many;
+/// `None` past six, more than any HTTP date has.
+fn split_words(text: &str) -> Option<([&str; 6], usize)> {
+    let mut words = [""; 6];
+    let mut count = 0;
+    for word in text.split_ascii_whitespace() {
+        *words.get_mut(count)? = word;
+        count += 1;
+    }
+    Some((words, count))
 }
 
 /// Parses an HTTP date in any of the three forms RFC 9110 requires a
 /// recipient to accept: IMF-fixdate, RFC 850 and asctime.
 pub fn parse_http_date(text: &str) -> Option<i64> {
-    let mut words = [""; 6];
-    let count = match fixdate_words(text) {
-        Some(fixed) => {
-            words = fixed;
-            words.len()
-        }
-        None => {
-            let mut count = 0;
-            for word in text.split_ascii_whitespace() {
-                if count == words.len() {
-                    return None;
-                }
-                words[count] = word;
-                count += 1;
-            }
-            count
-        }
+    let (words, count) = match fixdate_words(text) {
+        Some(words) => (words, words.len()),
+        None => split_words(text)?,
     };
     match &words[..count] {
         // Sun, 06 Nov 1994 08:49:37 GMT

@@ -215,7 +215,10 @@ def test_flask_webhooks_example() -> None:
 
 def test_command_line_script(tmp_path: Path) -> None:
     with flask_run("flask_signature_auth.py") as url:
-        result = run("bash", QUICKSTART / "cli.sh", cwd=tmp_path, env={"API_URL": url})
+        # The script works in a scratch directory of its own (`mktemp -d`): made
+        # inside tmp_path, it goes when the test's files do.
+        env = {"API_URL": url, "TMPDIR": str(tmp_path)}
+        result = run("bash", QUICKSTART / "cli.sh", cwd=tmp_path, env=env)
     # The last command explains a refusal: exit code 1.
     assert result.returncode == 1, result.stdout + result.stderr
     lines = result.stdout.splitlines()

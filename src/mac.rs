@@ -252,6 +252,12 @@ pub fn base64_encode(bytes: &[u8]) -> String {
     STANDARD.encode(bytes)
 }
 
+/// Eight bytes (a `chunks_exact(8)` chunk) as one word, for comparisons a
+/// word at a time.
+pub(crate) fn word(chunk: &[u8]) -> u64 {
+    u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]))
+}
+
 /// Constant-time equality. The length of a MAC is public, so only the
 /// contents are compared in constant time: the differences are ORed together
 /// eight bytes at a time, with no branch on the contents, and `subtle` judges
@@ -261,7 +267,6 @@ pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let word = |bytes: &[u8]| u64::from_ne_bytes(bytes.try_into().unwrap_or([0; 8]));
     let (a_words, b_words) = (a.chunks_exact(8), b.chunks_exact(8));
     let (a_tail, b_tail) = (a_words.remainder(), b_words.remainder());
     let mut diff = a_words

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use crate::error::{Error, Result};
+use crate::mac::word;
 
 /// How many headers one signature may list. Real clients list a handful; the
 /// cap keeps the work per request small whatever the list says.
@@ -108,13 +109,6 @@ pub fn eq_ignore_case(a: &str, b: &str) -> bool {
     a_words
         .remainder()
         .eq_ignore_ascii_case(b_words.remainder())
-}
-
-/// Eight bytes as one word.
-fn word(bytes: &[u8]) -> u64 {
-    let mut word = [0; 8];
-    word.copy_from_slice(bytes);
-    u64::from_le_bytes(word)
 }
 
 /// Eight bytes with `A`–`Z` lowercased, as `u8::to_ascii_lowercase` does

@@ -158,10 +158,7 @@ pub(crate) fn maybe_detach<T: Send>(
 /// replaced rather than raised, so hostile input stays an auth failure.
 pub(crate) fn text_arg<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<Cow<'a, str>> {
     match cast::<PyString>(obj) {
-        Some(s) => match s.to_str() {
-            Ok(text) => Ok(Cow::Borrowed(text)),
-            Err(_) => Ok(Cow::Owned(s.to_string_lossy().into_owned())),
-        },
+        Some(s) => Ok(lossy_text(s)),
         None => Err(PyTypeError::new_err(format!(
             "{what} must be str, not {}",
             type_name(obj)
@@ -217,14 +214,16 @@ pub(crate) fn borrow_headers<'a>(
 ) -> Vec<Header<'a>> {
     headers
         .iter()
-        .map(|(name, value)| (header_text(name), header_text(value)))
+        .map(|(name, value)| (lossy_text(name), lossy_text(value)))
         .collect()
 }
 
-/// Inlined so that the text goes straight into the list: returned from a
-/// call, it is stored in words and read back whole, a stall per header.
+/// A `str`'s text, borrowed; unencodable characters (lone surrogates) are
+/// replaced. Inlined so that the text goes straight where it is stored:
+/// returned from a call, it is written in words and read back whole, a
+/// stall per header.
 #[inline(always)]
-fn header_text<'a>(s: &'a Bound<'_, PyString>) -> Cow<'a, str> {
+fn lossy_text<'a>(s: &'a Bound<'_, PyString>) -> Cow<'a, str> {
     match s.to_str() {
         Ok(borrowed) => Cow::Borrowed(borrowed),
         Err(_) => Cow::Owned(s.to_string_lossy().into_owned()),

@@ -260,6 +260,35 @@ def test_unknown_keys_and_loader_mistakes():
         run(drf_request(), key_loader=lambda _k: 7)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=20),
+        min_size=1,
+        max_size=120,
+    )
+)
+def test_the_loader_is_asked_for_each_key_id_as_named(key_ids):
+    # More key ids than a verifier keeps `str` objects for, in any order and
+    # repeated: each request's loader call gets its own key id, and verifies
+    # with that key's secret.
+    asked = []
+
+    def secret_of(key_id):
+        asked.append(key_id)
+        return "secret:" + key_id
+
+    checking = Verifier(schemes=["cavage"], key_loader=secret_of)
+    for key_id in key_ids + key_ids[::-1]:
+        signer = httpseal.Signer("cavage", key_id, "secret:" + key_id)
+        headers = {"Host": "example.com", "Date": http_date()}
+        headers.update(signer.sign("GET", "/p", "", headers))
+        verified = checking.verify("GET", "/p", "", headers, b"", now=NOW)
+        assert verified is not None and verified.key_id == key_id
+        assert asked[-1] == key_id and type(asked[-1]) is str
+    assert len(asked) == 2 * len(key_ids)
+
+
 def test_drf_data_is_asked_for_only_for_drf_requests():
     calls = []
 

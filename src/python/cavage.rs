@@ -6,7 +6,7 @@ use pyo3::types::PyDict;
 
 use super::convert::{body_arg, maybe_detach, now_arg, secret_arg, window_arg, RequestArgs};
 use super::hmac::HmacKey;
-use super::loader::{call_loader, entries_from, require_loader};
+use super::loader::{call_loader, entries_from, require_loader, KeyIds};
 use super::verified::Verified;
 use crate::mac::{Algorithm, BodyDigest, Key, KeyCache};
 use crate::pipeline;
@@ -117,6 +117,7 @@ pub struct CavageVerifier {
     secret_loader: Py<PyAny>,
     policies: Policies,
     keys: KeyCache,
+    key_ids: KeyIds,
 }
 
 #[pymethods]
@@ -140,6 +141,7 @@ impl CavageVerifier {
             secret_loader: secret_loader.clone().unbind(),
             policies: policies_from(required_headers, base)?,
             keys: KeyCache::new(KEY_CACHE_SIZE),
+            key_ids: KeyIds::new(),
         })
     }
 
@@ -158,14 +160,11 @@ impl CavageVerifier {
     ) -> PyResult<Verified> {
         let args = RequestArgs::convert(method, path, query, headers, body)?;
         let policy = self.policies.for_method(args.method());
-        run(
-            py,
-            self.secret_loader.bind(py),
-            policy,
-            &self.keys,
-            &args,
-            now,
-        )
+        let loader = |key_id: &str| {
+            self.key_ids
+                .call_loader(self.secret_loader.bind(py), key_id)
+        };
+        run(py, loader, policy, &self.keys, &args, now)
     }
 
     fn __repr__(&self) -> String {
@@ -211,13 +210,14 @@ pub fn verify_cavage(
     let policies = policies_from(required_headers, base)?;
     let args = RequestArgs::convert(method, path, query, headers, body)?;
     let policy = policies.for_method(args.method());
-    run(py, secret_loader, policy, &KeyCache::new(0), &args, now)
+    let loader = |key_id: &str| call_loader(secret_loader, key_id);
+    run(py, loader, policy, &KeyCache::new(0), &args, now)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn run(
-    py: Python<'_>,
-    secret_loader: &Bound<'_, PyAny>,
+/// `load(key_id)` calls the secret loader.
+fn run<'py>(
+    py: Python<'py>,
+    load: impl FnOnce(&str) -> PyResult<Option<Bound<'py, PyAny>>>,
     policy: &Policy,
     keys: &KeyCache,
     args: &RequestArgs<'_, '_>,
@@ -228,7 +228,7 @@ fn run(
     let req = args.request(&headers);
     let params = cavage::find_params(&req)?;
     let prepared = cavage::prepare(params, &req, policy)?;
-    let loaded = call_loader(secret_loader, &prepared.key_id)?;
+    let loaded = load(&prepared.key_id)?;
     let entries = entries_from(loaded.as_ref(), "secret_loader")?;
     let verified = maybe_detach(py, args.body.len(), || {
         pipeline::check(prepared, &req, &entries, keys, now, &NoReplayGuard)

@@ -8,6 +8,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyList, PyString, PyTuple};
 use std::borrow::Cow;
+use std::sync::Mutex;
 
 use super::convert::{is, secret_arg, type_name};
 use super::hmac::HmacKey;
@@ -31,12 +32,79 @@ pub(crate) fn call_loader<'py>(
     loader: &Bound<'py, PyAny>,
     key_id: &str,
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
+    call_with(loader, PyString::new(loader.py(), key_id))
+}
+
+fn call_with<'py>(
+    loader: &Bound<'py, PyAny>,
+    key_id: Bound<'py, PyString>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
     match loader.call1((key_id,)) {
         Ok(loaded) if loaded.is_none() => Ok(None),
         Ok(loaded) => Ok(Some(loaded)),
         Err(err) if means_unknown_key(loader.py(), &err) => Ok(None),
         Err(err) => Err(err),
     }
+}
+
+/// How many key ids a verifier keeps `str` objects for.
+const KEY_ID_SLOTS: usize = 64;
+
+/// The `str` objects a verifier hands its loader, one per recent key id. A
+/// client's requests then pass the loader the same object each time, made
+/// (and hashed, for the loader's dict lookups) once rather than per request,
+/// and found in such a dict by identity. Direct-mapped: a key id whose slot
+/// is taken replaces the one there, so no choice of key ids makes a lookup
+/// cost more than a miss.
+pub(crate) struct KeyIds {
+    slots: Mutex<[Option<KeyIdText>; KEY_ID_SLOTS]>,
+}
+
+/// A key id and the `str` object made for it.
+type KeyIdText = (Box<str>, Py<PyString>);
+
+impl KeyIds {
+    pub fn new() -> Self {
+        KeyIds {
+            slots: Mutex::new(std::array::from_fn(|_| None)),
+        }
+    }
+
+    /// Calls the loader with `key_id`, as `call_loader` does.
+    pub fn call_loader<'py>(
+        &self,
+        loader: &Bound<'py, PyAny>,
+        key_id: &str,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        call_with(loader, self.text(loader.py(), key_id))
+    }
+
+    fn text<'py>(&self, py: Python<'py>, key_id: &str) -> Bound<'py, PyString> {
+        // A poisoned lock only means another thread panicked mid-insert; every
+        // slot still holds a matching pair or nothing.
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = &mut slots[slot_of(key_id)];
+        match slot {
+            Some((text, obj)) if **text == *key_id => obj.bind(py).clone(),
+            _ => {
+                let obj = PyString::new(py, key_id);
+                *slot = Some((key_id.into(), obj.clone().unbind()));
+                obj
+            }
+        }
+    }
+}
+
+/// A slot for a key id: its length and its first and last eight bytes
+/// (key ids often differ only at the end), mixed by one multiplication.
+fn slot_of(key_id: &str) -> usize {
+    let bytes = key_id.as_bytes();
+    let word = |part: &[u8]| part.iter().fold(0u64, |w, &b| w << 8 | u64::from(b));
+    let head = word(&bytes[..bytes.len().min(8)]);
+    let tail = word(&bytes[bytes.len().saturating_sub(8)..]);
+    let mixed =
+        (head ^ tail.rotate_left(29) ^ bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (mixed >> (u64::BITS - KEY_ID_SLOTS.trailing_zeros())) as usize
 }
 
 fn means_unknown_key(py: Python<'_>, err: &PyErr) -> bool {

@@ -13,7 +13,7 @@ use super::convert::{
     RequestTuple,
 };
 use super::errors::SignatureError;
-use super::loader::{call_loader, entries_from, require_loader};
+use super::loader::{entries_from, require_loader, KeyIds};
 use super::replay::{Capture, Store};
 use super::verified::Verified;
 use super::views::{EnvironView, Peer, ScopeView};
@@ -35,6 +35,7 @@ pub struct Verifier {
     /// What a response signature must satisfy (`verify_response`).
     response_policy: rfc9421::Policy,
     keys: KeyCache,
+    key_ids: KeyIds,
     replay: Option<Store>,
 }
 
@@ -212,6 +213,7 @@ impl Verifier {
             policy,
             response_policy,
             keys: KeyCache::new(KEY_CACHE_SIZE),
+            key_ids: KeyIds::new(),
             replay,
         })
     }
@@ -482,7 +484,9 @@ impl Verifier {
             };
             let prepared =
                 rfc9421::prepare_message(signatures, &message, &content, &self.response_policy)?;
-            let loaded = call_loader(self.key_loader.bind(py), &prepared.key_id)?;
+            let loaded = self
+                .key_ids
+                .call_loader(self.key_loader.bind(py), &prepared.key_id)?;
             let entries = entries_from(loaded.as_ref(), "key_loader")?;
             let verified = maybe_detach(py, content.body.len(), || {
                 pipeline::check(
@@ -671,7 +675,9 @@ impl Verifier {
         };
         let prepared = pipeline::prepare(found, req, &self.policy, &context)?;
         let loaded = match keys {
-            Keys::Loader => call_loader(self.key_loader.bind(py), &prepared.key_id)?,
+            Keys::Loader => self
+                .key_ids
+                .call_loader(self.key_loader.bind(py), &prepared.key_id)?,
             Keys::Given(given) => Some(given.clone()),
         };
         let entries = entries_from(loaded.as_ref(), "key_loader")?;

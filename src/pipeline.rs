@@ -74,7 +74,7 @@ pub enum Found<'a> {
     Webhook(webhooks::Delivery<'a>),
 }
 
-impl Found<'_> {
+impl<'a> Found<'a> {
     pub fn scheme(&self) -> SchemeName {
         match self {
             Found::Cavage(_) => SchemeName::Cavage,
@@ -86,22 +86,23 @@ impl Found<'_> {
         }
     }
 
-    /// The key id, as the key store is asked for it.
-    pub fn key_id(&self) -> &str {
+    /// The key id, as the key store is asked for it: borrowed from the
+    /// request where the credentials are.
+    pub fn key_id(&self) -> Cow<'a, str> {
         match self {
-            Found::Cavage(params) => &params.key_id,
-            Found::Drf(creds) => creds.key,
-            Found::FostRequest(creds) => &creds.key,
-            Found::FostUrl(params) => &params.key,
-            Found::Token(_) => "",
+            Found::Cavage(params) => params.key_id.clone(),
+            Found::Drf(creds) => Cow::Borrowed(creds.key),
+            Found::FostRequest(creds) => Cow::Owned(creds.key.clone()),
+            Found::FostUrl(params) => Cow::Owned(params.key.clone()),
+            Found::Token(_) => Cow::Borrowed(""),
             // Several signatures may name several keys; the policy picks one.
             Found::Rfc9421(signatures) => signatures
                 .inputs
                 .first()
-                .and_then(|input| input.keyid.as_deref())
-                .unwrap_or_default(),
+                .and_then(|input| input.keyid.clone())
+                .map_or(Cow::Borrowed(""), Cow::Owned),
             // A delivery names no key: the endpoint knows its secrets.
-            Found::Webhook(_) => "",
+            Found::Webhook(_) => Cow::Borrowed(""),
         }
     }
 }

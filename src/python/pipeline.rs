@@ -559,7 +559,7 @@ impl Verifier {
     /// The scheme and key id of the request's credentials (steps 1 and 2).
     fn named(&self, py: Python<'_>, req: &Request<'_>) -> PyResult<Option<(&'static str, String)>> {
         let found = self.find_first(py, req)?;
-        Ok(found.map(|f| (f.scheme().name(), f.key_id().to_owned())))
+        Ok(found.map(|f| (f.scheme().name(), f.key_id().into_owned())))
     }
 
     /// Steps 1–3 only: the bytes the MAC covers, for a person debugging a
@@ -618,7 +618,7 @@ impl Verifier {
             return Ok(None);
         };
         let scheme = found.scheme();
-        let key_id = found.key_id().to_owned();
+        let key_id = found.key_id();
         // A body given as a callable is read only now that credentials are
         // found, so an unsigned request's body is never touched; nor is it
         // read for drf-hmac when the adapter hands over what it signs.

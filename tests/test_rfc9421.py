@@ -94,6 +94,10 @@ def test_their_signature_passes_our_verifier(method, path, query, extra, body):
     assert verified is not None
     assert verified.key_id == "client-1"
     assert "@target-uri" in verified.covered
+    # URL schemes are case-insensitive (RFC 3986), and signed in lowercase.
+    assert verifier().verify(
+        method, sent_path, sent_query, headers, body, now=NOW + 5, url_scheme="HTTPS"
+    )
     # Anything it did not sign as sent is refused: another method, path or header.
     with pytest.raises(httpseal.BadSignature):
         verifier().verify(

@@ -738,14 +738,15 @@ fn random_16(py: Python<'_>) -> PyResult<[u8; 16]> {
 
 /// `url_scheme`: `http` or `https` (any case), as WSGI's `wsgi.url_scheme`.
 pub(crate) fn url_scheme_arg(url_scheme: &str) -> PyResult<&'static str> {
-    match url_scheme.to_ascii_lowercase().as_str() {
-        "http" => Ok("http"),
-        "https" => Ok("https"),
-        _ => Err(PyValueError::new_err(format!(
-            "url_scheme must be 'http' or 'https', not {}",
-            crate::error::quoted(url_scheme)
-        ))),
-    }
+    ["http", "https"]
+        .into_iter()
+        .find(|known| known.eq_ignore_ascii_case(url_scheme))
+        .ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "url_scheme must be 'http' or 'https', not {}",
+                crate::error::quoted(url_scheme)
+            ))
+        })
 }
 
 /// RFC 9421 component identifiers (`@method`, `content-type`,

@@ -270,8 +270,9 @@ def test_unknown_keys_and_loader_mistakes():
 )
 def test_the_loader_is_asked_for_each_key_id_as_named(key_ids):
     # More key ids than a verifier keeps `str` objects for, in any order and
-    # repeated: each request's loader call gets its own key id, and verifies
-    # with that key's secret.
+    # repeated, and ids too long to keep: each request's loader call gets its
+    # own key id, and verifies with that key's secret.
+    key_ids = [*key_ids, "long-" * 60]
     asked = []
 
     def secret_of(key_id):

@@ -50,6 +50,10 @@ fn call_with<'py>(
 /// How many key ids a verifier keeps `str` objects for.
 const KEY_ID_SLOTS: usize = 64;
 
+/// Longer key ids are not kept: what the slots hold stays small whatever
+/// key ids clients send.
+const MAX_KEPT_KEY_ID: usize = 256;
+
 /// The `str` objects a verifier hands its loader, one per recent key id. A
 /// client's requests then pass the loader the same object each time, made
 /// (and hashed, for the loader's dict lookups) once rather than per request,
@@ -80,6 +84,9 @@ impl KeyIds {
     }
 
     fn text<'py>(&self, py: Python<'py>, key_id: &str) -> Bound<'py, PyString> {
+        if key_id.len() > MAX_KEPT_KEY_ID {
+            return PyString::new(py, key_id);
+        }
         // A poisoned lock only means another thread panicked mid-insert; every
         // slot still holds a matching pair or nothing.
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());

@@ -1,6 +1,8 @@
 """A small Django project for the demo: DRF HMAC and FOST on SQLite."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 SECRET_KEY = "demo-only"
@@ -25,11 +27,14 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "httpseal.django.fost.FostBackend",
 ]
-# A file, not :memory:, so that every server thread sees the same database.
+# A file, not :memory:, so that every server thread sees the same database;
+# its directory goes when the demo exits.
+_DATABASE_DIR = tempfile.mkdtemp(prefix="httpseal-demo-")
+atexit.register(shutil.rmtree, _DATABASE_DIR, ignore_errors=True)
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.path.join(tempfile.mkdtemp(prefix="httpseal-demo-"), "demo.sqlite3"),
+        "NAME": os.path.join(_DATABASE_DIR, "demo.sqlite3"),
     }
 }
 FOST_AUTHN_GET_SECRET = lambda request, key: {"reporter": "fost-demo-secret"}.get(key)  # noqa: E731

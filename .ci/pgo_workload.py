@@ -17,6 +17,8 @@ from httpseal.webhooks import FORMATS, WebhookEndpoint, sign
 ROUNDS = 4000
 SECRET = "a secret of the usual length"  # noqa: S105 - a test key
 KEYS = {"client-1": SECRET}
+# drf-hmac stores its secrets in hexadecimal.
+HEX_SECRET = SECRET.encode().hex()
 BODIES = [
     b"",
     b'{"id": 1}',
@@ -56,11 +58,11 @@ def signed_requests() -> None:
     signers = [
         httpseal.Signer("cavage", "client-1", SECRET),
         httpseal.Signer("cavage", "client-1", SECRET, sign_header="signature"),
-        httpseal.Signer("drf-hmac", "client-1", SECRET.encode().hex()),
+        httpseal.Signer("drf-hmac", "client-1", HEX_SECRET),
         httpseal.Signer("fost", "client-1", SECRET),
         httpseal.Signer("rfc9421", "client-1", SECRET),
     ]
-    hex_keys = {"client-1": SECRET.encode().hex()}
+    hex_keys = {"client-1": HEX_SECRET}
     drf_verifier = httpseal.Verifier(schemes=["drf-hmac"], key_loader=hex_keys.get)
     for round_ in range(ROUNDS):
         body = BODIES[round_ % len(BODIES)]
@@ -91,9 +93,10 @@ def legacy_entry_points() -> None:
         httpseal.verify_hmac_token([key], data, token)
         stamp = str(int(time.time()))
         body = BODIES[round_ % len(BODIES)]
-        hexed = SECRET.encode().hex()
-        signature = httpseal.sign_drf(hexed, "POST", "api.example.com", "/orders", stamp, body)
-        httpseal.verify_drf(hexed, "POST", "api.example.com", "/orders", stamp, signature, body)
+        signature = httpseal.sign_drf(HEX_SECRET, "POST", "api.example.com", "/orders", stamp, body)
+        httpseal.verify_drf(
+            HEX_SECRET, "POST", "api.example.com", "/orders", stamp, signature, body
+        )
         expires = int(time.time()) + 300
         query = fost.sign_url("api.example.com", "/files/report.pdf", "v=1", expires=expires)
         httpseal.verify_fost_url(
